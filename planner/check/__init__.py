@@ -1,0 +1,38 @@
+"""Check a finished plan against every hard rule, by name.
+
+>>> from planner.check import check_plan  # doctest: +SKIP
+>>> check_plan(event, plan)               # doctest: +SKIP
+[]
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from planner.check.core import RULES, Rule, Violation, hard_rule
+from planner.model import Event, Plan
+
+#: Modules holding rules; each registers its rules with ``hard_rule`` on import.
+RULE_MODULES: tuple[str, ...] = (
+    "planner.check.matching",
+    "planner.check.itinerary",
+)
+
+__all__ = ["RULES", "Rule", "Violation", "check_plan", "hard_rule", "rules"]
+
+
+def rules() -> list[Rule]:
+    for name in RULE_MODULES:
+        importlib.import_module(name)
+    return list(RULES)
+
+
+def check_plan(event: Event, plan: Plan, *, stages: set[str] | None = None) -> list[Violation]:
+    """Every broken hard rule in ``plan``, sorted; empty when the plan is sound."""
+    found: set[Violation] = set()
+    for rule in rules():
+        if stages is not None and rule.stage not in stages:
+            continue
+        for message in rule.fn(event, plan):
+            found.add(Violation(rule.name, message))
+    return sorted(found)

@@ -1,0 +1,45 @@
+"""The plan checker's registry: one named function per hard rule.
+
+A rule takes the Event and a finished Plan and yields a message for each
+place it is broken. It is separate from the solvers, so every solver answer
+can be audited by plain Python that speaks the same rule names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from planner.model import Event, Plan
+
+RuleFn = Callable[[Event, Plan], Iterable[str]]
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    stage: str
+    label: str
+    fn: RuleFn
+
+
+RULES: list[Rule] = []
+
+
+def hard_rule(stage: str, label: str) -> Callable[[RuleFn], RuleFn]:
+    """Register ``fn`` as a hard rule of ``stage``; ``label`` says it in words."""
+
+    def register(fn: RuleFn) -> RuleFn:
+        RULES.append(Rule(fn.__name__, stage, label, fn))
+        return fn
+
+    return register

@@ -1,0 +1,330 @@
+"""The event: what `event.toml` describes, validated, plus the people loaded.
+
+Each stage reads its own settings block (``event.screening``,
+``event.matching`` ...). Weights and limits live here, never in code.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from planner.model.people import Child, Frozen, Gender, Skill, Volunteer
+
+
+def _clock(value: object) -> object:
+    """Accept 8:30, 08:30, 8：30 (full-width colon) and TOML local times."""
+    if isinstance(value, str):
+        text = value.strip().replace("：", ":")
+        parts = text.split(":")
+        if len(parts) in (2, 3) and all(p.isdigit() for p in parts):
+            hour, minute = int(parts[0]), int(parts[1])
+            second = int(parts[2]) if len(parts) == 3 else 0
+            if 0 <= hour < 24 and 0 <= minute < 60 and 0 <= second < 60:
+                return time(hour, minute, second)
+        raise ValueError(f"not a time of day: {value!r} (write it as 08:30)")
+    return value
+
+
+def _money(value: object) -> object:
+    """Money as Decimal; floats are refused by going through their text."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+Clock = Annotated[time, BeforeValidator(_clock)]
+Money = Annotated[Decimal, BeforeValidator(_money)]
+
+
+class Shape(StrEnum):
+    """The five programme shapes of BRIEF.md."""
+
+    SCHOOL_CARE = "school_care"
+    PAIRING = "pairing"
+    SCHOOL_DAY = "school_day"
+    DAY_TRIP = "day_trip"
+    COUNTY = "county"
+
+
+class PlaceKind(StrEnum):
+    DEPOT = "depot"
+    PICKUP = "pickup"
+    VENUE = "venue"
+    RESTAURANT = "restaurant"
+    SCHOOL = "school"
+    MEETING = "meeting"
+    ROOM = "room"
+
+
+class Person(Frozen):
+    name: str
+    phone: str | None = None
+    email: str | None = None
+    role: str | None = None
+
+
+class StaffMember(Person):
+    """Someone at the event who is neither volunteer nor child (guide, teacher)."""
+
+    eats: bool = True
+    needs_ticket: bool = True
+
+
+class Place(Frozen):
+    id: str
+    name: str
+    kind: PlaceKind = PlaceKind.VENUE
+    address: str | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    capacity: int | None = Field(default=None, ge=0)
+
+
+class Files(Frozen):
+    volunteers: str = "volunteers.csv"
+    children: str = "children.csv"
+
+
+class Quota(Frozen):
+    """At least ``min`` (at most ``max``) of the selected have this trait.
+
+    ``skill`` or ``gender`` names the trait; ``per_group = true`` multiplies
+    ``min`` by the number of game groups (a first-aider per group).
+    """
+
+    label: str | None = None
+    skill: Skill | None = None
+    gender: Gender | None = None
+    min: int = Field(default=0, ge=0)
+    max: int | None = Field(default=None, ge=0)
+    per_group: bool = False
+
+    @model_validator(mode="after")
+    def _one_trait(self) -> Quota:
+        if (self.skill is None) == (self.gender is None):
+            raise ValueError("a quota names exactly one of skill or gender")
+        return self
+
+
+class ScreeningSettings(Frozen):
+    select: int | None = Field(default=None, ge=0)
+    min_age: int = Field(default=18, ge=0)
+    background_check_valid_days: int = Field(default=365, ge=1)
+    require_training: bool = True
+    require_background_check: bool = True
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "responsibility": 1.0,
+            "patience": 1.0,
+            "caring": 1.0,
+            "interview": 1.0,
+        }
+    )
+    quotas: tuple[Quota, ...] = ()
+
+
+class LockedPair(Frozen):
+    volunteer: str
+    children: tuple[str, ...]
+
+
+class ForbiddenPair(Frozen):
+    volunteer: str
+    child: str
+    reason: str | None = None
+
+
+class MatchingSettings(Frozen):
+    max_children: int = Field(default=1, ge=1, le=2)
+    same_gender_required: bool = False
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "same_gender": 10,
+            "need_skill": 20,
+            "dialect": 10,
+            "distance": 15,
+            "age_gap": 5,
+            "continuity": 40,
+            "spread": 30,
+        }
+    )
+    locked: tuple[LockedPair, ...] = ()
+    forbidden: tuple[ForbiddenPair, ...] = ()
+    seed: int = 0
+    time_limit_s: float = Field(default=30.0, gt=0)
+
+
+class GroupSettings(Frozen):
+    count: int = Field(default=1, ge=1)
+    first_aider_per_group: bool = True
+
+
+class ActivityKind(StrEnum):
+    GENERAL = "general"
+    CEREMONY = "ceremony"
+    GAMES = "games"
+    EXHIBITION = "exhibition"
+    COUNSELLING = "counselling"
+    MEAL = "meal"
+    TRAVEL_OUT = "travel_out"
+    TRAVEL_BACK = "travel_back"
+    GATHER = "gather"
+    TOUR = "tour"
+
+
+class Activity(Frozen):
+    """One block of the day. Times are local to the event's timezone."""
+
+    id: str
+    title: str
+    title_en: str | None = None
+    kind: ActivityKind = ActivityKind.GENERAL
+    duration: int = Field(gt=0, description="minutes")
+    earliest: Clock | None = None
+    latest_end: Clock | None = None
+    after: tuple[str, ...] = ()
+    beside: tuple[str, ...] = ()
+    place: str | None = None
+    who: tuple[str, ...] = ("everyone",)
+    note: str | None = None
+
+
+class Bus(Frozen):
+    id: str
+    name: str | None = None
+    seats: int = Field(gt=0)
+    cost: Money = Decimal("0")
+    driver: str | None = None
+    driver_phone: str | None = None
+    depot: str | None = None
+
+
+class Travel(Frozen):
+    """Travel minutes between places: a matrix, or coordinates and a speed."""
+
+    speed_kmh: float = Field(default=40.0, gt=0)
+    minutes: dict[str, dict[str, int]] = Field(default_factory=dict)
+    boarding_minutes: int = Field(default=3, ge=0)
+
+
+class ItinerarySettings(Frozen):
+    day_start: Clock = time(7, 0)
+    day_end: Clock = time(19, 0)
+    venue: str | None = None
+    escort_ratio: int = Field(default=8, ge=1)
+    min_adults_per_bus: int = Field(default=2, ge=1)
+    escorts: int | None = Field(default=None, ge=0)
+    seed: int = 0
+
+
+class MealSettings(Frozen):
+    id: str = "meal"
+    venue: str
+    activity: str | None = None
+    capacity: int | None = Field(default=None, ge=0)
+    opens: Clock | None = None
+    closes: Clock | None = None
+    price_per_head: Money = Decimal("0")
+    seating_by_group: bool = False
+
+
+class TicketSettings(Frozen):
+    required: bool = False
+    prices: dict[str, Money] = Field(default_factory=dict)
+    free_kinds: tuple[str, ...] = ()
+
+
+class BudgetLineSpec(Frozen):
+    item: str
+    category: str = "other"
+    quantity: str | int | Money = 1
+    unit_price: str | int | Money = 0
+    note: str | None = None
+    source: str | None = None
+
+
+class Funding(Frozen):
+    source: str
+    amount: Money
+    kind: str = "cash"
+
+
+class BudgetSettings(Frozen):
+    currency: str = "CNY"
+    lines: tuple[BudgetLineSpec, ...] = ()
+    contingency_percent: Money = Decimal("0")
+    cap: Money | None = None
+    cap_fails: bool = False
+    funding: tuple[Funding, ...] = ()
+
+
+class FollowupSettings(Frozen):
+    contact_every_days: int = Field(default=31, ge=1)
+    visit_every_days: int = Field(default=120, ge=1)
+
+
+class Event(Frozen):
+    """One validated, immutable event: settings plus the people."""
+
+    id: str
+    name: str
+    organiser: str | None = None
+    date: date
+    timezone: str = "Asia/Shanghai"
+    shape: Shape = Shape.DAY_TRIP
+    location: str | None = None
+    meeting_point: str | None = None
+    coordinator: Person | None = None
+    emergency_phones: dict[str, str] = Field(default_factory=dict)
+    files: Files = Files()
+    places: tuple[Place, ...] = ()
+    staff: tuple[StaffMember, ...] = ()
+    screening: ScreeningSettings = ScreeningSettings()
+    matching: MatchingSettings = MatchingSettings()
+    groups: GroupSettings = GroupSettings()
+    activities: tuple[Activity, ...] = ()
+    itinerary: ItinerarySettings = ItinerarySettings()
+    buses: tuple[Bus, ...] = ()
+    travel: Travel = Travel()
+    meals: tuple[MealSettings, ...] = ()
+    tickets: TicketSettings = TicketSettings()
+    budget: BudgetSettings = BudgetSettings()
+    followup: FollowupSettings = FollowupSettings()
+    volunteers: tuple[Volunteer, ...] = ()
+    children: tuple[Child, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except Exception as exc:  # ZoneInfoNotFoundError, ValueError
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def at(self, clock: time, *, days: int = 0) -> datetime:
+        """The event day's ``clock`` as an aware datetime in the event's zone."""
+        return datetime.combine(self.date + timedelta(days=days), clock, self.tz)
+
+    def place(self, place_id: str) -> Place | None:
+        return next((p for p in self.places if p.id == place_id), None)
+
+    def volunteer(self, volunteer_id: str) -> Volunteer | None:
+        return next((v for v in self.volunteers if v.id == volunteer_id), None)
+
+    def child(self, child_id: str) -> Child | None:
+        return next((c for c in self.children if c.id == child_id), None)
+
+    @property
+    def attending_children(self) -> tuple[Child, ...]:
+        return tuple(c for c in self.children if c.attending)

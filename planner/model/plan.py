@@ -1,0 +1,189 @@
+"""The Plan: every decision of every stage, with its reason.
+
+``plan.json`` is this model serialised (the contract in DESIGN.md); every
+other output is rendered from it alone, so it also carries the people and
+settings a renderer needs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from planner.model.event import Event, Person, Place, StaffMember
+from planner.model.people import Child, Volunteer
+
+
+class Part(BaseModel):
+    """Base for plan parts: unknown fields rejected; populated by alias or name."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class EventInfo(Part):
+    id: str
+    name: str
+    date: date
+    timezone: str
+    organiser: str | None = None
+    shape: str | None = None
+    location: str | None = None
+    meeting_point: str | None = None
+    coordinator: Person | None = None
+    emergency_phones: dict[str, str] = Field(default_factory=dict)
+
+
+class Rejection(Part):
+    volunteer_id: str
+    reason: str
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Pair(Part):
+    volunteer_id: str
+    child_ids: list[str] = Field(min_length=1, max_length=2)
+    score: float = 0
+    reasons: list[str] = Field(default_factory=list)
+    points: dict[str, float] = Field(default_factory=dict)
+    locked: bool = False
+
+
+class Group(Part):
+    id: str
+    name: str | None = None
+    volunteer_ids: list[str] = Field(default_factory=list)
+    child_ids: list[str] = Field(default_factory=list)
+    leader_id: str | None = None
+    first_aider_ids: list[str] = Field(default_factory=list)
+
+
+class TimelineItem(Part):
+    id: str
+    title: str
+    title_en: str | None = None
+    kind: str | None = None
+    start: datetime
+    end: datetime
+    who: list[str] = Field(default_factory=list)
+    place: str | None = None
+    note: str | None = None
+
+
+class Stop(Part):
+    point: str
+    time: datetime
+    child_ids: list[str] = Field(default_factory=list)
+
+
+class Leg(Part):
+    from_: str = Field(alias="from")
+    to: str
+    depart: datetime
+    arrive: datetime
+    volunteer_ids: list[str] = Field(default_factory=list)
+    child_ids: list[str] = Field(default_factory=list)
+    stops: list[Stop] = Field(default_factory=list)
+    direction: str | None = None
+
+
+class BusPlan(Part):
+    id: str
+    name: str | None = None
+    seats: int
+    driver: str | None = None
+    driver_phone: str | None = None
+    cost: Decimal | None = None
+    legs: list[Leg] = Field(default_factory=list)
+
+
+class MealPlan(Part):
+    id: str | None = None
+    venue: str
+    time: datetime
+    end: datetime | None = None
+    headcount: int
+    children: int | None = None
+    adults: int | None = None
+    dietary: dict[str, int] = Field(default_factory=dict)
+    seating: dict[str, int] = Field(default_factory=dict)
+    price_per_head: Decimal | None = None
+
+
+class BudgetLine(Part):
+    item: str
+    category: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    note: str | None = None
+    quantity_expr: str | None = None
+
+
+class FundingLine(Part):
+    source: str
+    amount: Decimal
+    kind: str = "cash"
+
+
+class Budget(Part):
+    currency: str = "CNY"
+    lines: list[BudgetLine] = Field(default_factory=list)
+    by_category: dict[str, Decimal] = Field(default_factory=dict)
+    subtotal: Decimal = Decimal("0")
+    contingency: Decimal = Decimal("0")
+    total: Decimal = Decimal("0")
+    per_child: Decimal | None = None
+    cap: Decimal | None = None
+    funding: list[FundingLine] = Field(default_factory=list)
+    balance: Decimal | None = None
+
+
+class People(Part):
+    """Who the renderers may need to name; each renderer picks only its fields."""
+
+    volunteers: list[Volunteer] = Field(default_factory=list)
+    children: list[Child] = Field(default_factory=list)
+    staff: list[StaffMember] = Field(default_factory=list)
+    places: list[Place] = Field(default_factory=list)
+
+
+class Plan(Part):
+    """The whole plan (the ``plan.json`` contract of DESIGN.md)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False)
+
+    schema_version: int = 1
+    event: EventInfo
+    volunteers_selected: list[str] = Field(default_factory=list)
+    volunteers_rejected: list[Rejection] = Field(default_factory=list)
+    pairs: list[Pair] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)
+    timeline: list[TimelineItem] = Field(default_factory=list)
+    buses: list[BusPlan] = Field(default_factory=list)
+    meals: list[MealPlan] = Field(default_factory=list)
+    tickets: dict[str, int] = Field(default_factory=dict)
+    budget: Budget | None = None
+    warnings: list[str] = Field(default_factory=list)
+    people: People = Field(default_factory=People)
+    settings: Event | None = Field(
+        default=None,
+        description="the event's settings without its people, so that rematch "
+        "and export need nothing but plan.json",
+    )
+
+    def event_model(self) -> Event:
+        """Rebuild the Event this plan was made from (settings + people)."""
+        if self.settings is None:
+            raise ValueError("plan.json has no settings block")
+        return self.settings.model_copy(
+            update={
+                "volunteers": tuple(self.people.volunteers),
+                "children": tuple(self.people.children),
+            }
+        )
+
+    def to_json(self) -> str:
+        """The plan as plan.json text: stable keys, aliases (``from``), UTF-8."""
+        return self.model_dump_json(by_alias=True, indent=2) + "\n"
