@@ -163,6 +163,8 @@ class MatchingSettings(Frozen):
 class GroupSettings(Frozen):
     count: int = Field(default=1, ge=1)
     first_aider_per_group: bool = True
+    #: how much each imbalance between groups counts (children's age, gender)
+    balance_weights: dict[str, int] = Field(default_factory=lambda: {"age": 1, "gender": 2})
 
 
 class ActivityKind(StrEnum):
@@ -191,6 +193,8 @@ class Activity(Frozen):
     after: tuple[str, ...] = ()
     beside: tuple[str, ...] = ()
     place: str | None = None
+    #: games: one place per group (group i plays at places[i]), all at once
+    places: tuple[str, ...] = ()
     who: tuple[str, ...] = ("everyone",)
     note: str | None = None
 
@@ -199,6 +203,8 @@ class Bus(Frozen):
     id: str
     name: str | None = None
     seats: int = Field(gt=0)
+    #: the driver sits in one of ``seats`` (a "19-seat" minibus carries 18)
+    seats_include_driver: bool = True
     cost: Money = Decimal("0")
     driver: str | None = None
     driver_phone: str | None = None
@@ -220,7 +226,12 @@ class ItinerarySettings(Frozen):
     escort_ratio: int = Field(default=8, ge=1)
     min_adults_per_bus: int = Field(default=2, ge=1)
     escorts: int | None = Field(default=None, ge=0)
+    #: who is preferred as an escort: points per trait of a selected volunteer
+    escort_weights: dict[str, int] = Field(
+        default_factory=lambda: {"own_children_ride": 3, "first_aid": 2, "driving": 1}
+    )
     seed: int = 0
+    time_limit_s: float = Field(default=10.0, gt=0)
 
 
 class MealSettings(Frozen):

@@ -75,6 +75,7 @@ class Stop(Part):
     point: str
     time: datetime
     child_ids: list[str] = Field(default_factory=list)
+    kind: str | None = Field(default=None, description="pickup or dropoff")
 
 
 class Leg(Part):
