@@ -156,6 +156,12 @@ class Plan(Part):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False)
 
     schema_version: int = 1
+    revision: int = Field(
+        default=0,
+        ge=0,
+        description="bumped by each re-plan of the same event (rematch); calendar "
+        "invites carry it as SEQUENCE so a re-import updates the events",
+    )
     event: EventInfo
     volunteers_selected: list[str] = Field(default_factory=list)
     volunteers_rejected: list[Rejection] = Field(default_factory=list)
