@@ -1,0 +1,64 @@
+"""Atomic file writes: a reader never sees half a file (temp file + rename)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from planner.model import Plan
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically, creating parent folders."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_text(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
+    return write_bytes(path, text.encode(encoding))
+
+
+def write_plan(plan: Plan, out_dir: Path) -> Path:
+    """Write ``out_dir/plan.json`` atomically and return its path."""
+    return write_text(Path(out_dir) / "plan.json", plan.to_json())
+
+
+def read_plan(path: Path) -> Plan:
+    """Read a plan.json written by :func:`write_plan`.
+
+    Raises :class:`planner.errors.InvalidInput` when the file is missing or
+    is not a plan, naming the file (and line, for JSON syntax errors).
+    """
+    from pydantic import ValidationError
+
+    from planner.errors import InvalidInput, Problem
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput([Problem(str(path), None, None, "文件不存在", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput([Problem(str(path), None, None, f"无法读取:{exc}", f"cannot read: {exc}")]) from None
+    try:
+        return Plan.model_validate_json(text)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"]) or None
+            problems.append(
+                Problem(str(path), None, loc, f"不是有效的 plan.json:{err['msg']}", f"not a valid plan.json: {err['msg']}")
+            )
+        raise InvalidInput(problems) from None

@@ -1,0 +1,157 @@
+"""event.toml → the settings part of an Event, with line numbers on every error.
+
+Why TOML: ``tomllib`` is in the standard library and fails loudly with line
+and column (DESIGN.md). Keys are ASCII; values and comments may be Chinese.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.errors import Problem
+from planner.load import cells
+
+#: Keys of the [event] table; every other top-level table is a settings block.
+EVENT_KEYS = {
+    "id", "name", "organiser", "date", "timezone", "shape", "location", "meeting_point",
+    "coordinator", "emergency_phones",
+}  # fmt: skip
+
+CURLY = "“”‘’"
+
+
+@dataclass
+class TomlSource:
+    shown: str
+    text: str
+
+    def line_of(self, loc: tuple) -> int | None:
+        """The line where the key path ``loc`` is written (best effort)."""
+        return _line_of(self.text, [str(p) for p in loc])
+
+
+def read_event_toml(path: Path, shown: str, problems: list[Problem]) -> tuple[dict | None, TomlSource | None]:
+    """Parse the TOML file; a syntax error becomes one Problem with its line."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(shown, None, None, "找不到活动文件 event.toml", "event.toml not found"))
+        return None, None
+    except OSError as exc:
+        problems.append(Problem(shown, None, None, f"无法读取:{exc}", f"cannot read: {exc}"))
+        return None, None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problems.append(
+            Problem(shown, None, None, "event.toml 必须保存为 UTF-8 编码", "event.toml must be saved as UTF-8")
+        )
+        return None, None
+    source = TomlSource(shown, text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, column = _position(exc)
+        hint_zh = hint_en = ""
+        bad_line = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
+        if any(q in bad_line for q in CURLY):
+            hint_zh = "。提示:这一行用了中文引号 “ ”,请改成英文引号 \""
+            hint_en = '. Hint: this line uses curly quotes “ ”; use straight quotes "'
+        problems.append(
+            Problem(shown, line, str(column) if column else None,
+                    f"TOML 语法错误:{_plain(exc)}{hint_zh}", f"TOML syntax error: {_plain(exc)}{hint_en}")
+        )  # fmt: skip
+        return None, source
+    return data, source
+
+
+def _position(exc: tomllib.TOMLDecodeError) -> tuple[int | None, int | None]:
+    lineno = getattr(exc, "lineno", None)
+    colno = getattr(exc, "colno", None)
+    if lineno is None:
+        match = re.search(r"line (\d+), column (\d+)", str(exc))
+        if match:
+            lineno, colno = int(match[1]), int(match[2])
+    return lineno, colno
+
+
+def _plain(exc: tomllib.TOMLDecodeError) -> str:
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", getattr(exc, "msg", str(exc)))
+
+
+def event_fields(data: dict, source: TomlSource, problems: list[Problem]) -> dict:
+    """Flatten [event] and the settings tables into Event's fields."""
+    fields: dict = {}
+    event = data.get("event")
+    if not isinstance(event, dict):
+        problems.append(Problem(source.shown, None, "event", "缺少 [event] 表(活动名称、日期等)", "missing the [event] table (name, date ...)"))
+        event = {}
+    for key, value in event.items():
+        if key not in EVENT_KEYS:
+            problems.append(
+                Problem(source.shown, source.line_of(("event", key)), f"event.{key}",
+                        f"[event] 里没有这个键「{key}」", f"unknown key {key!r} in [event]")
+            )  # fmt: skip
+            continue
+        fields[key] = value
+    if isinstance(fields.get("date"), str):
+        try:
+            fields["date"] = cells.day(fields["date"])
+        except cells.CellError as exc:
+            problems.append(Problem(source.shown, source.line_of(("event", "date")), "event.date", exc.zh, exc.en))
+            fields.pop("date")
+    for key, value in data.items():
+        if key != "event":
+            fields[key] = value
+    return fields
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-.\"' ]+?)\s*=")
+
+
+def _line_of(text: str, loc: list[str]) -> int | None:
+    """Find the line of ``loc`` (e.g. ['activities', '2', 'duration'])."""
+    counters: dict[str, int] = {}
+    table: list[str] = []
+    best: tuple[int, int] | None = None  # (matched length, line)
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            names = [p.strip().strip("\"'") for p in header[2].split(".")]
+            if header[1] == "[[":
+                key = ".".join(names)
+                counters[key] = counters.get(key, -1) + 1
+                table = [*names[:-1], names[-1], str(counters[key])]
+            else:
+                table = _with_indices(names, counters)
+            path = table
+        else:
+            key = _KEY.match(line)
+            if not key:
+                continue
+            path = table + [p.strip().strip("\"'") for p in key[1].split(".")]
+        matched = 0
+        for a, b in zip(path, loc, strict=False):
+            if a != b:
+                break
+            matched += 1
+        if matched and (best is None or matched > best[0]):
+            best = (matched, number)
+    if best is None:
+        return None
+    return best[1]
+
+
+def _with_indices(names: list[str], counters: dict[str, int]) -> list[str]:
+    """[budget.lines] inside the n-th [[budget.lines]]-style array keep its index."""
+    out: list[str] = []
+    for i, name in enumerate(names):
+        out.append(name)
+        key = ".".join(names[: i + 1])
+        if key in counters and i < len(names) - 1:
+            out.append(str(counters[key]))
+    return out

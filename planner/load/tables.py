@@ -1,0 +1,171 @@
+"""Read a spreadsheet (.xlsx/.xls/.ods or CSV in any encoding Excel/WPS saves).
+
+Returns the header and data rows with their sheet row numbers; cells stay
+raw (str, int, float, date) for the cell parsers. Encodings (DESIGN.md,
+known traps): BOM first (UTF-8-sig, UTF-16), then strict UTF-8, GB18030,
+Big5, keeping the one whose header row matches known column names.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.errors import Problem
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+CANDIDATE_ENCODINGS = ("utf-8", "gb18030", "big5")
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[tuple[int, list[object]]]  # (sheet row number, cells)
+    encoding: str | None = None
+
+
+class TableError(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _fail(path: Path, zh: str, en: str, row: int | None = None) -> TableError:
+    return TableError(Problem(str(path), row, None, zh, en))
+
+
+def read_table(path: Path, header_score: Callable[[list[str]], int], *, shown: str) -> Table:
+    """Read ``path``; ``header_score`` counts known column names in a header.
+
+    ``shown`` is how the file is named in messages (relative to the event).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise TableError(Problem(shown, None, None, "文件不存在", "file not found"))
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        grid = _read_excel(path, shown)
+        encoding = None
+    else:
+        data = path.read_bytes()
+        grid, encoding = _read_csv(data, header_score, shown)
+    return _to_table(grid, shown, encoding)
+
+
+def _to_table(grid: list[list[object]], shown: str, encoding: str | None) -> Table:
+    rows = [(i + 1, row) for i, row in enumerate(grid)]
+    rows = [(n, row) for n, row in rows if any(_filled(c) for c in row)]
+    if not rows:
+        raise TableError(Problem(shown, None, None, "表格是空的(没有表头)", "the sheet is empty (no header row)"))
+    header_row, header = rows[0]
+    names = [str(c).strip() if c is not None else "" for c in header]
+    width = len(names)
+    data = []
+    for n, row in rows[1:]:
+        cells = list(row[:width]) + [None] * (width - len(row))
+        extra = [c for c in row[width:] if _filled(c)]
+        if extra:
+            raise TableError(
+                Problem(shown, n, None, f"这一行比表头多出 {len(extra)} 格", f"row has {len(extra)} cell(s) beyond the header")
+            )
+        data.append((n, cells))
+    del header_row
+    return Table(names, data, encoding)
+
+
+def _filled(cell: object) -> bool:
+    return cell is not None and str(cell).strip() != ""
+
+
+def _read_excel(path: Path, shown: str) -> list[list[object]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        if not book.sheet_names:
+            raise TableError(Problem(shown, None, None, "工作簿里没有工作表", "the workbook has no sheet"))
+        sheet = book.get_sheet_by_index(0)
+        return [list(row) for row in sheet.to_python(skip_empty_area=False)]
+    except TableError:
+        raise
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise TableError(
+            Problem(shown, None, None, f"无法作为 Excel 文件读取({type(exc).__name__})",
+                    f"cannot be read as an Excel file ({type(exc).__name__}: {exc})")
+        ) from None
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _decode(data: bytes, header_score: Callable[[list[str]], int], shown: str) -> tuple[str, str]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                raise TableError(
+                    Problem(shown, None, None, f"文件开头标明 {encoding} 编码,但内容不是", f"file starts with a {encoding} mark but is not {encoding}")
+                ) from None
+    best: tuple[int, str, str] | None = None
+    for encoding in CANDIDATE_ENCODINGS:
+        try:
+            decoded = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        score = header_score(_first_row(decoded))
+        if best is None or score > best[0]:
+            best = (score, decoded, encoding)
+        if encoding == "utf-8" and score > 0:
+            break
+    if best is None:
+        raise TableError(
+            Problem(shown, None, None, "无法识别文件编码(请在 Excel/WPS 中另存为 UTF-8 CSV 或 .xlsx)",
+                    "unknown text encoding (save as UTF-8 CSV or .xlsx)")
+        )
+    return best[1], best[2]
+
+
+def _first_row(decoded: str) -> list[str]:
+    for line in decoded.splitlines():
+        if line.strip():
+            return [c.strip() for c in _split_line(line)]
+    return []
+
+
+def _split_line(line: str) -> list[str]:
+    delimiter = _delimiter(line)
+    try:
+        return next(csv.reader([line], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return line.split(delimiter)
+
+
+def _delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in (",", "\t", ";", ",")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(data: bytes, header_score: Callable[[list[str]], int], shown: str) -> tuple[list[list[object]], str]:
+    if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise TableError(
+            Problem(shown, None, None, "文件里有空字节,不是文本 CSV(是否其实是 Excel 文件?)",
+                    "file contains NUL bytes; not a text CSV (is it an Excel file?)")
+        )
+    decoded, encoding = _decode(data, header_score, shown)
+    decoded = decoded.replace("\x00", "")
+    first = next((line for line in decoded.splitlines() if line.strip()), "")
+    delimiter = _delimiter(first)
+    try:
+        grid: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise TableError(Problem(shown, None, None, f"CSV 格式错误:{exc}", f"malformed CSV: {exc}")) from None
+    return grid, encoding

@@ -1,0 +1,42 @@
+"""Progress on stderr while the stages run (ASCII only: GBK consoles, DESIGN.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from planner.pipeline import STAGES, Stage
+
+
+@contextmanager
+def stage_progress(*, enabled: bool = True) -> Iterator[Callable[[Stage], None]]:
+    """Yield an ``on_stage`` callback that advances a bar, one step per stage."""
+    if not enabled:
+        yield lambda stage: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    progress = Progress(
+        SpinnerColumn(spinner_name="line"),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("planning", total=len(STAGES))
+        started = False
+
+        def on_stage(stage: Stage) -> None:
+            nonlocal started
+            if started:
+                progress.advance(task)
+            started = True
+            progress.update(task, description=f"{stage.label_zh} {stage.name}")
+
+        yield on_stage
+        progress.update(task, completed=len(STAGES))

@@ -1,0 +1,105 @@
+"""Short summaries of an event and a plan, for `planner check` and `planner plan`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from planner.model import Event, Plan
+
+CATEGORY_LABELS = {
+    "left_behind": ("留守", "left-behind"),
+    "disabled": ("残疾", "disabled"),
+    "single_parent": ("单亲", "single-parent"),
+    "orphan": ("孤儿", "orphan"),
+}
+
+
+def event_summary(event: Event) -> dict[str, Any]:
+    """What `planner check` reports: counts only, no names."""
+    children = event.attending_children
+    categories = Counter(c.value for child in children for c in child.categories)
+    under = [c.id for c in children if (c.age_on(event.date) or 0) < 14 and not c.outing_consent]
+    return {
+        "event": {"id": event.id, "name": event.name, "date": event.date.isoformat()},
+        "volunteers": len(event.volunteers),
+        "volunteers_eligible": sum(
+            1 for v in event.volunteers if v.training_done and v.background_check_done and v.available
+        ),
+        "children": len(children),
+        "children_by_category": dict(sorted(categories.items())),
+        "consent_missing": under,
+        "photo_consent_missing": sorted(c.id for c in children if not c.photo_consent),
+        "special_needs": sorted(c.id for c in children if c.needs),
+    }
+
+
+def plan_summary(plan: Plan) -> dict[str, Any]:
+    budget = plan.budget
+    return {
+        "event": plan.event.model_dump(mode="json", include={"id", "name", "date"}),
+        "volunteers_selected": len(plan.volunteers_selected),
+        "volunteers_rejected": len(plan.volunteers_rejected),
+        "pairs": len(plan.pairs),
+        "children_paired": sum(len(p.child_ids) for p in plan.pairs),
+        "groups": len(plan.groups),
+        "timeline_items": len(plan.timeline),
+        "buses": len(plan.buses),
+        "meals": [{"venue": m.venue, "headcount": m.headcount} for m in plan.meals],
+        "tickets": dict(plan.tickets),
+        "budget_total": str(budget.total) if budget else None,
+        "warnings": list(plan.warnings),
+    }
+
+
+def _table(rows: list[tuple[str, str]], title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in rows:
+        table.add_row(key, value)
+    Console().print(table)
+
+
+def print_event_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:
+    zh = lang != "en"
+    cats = ", ".join(
+        f"{CATEGORY_LABELS.get(k, (k, k))[0 if zh else 1]} {n}" for k, n in summary["children_by_category"].items()
+    )
+    rows = [
+        ("活动" if zh else "Event", f"{summary['event']['name']} ({summary['event']['date']})"),
+        ("报名志愿者" if zh else "Applicants", str(summary["volunteers"])),
+        ("已培训且已审查" if zh else "Trained and checked", str(summary["volunteers_eligible"])),
+        ("参加儿童" if zh else "Children attending", str(summary["children"])),
+        ("按类别" if zh else "By category", cats or "-"),
+        ("缺监护人同意" if zh else "Consent missing", ", ".join(summary["consent_missing"]) or ("无" if zh else "none")),
+        ("不同意拍照" if zh else "No photo consent", ", ".join(summary["photo_consent_missing"]) or ("无" if zh else "none")),
+        ("有特殊需要" if zh else "Special needs", ", ".join(summary["special_needs"]) or ("无" if zh else "none")),
+    ]
+    _table(rows, "检查通过 ✓" if zh else "Check passed ✓")
+
+
+def print_plan_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:
+    zh = lang != "en"
+    tickets = ", ".join(f"{k} {v}" for k, v in summary["tickets"].items())
+    meals = ", ".join(f"{m['venue']} {m['headcount']}" for m in summary["meals"])
+    rows = [
+        ("活动" if zh else "Event", f"{summary['event']['name']} ({summary['event']['date']})"),
+        ("入选志愿者" if zh else "Volunteers selected", f"{summary['volunteers_selected']}"
+         + (f"(未入选 {summary['volunteers_rejected']})" if zh else f" ({summary['volunteers_rejected']} not chosen)")),
+        ("结对" if zh else "Pairs", f"{summary['pairs']}" + (f"(儿童 {summary['children_paired']})" if zh else f" ({summary['children_paired']} children)")),
+        ("游戏分组" if zh else "Groups", str(summary["groups"])),
+        ("日程条目" if zh else "Timeline items", str(summary["timeline_items"])),
+        ("车辆" if zh else "Buses", str(summary["buses"])),
+        ("用餐" if zh else "Meals", meals or "-"),
+        ("门票" if zh else "Tickets", tickets or "-"),
+        ("预算合计" if zh else "Budget total", f"¥{summary['budget_total']}" if summary["budget_total"] else "-"),
+    ]  # fmt: skip
+    _table(rows, "方案已生成" if zh else "Plan ready")
+    for warning in summary["warnings"]:
+        import sys
+
+        print(("注意:" if zh else "Warning: ") + warning, file=sys.stderr)
