@@ -33,7 +33,9 @@ class Lang(StrEnum):
     en = "en"
 
 
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of messages and labels: zh (default) or en.")]
+LangOpt = Annotated[
+    Lang, typer.Option("--lang", help="Language of messages and labels: zh (default) or en.")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Write only JSON to stdout.")]
 EventArg = Annotated[Path, typer.Argument(help="Event folder (or its event.toml).")]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
@@ -70,13 +72,21 @@ def run_reporting(fn: Callable[[], Any], *, lang: Lang, as_json: bool) -> Any:
             payload: dict[str, Any] = {"ok": False, "error": kind, "messages": lines}
             if isinstance(exc, InvalidInput):
                 payload["problems"] = [
-                    {"file": p.file, "row": p.row, "column": p.column, "message": p.message, "message_en": p.message_en}
+                    {
+                        "file": p.file,
+                        "row": p.row,
+                        "column": p.column,
+                        "message": p.message,
+                        "message_en": p.message_en,
+                    }
                     for p in exc.problems
                 ]
             print(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
             title = {
-                ExitCode.INVALID_INPUT: _say(lang, f"输入有 {len(lines)} 处问题:", f"{len(lines)} problem(s) in the input:"),
+                ExitCode.INVALID_INPUT: _say(
+                    lang, f"输入有 {len(lines)} 处问题:", f"{len(lines)} problem(s) in the input:"
+                ),
                 ExitCode.INFEASIBLE: _say(lang, "无法排出方案:", "This event cannot be planned:"),
                 ExitCode.TIME_LIMIT: _say(lang, "超出时限:", "Time limit reached:"),
             }.get(exc.exit_code, _say(lang, "错误:", "Error:"))
@@ -89,7 +99,13 @@ def run_reporting(fn: Callable[[], Any], *, lang: Lang, as_json: bool) -> Any:
     except Exception as exc:
         if os.environ.get("PLANNER_DEBUG"):
             raise
-        _err(_say(lang, f"内部错误(请报告此问题):{type(exc).__name__}: {exc}", f"internal error (please report): {type(exc).__name__}: {exc}"))
+        _err(
+            _say(
+                lang,
+                f"内部错误(请报告此问题):{type(exc).__name__}: {exc}",
+                f"internal error (please report): {type(exc).__name__}: {exc}",
+            )
+        )
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
@@ -108,7 +124,13 @@ def init(
     written = run_reporting(work, lang=lang, as_json=False)
     for path in written:
         _err(_say(lang, f"已写入 {path}", f"wrote {path}"))
-    _err(_say(lang, f"下一步:填写表格,然后运行 planner check {folder}", f"next: fill in the sheets, then run planner check {folder}"))
+    _err(
+        _say(
+            lang,
+            f"下一步:填写表格,然后运行 planner check {folder}",
+            f"next: fill in the sheets, then run planner check {folder}",
+        )
+    )
 
 
 @app.command()
@@ -141,8 +163,8 @@ def plan(
 
     def work():
         loaded = load_event(event)
-        from planner.pipeline import build_plan
         from planner.io import write_plan
+        from planner.pipeline import build_plan
 
         with stage_progress(enabled=not as_json) as on_stage:
             result = build_plan(loaded, on_stage=on_stage)
@@ -166,15 +188,29 @@ def _finish(result, written: list[Path], lang: Lang, as_json: bool) -> None:
 
     summary = plan_summary(result)
     if as_json:
-        print(json.dumps({"ok": True, **summary, "files": [str(p) for p in written]}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"ok": True, **summary, "files": [str(p) for p in written]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     print_plan_summary(summary, lang=lang.value)
-    _err(_say(lang, f"已写入 {len(written)} 个文件到 {written[0].parent}", f"wrote {len(written)} file(s) to {written[0].parent}"))
+    _err(
+        _say(
+            lang,
+            f"已写入 {len(written)} 个文件到 {written[0].parent}",
+            f"wrote {len(written)} file(s) to {written[0].parent}",
+        )
+    )
 
 
 @app.command()
 def export(
-    plan_json: Annotated[Path, typer.Argument(metavar="PLAN.json", help="A plan.json written by planner plan.")],
+    plan_json: Annotated[
+        Path, typer.Argument(metavar="PLAN.json", help="A plan.json written by planner plan.")
+    ],
     out: OutOpt = Path("out"),
     lang: LangOpt = Lang.zh,
     as_json: JsonOpt = False,
@@ -187,11 +223,19 @@ def export(
         result = read_plan(plan_json)
         return result, _render(result, out, lang)
 
-    result, written = run_reporting(work, lang=lang, as_json=as_json)
+    _, written = run_reporting(work, lang=lang, as_json=as_json)
     if as_json:
-        print(json.dumps({"ok": True, "files": [str(p) for p in written]}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"ok": True, "files": [str(p) for p in written]}, ensure_ascii=False, indent=2
+            )
+        )
         return
-    _err(_say(lang, f"已写入 {len(written)} 个文件到 {out}", f"wrote {len(written)} file(s) to {out}"))
+    _err(
+        _say(
+            lang, f"已写入 {len(written)} 个文件到 {out}", f"wrote {len(written)} file(s) to {out}"
+        )
+    )
 
 
 def main() -> None:

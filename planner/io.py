@@ -49,9 +49,13 @@ def read_plan(path: Path) -> Plan:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InvalidInput([Problem(str(path), None, None, "文件不存在", "file not found")]) from None
+        raise InvalidInput(
+            [Problem(str(path), None, None, "文件不存在", "file not found")]
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput([Problem(str(path), None, None, f"无法读取:{exc}", f"cannot read: {exc}")]) from None
+        raise InvalidInput(
+            [Problem(str(path), None, None, f"无法读取:{exc}", f"cannot read: {exc}")]
+        ) from None
     try:
         return Plan.model_validate_json(text)
     except ValidationError as exc:
@@ -59,6 +63,12 @@ def read_plan(path: Path) -> Plan:
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"]) or None
             problems.append(
-                Problem(str(path), None, loc, f"不是有效的 plan.json:{err['msg']}", f"not a valid plan.json: {err['msg']}")
+                Problem(
+                    str(path),
+                    None,
+                    loc,
+                    f"不是有效的 plan.json:{err['msg']}",
+                    f"not a valid plan.json: {err['msg']}",
+                )
             )
         raise InvalidInput(problems) from None

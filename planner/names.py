@@ -4,8 +4,36 @@ from __future__ import annotations
 
 #: Two-character surnames; a name starting with one keeps the rest as given name.
 COMPOUND_SURNAMES: frozenset[str] = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 "
-    "令狐 钟离 端木 独孤 南宫 西门 百里 呼延 万俟 闻人 澹台 公冶 濮阳 太史".split()
+    [
+        "欧阳",
+        "司马",
+        "上官",
+        "诸葛",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "轩辕",
+        "令狐",
+        "钟离",
+        "端木",
+        "独孤",
+        "南宫",
+        "西门",
+        "百里",
+        "呼延",
+        "万俟",
+        "闻人",
+        "澹台",
+        "公冶",
+        "濮阳",
+        "太史",
+    ]
 )
 
 

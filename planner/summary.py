@@ -24,7 +24,9 @@ def event_summary(event: Event) -> dict[str, Any]:
         "event": {"id": event.id, "name": event.name, "date": event.date.isoformat()},
         "volunteers": len(event.volunteers),
         "volunteers_eligible": sum(
-            1 for v in event.volunteers if v.training_done and v.background_check_done and v.available
+            1
+            for v in event.volunteers
+            if v.training_done and v.background_check_done and v.available
         ),
         "children": len(children),
         "children_by_category": dict(sorted(categories.items())),
@@ -67,7 +69,8 @@ def _table(rows: list[tuple[str, str]], title: str) -> None:
 def print_event_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:
     zh = lang != "en"
     cats = ", ".join(
-        f"{CATEGORY_LABELS.get(k, (k, k))[0 if zh else 1]} {n}" for k, n in summary["children_by_category"].items()
+        f"{CATEGORY_LABELS.get(k, (k, k))[0 if zh else 1]} {n}"
+        for k, n in summary["children_by_category"].items()
     )
     rows = [
         ("活动" if zh else "Event", f"{summary['event']['name']} ({summary['event']['date']})"),
@@ -75,9 +78,18 @@ def print_event_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:
         ("已培训且已审查" if zh else "Trained and checked", str(summary["volunteers_eligible"])),
         ("参加儿童" if zh else "Children attending", str(summary["children"])),
         ("按类别" if zh else "By category", cats or "-"),
-        ("缺监护人同意" if zh else "Consent missing", ", ".join(summary["consent_missing"]) or ("无" if zh else "none")),
-        ("不同意拍照" if zh else "No photo consent", ", ".join(summary["photo_consent_missing"]) or ("无" if zh else "none")),
-        ("有特殊需要" if zh else "Special needs", ", ".join(summary["special_needs"]) or ("无" if zh else "none")),
+        (
+            "缺监护人同意" if zh else "Consent missing",
+            ", ".join(summary["consent_missing"]) or ("无" if zh else "none"),
+        ),
+        (
+            "不同意拍照" if zh else "No photo consent",
+            ", ".join(summary["photo_consent_missing"]) or ("无" if zh else "none"),
+        ),
+        (
+            "有特殊需要" if zh else "Special needs",
+            ", ".join(summary["special_needs"]) or ("无" if zh else "none"),
+        ),
     ]
     _table(rows, "检查通过 ✓" if zh else "Check passed ✓")
 

@@ -39,13 +39,19 @@ def load_event(path: Path) -> Event:
     day = settings.date if settings else None
     volunteers, children = [], []
     if day is not None:
-        volunteers = read_volunteers(folder / files.volunteers, _shown(folder / files.volunteers), day, problems)
-        children = read_children(folder / files.children, _shown(folder / files.children), day, problems)
+        volunteers = read_volunteers(
+            folder / files.volunteers, _shown(folder / files.volunteers), day, problems
+        )
+        children = read_children(
+            folder / files.children, _shown(folder / files.children), day, problems
+        )
     if settings is not None:
         _cross_references(settings, volunteers, children, source, problems)
     if problems or settings is None:
         raise InvalidInput(problems)
-    return settings.model_copy(update={"volunteers": tuple(volunteers), "children": tuple(children)})
+    return settings.model_copy(
+        update={"volunteers": tuple(volunteers), "children": tuple(children)}
+    )
 
 
 def _shown(path: Path) -> str:
@@ -76,7 +82,10 @@ def _validate(fields: dict, source: TomlSource, problems: list[Problem]) -> Even
             elif err["type"] == "missing":
                 zh, en = f"缺少必填项「{key}」", f"missing required key {key!r}"
             else:
-                zh, en = f"「{key}」的值不对:{msg}(现在是 {err.get('input')!r})", f"bad value for {key!r}: {msg} (got {err.get('input')!r})"
+                zh, en = (
+                    f"「{key}」的值不对:{msg}(现在是 {err.get('input')!r})",
+                    f"bad value for {key!r}: {msg} (got {err.get('input')!r})",
+                )
             problems.append(Problem(source.shown, source.line_of(toml_loc), key, zh, en))
         return None
 
@@ -89,7 +98,9 @@ def _toml_loc(loc: tuple) -> tuple:
     return loc
 
 
-def _cross_references(event: Event, volunteers, children, source: TomlSource, problems: list[Problem]) -> None:
+def _cross_references(
+    event: Event, volunteers, children, source: TomlSource, problems: list[Problem]
+) -> None:
     """Ids named in event.toml must exist in the spreadsheets and places."""
     vids = {v.id for v in volunteers}
     cids = {c.id for c in children}
@@ -101,23 +112,51 @@ def _cross_references(event: Event, volunteers, children, source: TomlSource, pr
     if volunteers or children:
         for i, lock in enumerate(event.matching.locked):
             if lock.volunteer not in vids:
-                missing(("matching", "locked", i, "volunteer"), f"固定结对里的志愿者 {lock.volunteer} 不在名单中", f"locked pair names unknown volunteer {lock.volunteer}")
+                missing(
+                    ("matching", "locked", i, "volunteer"),
+                    f"固定结对里的志愿者 {lock.volunteer} 不在名单中",
+                    f"locked pair names unknown volunteer {lock.volunteer}",
+                )
             for cid in lock.children:
                 if cid not in cids:
-                    missing(("matching", "locked", i, "children"), f"固定结对里的儿童 {cid} 不在名单中", f"locked pair names unknown child {cid}")
+                    missing(
+                        ("matching", "locked", i, "children"),
+                        f"固定结对里的儿童 {cid} 不在名单中",
+                        f"locked pair names unknown child {cid}",
+                    )
         for i, ban in enumerate(event.matching.forbidden):
             if ban.volunteer not in vids:
-                missing(("matching", "forbidden", i, "volunteer"), f"禁止结对里的志愿者 {ban.volunteer} 不在名单中", f"forbidden pair names unknown volunteer {ban.volunteer}")
+                missing(
+                    ("matching", "forbidden", i, "volunteer"),
+                    f"禁止结对里的志愿者 {ban.volunteer} 不在名单中",
+                    f"forbidden pair names unknown volunteer {ban.volunteer}",
+                )
             if ban.child not in cids:
-                missing(("matching", "forbidden", i, "child"), f"禁止结对里的儿童 {ban.child} 不在名单中", f"forbidden pair names unknown child {ban.child}")
+                missing(
+                    ("matching", "forbidden", i, "child"),
+                    f"禁止结对里的儿童 {ban.child} 不在名单中",
+                    f"forbidden pair names unknown child {ban.child}",
+                )
     for key in ("location", "meeting_point"):
         value = getattr(event, key)
         if value and places and value not in places:
-            missing(("event", key), f"地点 {value} 不在 [[places]] 里", f"place {value!r} is not among [[places]]")
+            missing(
+                ("event", key),
+                f"地点 {value} 不在 [[places]] 里",
+                f"place {value!r} is not among [[places]]",
+            )
     for i, act in enumerate(event.activities):
         if act.place and places and act.place not in places:
-            missing(("activities", i, "place"), f"活动 {act.id} 的地点 {act.place} 不在 [[places]] 里", f"activity {act.id}: place {act.place!r} is not among [[places]]")
+            missing(
+                ("activities", i, "place"),
+                f"活动 {act.id} 的地点 {act.place} 不在 [[places]] 里",
+                f"activity {act.id}: place {act.place!r} is not among [[places]]",
+            )
         known = {a.id for a in event.activities}
         for ref in (*act.after, *act.beside):
             if ref not in known:
-                missing(("activities", i, "after"), f"活动 {act.id} 引用了不存在的活动 {ref}", f"activity {act.id} refers to unknown activity {ref!r}")
+                missing(
+                    ("activities", i, "after"),
+                    f"活动 {act.id} 引用了不存在的活动 {ref}",
+                    f"activity {act.id} refers to unknown activity {ref!r}",
+                )

@@ -175,7 +175,9 @@ def boolean(raw: object) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise CellError(f"应填 是 或 否,而不是「{text(raw)}」", f"expected yes/no (是/否), got {text(raw)!r}")
+    raise CellError(
+        f"应填 是 或 否,而不是「{text(raw)}」", f"expected yes/no (是/否), got {text(raw)!r}"
+    )
 
 
 _DATE = re.compile(r"^(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?$")
@@ -212,9 +214,14 @@ def integer(raw: object, *, low: int, high: int, what_zh: str, what_en: str) -> 
     try:
         value = float(cell)
     except ValueError:
-        raise CellError(f"{what_zh}应是数字,而不是「{text(raw)}」", f"{what_en} must be a number, got {text(raw)!r}") from None
+        raise CellError(
+            f"{what_zh}应是数字,而不是「{text(raw)}」",
+            f"{what_en} must be a number, got {text(raw)!r}",
+        ) from None
     if not value.is_integer():
-        raise CellError(f"{what_zh}应是整数,而不是「{cell}」", f"{what_en} must be a whole number, got {cell!r}")
+        raise CellError(
+            f"{what_zh}应是整数,而不是「{cell}」", f"{what_en} must be a whole number, got {cell!r}"
+        )
     if not low <= value <= high:
         raise CellError(
             f"{what_zh} {int(value)} 不可能(应在 {low} 到 {high} 之间)",
@@ -228,7 +235,10 @@ def score(raw: object) -> float:
     try:
         value = float(cell)
     except ValueError:
-        raise CellError(f"分数应是 0 到 10 的数字,而不是「{text(raw)}」", f"score must be a number 0..10, got {text(raw)!r}") from None
+        raise CellError(
+            f"分数应是 0 到 10 的数字,而不是「{text(raw)}」",
+            f"score must be a number 0..10, got {text(raw)!r}",
+        ) from None
     if not 0 <= value <= 10:
         raise CellError(f"分数 {cell} 超出 0 到 10", f"score {cell} is outside 0..10")
     return value

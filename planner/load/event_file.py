@@ -33,12 +33,16 @@ class TomlSource:
         return _line_of(self.text, [str(p) for p in loc])
 
 
-def read_event_toml(path: Path, shown: str, problems: list[Problem]) -> tuple[dict | None, TomlSource | None]:
+def read_event_toml(
+    path: Path, shown: str, problems: list[Problem]
+) -> tuple[dict | None, TomlSource | None]:
     """Parse the TOML file; a syntax error becomes one Problem with its line."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        problems.append(Problem(shown, None, None, "找不到活动文件 event.toml", "event.toml not found"))
+        problems.append(
+            Problem(shown, None, None, "找不到活动文件 event.toml", "event.toml not found")
+        )
         return None, None
     except OSError as exc:
         problems.append(Problem(shown, None, None, f"无法读取:{exc}", f"cannot read: {exc}"))
@@ -47,7 +51,13 @@ def read_event_toml(path: Path, shown: str, problems: list[Problem]) -> tuple[di
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         problems.append(
-            Problem(shown, None, None, "event.toml 必须保存为 UTF-8 编码", "event.toml must be saved as UTF-8")
+            Problem(
+                shown,
+                None,
+                None,
+                "event.toml 必须保存为 UTF-8 编码",
+                "event.toml must be saved as UTF-8",
+            )
         )
         return None, None
     source = TomlSource(shown, text)
@@ -58,7 +68,7 @@ def read_event_toml(path: Path, shown: str, problems: list[Problem]) -> tuple[di
         hint_zh = hint_en = ""
         bad_line = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
         if any(q in bad_line for q in CURLY):
-            hint_zh = "。提示:这一行用了中文引号 “ ”,请改成英文引号 \""
+            hint_zh = '。提示:这一行用了中文引号 “ ”,请改成英文引号 "'
             hint_en = '. Hint: this line uses curly quotes “ ”; use straight quotes "'
         problems.append(
             Problem(shown, line, str(column) if column else None,
@@ -87,7 +97,15 @@ def event_fields(data: dict, source: TomlSource, problems: list[Problem]) -> dic
     fields: dict = {}
     event = data.get("event")
     if not isinstance(event, dict):
-        problems.append(Problem(source.shown, None, "event", "缺少 [event] 表(活动名称、日期等)", "missing the [event] table (name, date ...)"))
+        problems.append(
+            Problem(
+                source.shown,
+                None,
+                "event",
+                "缺少 [event] 表(活动名称、日期等)",
+                "missing the [event] table (name, date ...)",
+            )
+        )
         event = {}
     for key, value in event.items():
         if key not in EVENT_KEYS:
@@ -101,7 +119,11 @@ def event_fields(data: dict, source: TomlSource, problems: list[Problem]) -> dic
         try:
             fields["date"] = cells.day(fields["date"])
         except cells.CellError as exc:
-            problems.append(Problem(source.shown, source.line_of(("event", "date")), "event.date", exc.zh, exc.en))
+            problems.append(
+                Problem(
+                    source.shown, source.line_of(("event", "date")), "event.date", exc.zh, exc.en
+                )
+            )
             fields.pop("date")
     for key, value in data.items():
         if key != "event":

@@ -15,7 +15,13 @@ from pydantic import ValidationError
 
 from planner.errors import Problem
 from planner.load import cells
-from planner.load.columns import CHILD_COLUMNS, VOLUNTEER_COLUMNS, Column, header_scorer, match_header
+from planner.load.columns import (
+    CHILD_COLUMNS,
+    VOLUNTEER_COLUMNS,
+    Column,
+    header_scorer,
+    match_header,
+)
 from planner.load.tables import Table, TableError, read_table
 from planner.model import Child, Guardian, Scores, Volunteer
 
@@ -27,7 +33,13 @@ MAX_CHILD_AGE = 18
 class RowReader:
     """Reads one row's cells by field name, collecting problems."""
 
-    def __init__(self, shown: str, row: int, cells_by_field: dict[str, tuple[Column, object]], problems: list[Problem]):
+    def __init__(
+        self,
+        shown: str,
+        row: int,
+        cells_by_field: dict[str, tuple[Column, object]],
+        problems: list[Problem],
+    ):
         self.shown = shown
         self.row = row
         self.cells = cells_by_field
@@ -49,7 +61,14 @@ class RowReader:
         self.ok = False
         self.problems.append(Problem(self.shown, self.row, self.column_name(field), zh, en))
 
-    def get(self, field: str, parse: Callable[[object], object], *, required: bool = False, default: object = None):
+    def get(
+        self,
+        field: str,
+        parse: Callable[[object], object],
+        *,
+        required: bool = False,
+        default: object = None,
+    ):
         if self.blank(field):
             if required:
                 self.report(field, "必填,不能空着", "required; the cell is empty")
@@ -72,7 +91,15 @@ def _rows(path: Path, shown: str, columns: tuple[Column, ...], problems: list[Pr
     present = {col.field for col in mapping.values()}
     missing = [col for col in columns if col.required and col.field not in present]
     for col in missing:
-        problems.append(Problem(shown, 1, col.label, f"缺少必需的列「{col.zh}」({col.en})", f"missing required column {col.en!r} ({col.zh})"))
+        problems.append(
+            Problem(
+                shown,
+                1,
+                col.label,
+                f"缺少必需的列「{col.zh}」({col.en})",
+                f"missing required column {col.en!r} ({col.zh})",
+            )
+        )
     if missing:
         return
     for row_number, row in table.rows:
@@ -80,9 +107,10 @@ def _rows(path: Path, shown: str, columns: tuple[Column, ...], problems: list[Pr
         yield RowReader(shown, row_number, by_field, problems)
 
 
-def _check_model(reader: RowReader, build: Callable[[], object]):
+def _check_model(reader: RowReader, model: type, fields: dict):
+    """Build ``model`` from the row's parsed fields; a model error names its column."""
     try:
-        return build()
+        return model(**fields)
     except ValidationError as exc:
         for err in exc.errors():
             field = str(err["loc"][0]) if err["loc"] else "?"
@@ -90,31 +118,50 @@ def _check_model(reader: RowReader, build: Callable[[], object]):
         return None
 
 
-def read_volunteers(path: Path, shown: str, event_day: date, problems: list[Problem]) -> list[Volunteer]:
+def read_volunteers(
+    path: Path, shown: str, event_day: date, problems: list[Problem]
+) -> list[Volunteer]:
     out: list[Volunteer] = []
     rows: dict[str, list[int]] = defaultdict(list)
     for r in _rows(path, shown, VOLUNTEER_COLUMNS, problems):
         vid = r.get("id", cells.text, required=True)
         name = r.get("name", cells.text, required=True)
         gender = r.get("gender", cells.gender, required=True)
-        age = r.get("age", lambda v: cells.integer(v, low=10, high=100, what_zh="年龄", what_en="age"), required=True)
+        age = r.get(
+            "age",
+            lambda v: cells.integer(v, low=10, high=100, what_zh="年龄", what_en="age"),
+            required=True,
+        )
         phone = r.get("phone", cells.phone)
         email = r.get("email", cells.email)
-        skills = r.get("skills", lambda v: cells.words(v, cells.SKILLS, "特长", "skill"), default=())
+        skills = r.get(
+            "skills", lambda v: cells.words(v, cells.SKILLS, "特长", "skill"), default=()
+        )
         dialects = r.get("dialects", lambda v: tuple(cells.split_list(v)), default=())
-        scores = {f: r.get(f, cells.score) for f in ("responsibility", "patience", "caring", "interview")}
+        scores = {
+            f: r.get(f, cells.score) for f in ("responsibility", "patience", "caring", "interview")
+        }
         training = r.get("training_done", cells.boolean, default=False)
         checked = r.get("background_check_done", cells.boolean, default=False)
         check_date = r.get("background_check_date", cells.day)
         if check_date is not None and check_date > event_day:
-            r.report("background_check_date", f"审查日期 {check_date} 在活动日之后", f"check date {check_date} is after the event day")
-        max_children = r.get("max_children", lambda v: cells.integer(v, low=1, high=2, what_zh="最多带几名", what_en="max children"), default=1)
+            r.report(
+                "background_check_date",
+                f"审查日期 {check_date} 在活动日之后",
+                f"check date {check_date} is after the event day",
+            )
+        max_children = r.get(
+            "max_children",
+            lambda v: cells.integer(v, low=1, high=2, what_zh="最多带几名", what_en="max children"),
+            default=1,
+        )
         available = r.get("available", cells.boolean, default=True)
         if not r.ok:
             continue
         volunteer = _check_model(
             r,
-            lambda: Volunteer(
+            Volunteer,
+            dict(
                 id=vid, name=name, gender=gender, age=age, phone=phone, email=email,
                 organisation=r.get("organisation", cells.text), skills=skills, dialects=dialects,
                 scores=Scores(**scores), training_done=training, background_check_done=checked,
@@ -140,26 +187,48 @@ def read_children(path: Path, shown: str, event_day: date, problems: list[Proble
         name = r.get("name", cells.text, required=True)
         gender = r.get("gender", cells.gender, required=True)
         birth = r.get("birth_date", cells.day)
-        age = r.get("age", lambda v: cells.integer(v, low=0, high=MAX_CHILD_AGE, what_zh="年龄", what_en="age"))
+        age = r.get(
+            "age",
+            lambda v: cells.integer(v, low=0, high=MAX_CHILD_AGE, what_zh="年龄", what_en="age"),
+        )
         if birth is None and age is None and r.ok:
             r.report("birth_date", "出生日期和年龄至少填一个", "give a birth date or an age")
         if birth is not None:
             years = Child(id="_", name="_", gender="male", birth_date=birth).age_on(event_day)
             if birth > event_day or years is None or years > MAX_CHILD_AGE:
-                r.report("birth_date", f"出生日期 {birth} 不可能(活动日时 {years} 岁)", f"impossible birth date {birth} (age {years} on the event day)")
-        relation = r.get("guardian_relation", lambda v: cells.word(v, cells.RELATIONS, "监护人关系", "guardian relation"))
+                r.report(
+                    "birth_date",
+                    f"出生日期 {birth} 不可能(活动日时 {years} 岁)",
+                    f"impossible birth date {birth} (age {years} on the event day)",
+                )
+        relation = r.get(
+            "guardian_relation",
+            lambda v: cells.word(v, cells.RELATIONS, "监护人关系", "guardian relation"),
+        )
         guardian_name = r.get("guardian_name", cells.text)
         guardian_phone = r.get("guardian_phone", cells.phone)
         guardian = None
         if relation is not None or guardian_name or guardian_phone:
             if relation is None and not r.blank("guardian_name"):
-                r.report("guardian_relation", "填了监护人,但没写关系(如 奶奶、外公)", "guardian given without relation (e.g. grandmother)")
+                r.report(
+                    "guardian_relation",
+                    "填了监护人,但没写关系(如 奶奶、外公)",
+                    "guardian given without relation (e.g. grandmother)",
+                )
             elif not guardian_name:
-                r.report("guardian_name", "写了监护人关系,但没写姓名", "guardian relation given without a name")
+                r.report(
+                    "guardian_name",
+                    "写了监护人关系,但没写姓名",
+                    "guardian relation given without a name",
+                )
             else:
                 guardian = Guardian(relation=relation, name=guardian_name, phone=guardian_phone)
         consent = r.get("outing_consent", cells.boolean, default=False)
-        years = Child(id="_", name="_", gender="male", birth_date=birth, age=age).age_on(event_day) if r.ok else None
+        years = (
+            Child(id="_", name="_", gender="male", birth_date=birth, age=age).age_on(event_day)
+            if r.ok
+            else None
+        )
         if r.ok and years is not None and years < CONSENT_AGE and not consent:
             r.report(
                 "outing_consent",
@@ -167,9 +236,15 @@ def read_children(path: Path, shown: str, event_day: date, problems: list[Proble
                 f"under {CONSENT_AGE} (age {years}) with no guardian consent recorded",
             )
         fields = dict(
-            categories=r.get("categories", lambda v: cells.words(v, cells.CATEGORIES, "儿童类别", "category"), default=()),
+            categories=r.get(
+                "categories",
+                lambda v: cells.words(v, cells.CATEGORIES, "儿童类别", "category"),
+                default=(),
+            ),
             needs=r.get("needs", lambda v: cells.words(v, cells.NEEDS, "需要", "need"), default=()),
-            dietary=r.get("dietary", lambda v: cells.words(v, cells.DIETS, "饮食要求", "diet"), default=()),
+            dietary=r.get(
+                "dietary", lambda v: cells.words(v, cells.DIETS, "饮食要求", "diet"), default=()
+            ),
             photo_consent=r.get("photo_consent", cells.boolean, default=False),
             attending=r.get("attending", cells.boolean, default=True),
         )
@@ -177,7 +252,8 @@ def read_children(path: Path, shown: str, event_day: date, problems: list[Proble
             continue
         child = _check_model(
             r,
-            lambda: Child(
+            Child,
+            dict(
                 id=cid, name=name, gender=gender, birth_date=birth, age=age,
                 grade=r.get("grade", cells.text), school=r.get("school", cells.text),
                 village=r.get("village", cells.text), pickup_point=r.get("pickup_point", cells.text),
@@ -194,7 +270,9 @@ def read_children(path: Path, shown: str, event_day: date, problems: list[Proble
     return _sibling_groups(out, shown, rows, problems)
 
 
-def _duplicates(people: list, rows: dict[str, list[int]], shown: str, problems: list[Problem]) -> None:
+def _duplicates(
+    people: list, rows: dict[str, list[int]], shown: str, problems: list[Problem]
+) -> None:
     """An id names one person: every repeat is reported at its own row."""
     del people
     for pid, where in sorted(rows.items()):
@@ -219,7 +297,9 @@ def _sibling_groups(
     ids = {c.id for c in children}
     pointed = {c.sibling_group: c for c in children if c.sibling_group in ids}
     children = [
-        c.model_copy(update={"sibling_group": c.id}) if c.id in pointed and not c.sibling_group else c
+        c.model_copy(update={"sibling_group": c.id})
+        if c.id in pointed and not c.sibling_group
+        else c
         for c in children
     ]
     members: dict[str, list[Child]] = defaultdict(list)

@@ -59,7 +59,9 @@ def _to_table(grid: list[list[object]], shown: str, encoding: str | None) -> Tab
     rows = [(i + 1, row) for i, row in enumerate(grid)]
     rows = [(n, row) for n, row in rows if any(_filled(c) for c in row)]
     if not rows:
-        raise TableError(Problem(shown, None, None, "表格是空的(没有表头)", "the sheet is empty (no header row)"))
+        raise TableError(
+            Problem(shown, None, None, "表格是空的(没有表头)", "the sheet is empty (no header row)")
+        )
     header_row, header = rows[0]
     names = [str(c).strip() if c is not None else "" for c in header]
     width = len(names)
@@ -69,7 +71,13 @@ def _to_table(grid: list[list[object]], shown: str, encoding: str | None) -> Tab
         extra = [c for c in row[width:] if _filled(c)]
         if extra:
             raise TableError(
-                Problem(shown, n, None, f"这一行比表头多出 {len(extra)} 格", f"row has {len(extra)} cell(s) beyond the header")
+                Problem(
+                    shown,
+                    n,
+                    None,
+                    f"这一行比表头多出 {len(extra)} 格",
+                    f"row has {len(extra)} cell(s) beyond the header",
+                )
             )
         data.append((n, cells))
     del header_row
@@ -86,15 +94,22 @@ def _read_excel(path: Path, shown: str) -> list[list[object]]:
     try:
         book = CalamineWorkbook.from_path(str(path))
         if not book.sheet_names:
-            raise TableError(Problem(shown, None, None, "工作簿里没有工作表", "the workbook has no sheet"))
+            raise TableError(
+                Problem(shown, None, None, "工作簿里没有工作表", "the workbook has no sheet")
+            )
         sheet = book.get_sheet_by_index(0)
         return [list(row) for row in sheet.to_python(skip_empty_area=False)]
     except TableError:
         raise
     except Exception as exc:  # calamine raises its own error types for broken files
         raise TableError(
-            Problem(shown, None, None, f"无法作为 Excel 文件读取({type(exc).__name__})",
-                    f"cannot be read as an Excel file ({type(exc).__name__}: {exc})")
+            Problem(
+                shown,
+                None,
+                None,
+                f"无法作为 Excel 文件读取({type(exc).__name__})",
+                f"cannot be read as an Excel file ({type(exc).__name__}: {exc})",
+            )
         ) from None
 
 
@@ -112,7 +127,13 @@ def _decode(data: bytes, header_score: Callable[[list[str]], int], shown: str) -
                 return data.decode(encoding), encoding
             except UnicodeDecodeError:
                 raise TableError(
-                    Problem(shown, None, None, f"文件开头标明 {encoding} 编码,但内容不是", f"file starts with a {encoding} mark but is not {encoding}")
+                    Problem(
+                        shown,
+                        None,
+                        None,
+                        f"文件开头标明 {encoding} 编码,但内容不是",
+                        f"file starts with a {encoding} mark but is not {encoding}",
+                    )
                 ) from None
     best: tuple[int, str, str] | None = None
     for encoding in CANDIDATE_ENCODINGS:
@@ -127,8 +148,13 @@ def _decode(data: bytes, header_score: Callable[[list[str]], int], shown: str) -
             break
     if best is None:
         raise TableError(
-            Problem(shown, None, None, "无法识别文件编码(请在 Excel/WPS 中另存为 UTF-8 CSV 或 .xlsx)",
-                    "unknown text encoding (save as UTF-8 CSV or .xlsx)")
+            Problem(
+                shown,
+                None,
+                None,
+                "无法识别文件编码(请在 Excel/WPS 中另存为 UTF-8 CSV 或 .xlsx)",
+                "unknown text encoding (save as UTF-8 CSV or .xlsx)",
+            )
         )
     return best[1], best[2]
 
@@ -154,18 +180,29 @@ def _delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(data: bytes, header_score: Callable[[list[str]], int], shown: str) -> tuple[list[list[object]], str]:
+def _read_csv(
+    data: bytes, header_score: Callable[[list[str]], int], shown: str
+) -> tuple[list[list[object]], str]:
     if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise TableError(
-            Problem(shown, None, None, "文件里有空字节,不是文本 CSV(是否其实是 Excel 文件?)",
-                    "file contains NUL bytes; not a text CSV (is it an Excel file?)")
+            Problem(
+                shown,
+                None,
+                None,
+                "文件里有空字节,不是文本 CSV(是否其实是 Excel 文件?)",
+                "file contains NUL bytes; not a text CSV (is it an Excel file?)",
+            )
         )
     decoded, encoding = _decode(data, header_score, shown)
     decoded = decoded.replace("\x00", "")
     first = next((line for line in decoded.splitlines() if line.strip()), "")
     delimiter = _delimiter(first)
     try:
-        grid: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)]
+        grid: list[list[object]] = [
+            list(r) for r in csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)
+        ]
     except csv.Error as exc:
-        raise TableError(Problem(shown, None, None, f"CSV 格式错误:{exc}", f"malformed CSV: {exc}")) from None
+        raise TableError(
+            Problem(shown, None, None, f"CSV 格式错误:{exc}", f"malformed CSV: {exc}")
+        ) from None
     return grid, encoding

@@ -98,7 +98,16 @@ def write_templates(folder: Path, *, force: bool = False, today: date | None = N
     existing = [p for p in targets if p.exists()]
     if existing and not force:
         raise InvalidInput(
-            [Problem(str(p), None, None, "文件已存在(用 --force 覆盖)", "file exists (use --force to overwrite)") for p in existing]
+            [
+                Problem(
+                    str(p),
+                    None,
+                    None,
+                    "文件已存在(用 --force 覆盖)",
+                    "file exists (use --force to overwrite)",
+                )
+                for p in existing
+            ]
         )
     day = (today or date.today()) + timedelta(days=30)
     written = []

@@ -3,9 +3,9 @@
 from planner.model.event import (
     Activity,
     ActivityKind,
-    Bus,
     BudgetLineSpec,
     BudgetSettings,
+    Bus,
     Event,
     Files,
     FollowupSettings,

@@ -1,0 +1,81 @@
+"""Helpers shared by the tests: a tiny valid event folder, broken one cell at a time."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+EVENT_TOML = """\
+[event]
+id = "tiny"
+name = "测试活动"
+date = 2026-12-05
+timezone = "Asia/Shanghai"
+shape = "school_day"
+
+[files]
+volunteers = "volunteers.csv"
+children = "children.csv"
+
+[screening]
+select = 2
+
+[matching]
+max_children = 1
+"""
+
+VOLUNTEER_HEADER = [
+    "编号",
+    "姓名",
+    "性别",
+    "年龄",
+    "电话",
+    "特长",
+    "已培训",
+    "背景审查",
+    "审查日期",
+    "最多带几名",
+]
+VOLUNTEER_ROWS = [
+    ["V01", "李明", "男", "21", "13812345678", "急救", "是", "是", "2026年5月1日", "1"],
+    ["V02", "王芳", "女", "22", "13912345678", "心理辅导、组织游戏", "是", "是", "2026-06-01", "1"],
+]
+CHILD_HEADER = [
+    "编号",
+    "姓名",
+    "性别",
+    "出生日期",
+    "类别",
+    "监护人关系",
+    "监护人姓名",
+    "监护人电话",
+    "外出同意",
+    "兄弟姐妹组",
+]
+CHILD_ROWS = [
+    ["C01", "张小红", "女", "2015-03-08", "留守", "奶奶", "张奶奶", "13700000001", "是", ""],
+    [
+        "C02",
+        "刘小刚",
+        "男",
+        "2014年9月1日",
+        "留守、单亲",
+        "外公",
+        "刘外公",
+        "13700000002",
+        "是",
+        "",
+    ],
+]
+
+
+def write_csv(
+    path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8"
+) -> None:
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
