@@ -33,7 +33,11 @@ def test_init_writes_a_folder_that_checks(tmp_path):
     folder = tmp_path / "new"
     result = runner.invoke(app, ["init", str(folder)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in folder.iterdir()) == ["children.xlsx", "event.toml", "volunteers.xlsx"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "children.xlsx",
+        "event.toml",
+        "volunteers.xlsx",
+    ]
     assert runner.invoke(app, ["check", str(folder)]).exit_code == 0
 
 
