@@ -262,15 +262,17 @@ class BudgetLineSpec(Frozen):
 
 class Funding(Frozen):
     source: str
-    amount: Money
+    amount: str | int | Money
     kind: str = "cash"
 
 
 class BudgetSettings(Frozen):
+    """Money values may be text ("¥1,500", "1.5元"): the budget stage parses them."""
+
     currency: str = "CNY"
     lines: tuple[BudgetLineSpec, ...] = ()
-    contingency_percent: Money = Decimal("0")
-    cap: Money | None = None
+    contingency_percent: str | int | Money = Decimal("0")
+    cap: str | int | Money | None = None
     cap_fails: bool = False
     funding: tuple[Funding, ...] = ()
 

@@ -120,6 +120,7 @@ class BudgetLine(Part):
     amount: Decimal
     note: str | None = None
     quantity_expr: str | None = None
+    source: str | None = None
 
 
 class FundingLine(Part):
@@ -133,12 +134,14 @@ class Budget(Part):
     lines: list[BudgetLine] = Field(default_factory=list)
     by_category: dict[str, Decimal] = Field(default_factory=dict)
     subtotal: Decimal = Decimal("0")
+    contingency_percent: Decimal = Decimal("0")
     contingency: Decimal = Decimal("0")
     total: Decimal = Decimal("0")
     per_child: Decimal | None = None
     cap: Decimal | None = None
     funding: list[FundingLine] = Field(default_factory=list)
     balance: Decimal | None = None
+    counts: dict[str, int] = Field(default_factory=dict)
 
 
 class People(Part):

@@ -1,0 +1,353 @@
+"""The budget as people read it: a ¥ table, budget.csv and budget.xlsx.
+
+Everything here reads only a :class:`~planner.model.Budget` (from
+plan.json), so ``planner export`` can rebuild the files without planning
+again. Files are written atomically and byte for byte the same for the
+same budget.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+from planner.budget.numbers import fen, plain
+from planner.model import Budget
+
+__all__ = [
+    "LABELS",
+    "budget_rows",
+    "budget_table",
+    "format_yuan",
+    "write_budget_csv",
+    "write_budget_xlsx",
+    "xlsx_bytes",
+]
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "sheet": "预算",
+        "item": "项目",
+        "category": "类别",
+        "quantity": "数量",
+        "unit_price": "单价",
+        "amount": "金额",
+        "note": "备注",
+        "basis": "数量依据",
+        "by_category": "按类别",
+        "category_subtotal": "小计:{category}",
+        "subtotal": "小计",
+        "contingency_percent": "不可预见费比例(%)",
+        "contingency": "不可预见费({percent}%)",
+        "total": "合计",
+        "children": "儿童人数",
+        "per_child": "人均(每名儿童)",
+        "cap": "资金上限",
+        "within_cap": "未超出上限",
+        "over_cap": "超出上限",
+        "funding": "资金来源",
+        "kind": "类型",
+        "funding_item": "资金来源:{source}",
+        "funding_total": "资金合计",
+        "balance": "结余",
+        "counts": "计数",
+        "count_value": "数值",
+        "cash": "现金",
+        "in_kind": "实物/减免",
+        "sponsor": "赞助",
+    },
+    "en": {
+        "sheet": "Budget",
+        "item": "Item",
+        "category": "Category",
+        "quantity": "Quantity",
+        "unit_price": "Unit price",
+        "amount": "Amount",
+        "note": "Note",
+        "basis": "Quantity from",
+        "by_category": "By category",
+        "category_subtotal": "Subtotal: {category}",
+        "subtotal": "Subtotal",
+        "contingency_percent": "Contingency (%)",
+        "contingency": "Contingency ({percent}%)",
+        "total": "Total",
+        "children": "Children",
+        "per_child": "Per child",
+        "cap": "Funds cap",
+        "within_cap": "within the cap",
+        "over_cap": "over the cap",
+        "funding": "Funding",
+        "kind": "Kind",
+        "funding_item": "Funding: {source}",
+        "funding_total": "Funding total",
+        "balance": "Balance",
+        "counts": "Count",
+        "count_value": "Value",
+        "cash": "cash",
+        "in_kind": "in kind",
+        "sponsor": "sponsor",
+    },
+}
+
+_YUAN_FORMAT = '"¥"#,##0.00'
+#: Fixed timestamp written into budget.xlsx, so the same budget gives the same bytes.
+_STAMP = "2000-01-01T00:00:00Z"
+
+
+def _labels(lang: str) -> dict[str, str]:
+    if lang not in LABELS:
+        raise ValueError(f"unknown language {lang!r}; use one of {sorted(LABELS)}")
+    return LABELS[lang]
+
+
+def format_yuan(amount: Decimal) -> str:
+    """An amount as printed on paper: yuan sign, thousands separators, fen.
+
+    >>> format_yuan(Decimal("2360")), format_yuan(Decimal("-1234567.5")), format_yuan(Decimal("0.005"))
+    ('¥2,360.00', '-¥1,234,567.50', '¥0.01')
+    """
+    value = fen(amount)
+    sign = "-" if value < 0 else ""
+    return f"{sign}¥{abs(value):,.2f}"
+
+
+def _kind(kind: str, labels: dict[str, str]) -> str:
+    return labels.get(kind, kind)
+
+
+def _headers(labels: dict[str, str]) -> list[str]:
+    return [labels[k] for k in ("item", "category", "quantity", "unit_price", "amount", "note")]
+
+
+def budget_rows(budget: Budget, lang: str = "zh", *, money=format_yuan) -> list[list[str]]:
+    """The budget as rows of text: header, lines, category subtotals, totals, funding.
+
+    ``money`` formats an amount (¥2,360.00 by default; budget.csv passes
+    plain numbers so that Excel reads them as numbers).
+    """
+    labels = _labels(lang)
+    rows = [_headers(labels)]
+    for line in budget.lines:
+        rows.append(
+            [line.item, line.category, plain(line.quantity), money(line.unit_price),
+             money(line.amount), line.note or ""]
+        )  # fmt: skip
+    if len(budget.by_category) > 1:
+        for category, amount in budget.by_category.items():
+            rows.append(
+                [
+                    labels["category_subtotal"].format(category=category),
+                    category,
+                    "",
+                    "",
+                    money(amount),
+                    "",
+                ]
+            )
+    rows.append([labels["subtotal"], "", "", "", money(budget.subtotal), ""])
+    if budget.contingency_percent:
+        label = labels["contingency"].format(percent=plain(budget.contingency_percent))
+        rows.append([label, "", "", "", money(budget.contingency), ""])
+    rows.append([labels["total"], "", "", "", money(budget.total), ""])
+    if budget.per_child is not None:
+        children = budget.counts.get("children")
+        rows.append(
+            [
+                labels["per_child"],
+                "",
+                str(children) if children else "",
+                "",
+                money(budget.per_child),
+                "",
+            ]
+        )
+    if budget.cap is not None:
+        state = labels["within_cap"] if budget.total <= budget.cap else labels["over_cap"]
+        rows.append([labels["cap"], "", "", "", money(budget.cap), state])
+    for fund in budget.funding:
+        rows.append(
+            [
+                labels["funding_item"].format(source=fund.source),
+                _kind(fund.kind, labels),
+                "",
+                "",
+                money(fund.amount),
+                "",
+            ]
+        )
+    if budget.balance is not None:
+        rows.append([labels["balance"], "", "", "", money(budget.balance), ""])
+    return rows
+
+
+def budget_table(budget: Budget, lang: str = "zh") -> list[list[str]]:
+    """Rows for the rosters and the report, amounts like ¥2,360.00; first row is the header.
+
+    Row order: header; one row per line; a subtotal per category (when there
+    are several); subtotal; contingency (when set); total; per child; cap;
+    each funding source; balance. Six columns: item, category, quantity,
+    unit price, amount, note.
+    """
+    return budget_rows(budget, lang)
+
+
+def _plain_money(amount: Decimal) -> str:
+    return f"{fen(amount):.2f}" if amount == fen(amount) else plain(amount)
+
+
+def write_budget_csv(budget: Budget, path: Path, *, lang: str = "zh") -> Path:
+    """budget.csv: UTF-8 with BOM (so Excel/WPS open it right), plain numbers."""
+    from planner.io import write_bytes
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(budget_rows(budget, lang, money=_plain_money))
+    return write_bytes(Path(path), buffer.getvalue().encode("utf-8-sig"))
+
+
+def write_budget_xlsx(budget: Budget, path: Path, *, lang: str = "zh") -> Path:
+    """budget.xlsx whose amounts, subtotals and totals are formulas organisers can edit."""
+    from planner.io import write_bytes
+
+    return write_bytes(Path(path), xlsx_bytes(budget, lang=lang))
+
+
+def xlsx_bytes(budget: Budget, *, lang: str = "zh") -> bytes:
+    """The budget workbook as bytes (see :func:`write_budget_xlsx`).
+
+    Layout of the one sheet: lines in A:G from row 2 (amount in E is
+    ``=ROUND(C*D,2)``; a quantity written as an expression is a formula
+    over the counts in I:J); below them subtotal ``=SUM``, contingency
+    percentage and amount, total, per child, cap, a ``=SUMIF`` per category,
+    funding and balance.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from planner.budget.expr import parse
+
+    labels = _labels(lang)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = labels["sheet"]
+    bold = Font(bold=True)
+
+    for column, text in enumerate([*_headers(labels), labels["basis"]], start=1):
+        sheet.cell(row=1, column=column, value=text).font = bold
+    sheet.cell(row=1, column=9, value=labels["counts"]).font = bold
+    sheet.cell(row=1, column=10, value=labels["count_value"]).font = bold
+    count_cell: dict[str, str] = {}
+    for offset, (name, value) in enumerate(sorted(budget.counts.items())):
+        row = 2 + offset
+        sheet.cell(row=row, column=9, value=name)
+        sheet.cell(row=row, column=10, value=value)
+        count_cell[name] = f"$J${row}"
+
+    first, last = 2, 1 + len(budget.lines)
+    for offset, line in enumerate(budget.lines):
+        row = first + offset
+        sheet.cell(row=row, column=1, value=line.item)
+        sheet.cell(row=row, column=2, value=line.category)
+        quantity: object = _number(line.quantity)
+        if line.quantity_expr:
+            node = parse(line.quantity_expr)
+            if node.names() <= set(count_cell):
+                formula = node.to_excel(count_cell.__getitem__)
+                has_division = "/" in formula
+                quantity = f"=ROUND({formula},4)" if has_division else f"={formula}"
+        sheet.cell(row=row, column=3, value=quantity)
+        sheet.cell(row=row, column=4, value=_number(line.unit_price)).number_format = _YUAN_FORMAT
+        sheet.cell(row=row, column=5, value=f"=ROUND(C{row}*D{row},2)").number_format = _YUAN_FORMAT
+        sheet.cell(row=row, column=6, value=line.note or None)
+        sheet.cell(row=row, column=7, value=line.quantity_expr or line.source or None)
+
+    amounts = f"$E${first}:$E${last}"
+    row = last + 2
+
+    def put(label: str, value: object, *, money: bool = True, strong: bool = False) -> int:
+        nonlocal row
+        sheet.cell(row=row, column=1, value=label).font = Font(bold=strong)
+        cell = sheet.cell(row=row, column=5, value=value)
+        if money:
+            cell.number_format = _YUAN_FORMAT
+        if strong:
+            cell.font = bold
+        row += 1
+        return row - 1
+
+    r_sub = put(labels["subtotal"], f"=SUM({amounts})" if budget.lines else 0, strong=True)
+    r_pct = put(labels["contingency_percent"], _number(budget.contingency_percent), money=False)
+    r_cont = put(
+        labels["contingency"].format(percent=plain(budget.contingency_percent)),
+        f"=ROUND(E{r_sub}*E{r_pct}/100,2)",
+    )
+    r_total = put(labels["total"], f"=E{r_sub}+E{r_cont}", strong=True)
+    children = f"={count_cell['children']}" if "children" in count_cell else 0
+    r_children = put(labels["children"], children, money=False)
+    put(labels["per_child"], f'=IF(E{r_children}>0,ROUND(E{r_total}/E{r_children},2),"")')
+    if budget.cap is not None:
+        r_cap = put(labels["cap"], _number(budget.cap))
+        sheet.cell(
+            row=r_cap, column=6,
+            value=f'=IF(E{r_total}<=E{r_cap},"{labels["within_cap"]}","{labels["over_cap"]}")',
+        )  # fmt: skip
+
+    row += 1
+    sheet.cell(row=row, column=1, value=labels["by_category"]).font = bold
+    row += 1
+    for category in budget.by_category:
+        sheet.cell(row=row, column=1, value=category)
+        cell = sheet.cell(row=row, column=5, value=f"=SUMIF($B${first}:$B${last},A{row},{amounts})")
+        cell.number_format = _YUAN_FORMAT
+        row += 1
+
+    if budget.funding:
+        row += 1
+        sheet.cell(row=row, column=1, value=labels["funding"]).font = bold
+        sheet.cell(row=row, column=2, value=labels["kind"]).font = bold
+        sheet.cell(row=row, column=5, value=labels["amount"]).font = bold
+        row += 1
+        top = row
+        for fund in budget.funding:
+            sheet.cell(row=row, column=1, value=fund.source)
+            sheet.cell(row=row, column=2, value=_kind(fund.kind, labels))
+            sheet.cell(row=row, column=5, value=_number(fund.amount)).number_format = _YUAN_FORMAT
+            row += 1
+        r_funds = put(labels["funding_total"], f"=SUM(E{top}:E{row - 1})", strong=True)
+        put(labels["balance"], f"=E{r_funds}-E{r_total}", strong=True)
+
+    for column, width in zip("ABCDEFGHIJ", (28, 10, 8, 12, 14, 24, 22, 2, 18, 8), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _stable_zip(buffer.getvalue())
+
+
+def _number(value: Decimal) -> int | float:
+    """A cell value: ints stay ints; other amounts go in as the nearest float (Excel's type)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same workbook bytes for the same budget: fixed timestamps inside and out."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _CORE_TIMES.sub(rb"\g<1>" + _STAMP.encode() + rb"\g<3>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, content)
+    return out.getvalue()

@@ -1,0 +1,275 @@
+"""The budget stage: itemised lines from the plan, totals exact to the fen.
+
+Each line's amount is quantity × unit price rounded to the fen; the
+subtotal is the exact sum of the amounts; the contingency is a percentage
+of the subtotal rounded to the fen; the total is subtotal + contingency.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from planner.budget.counts import Counts, itinerary_ran, plan_counts
+from planner.budget.expr import ExprError
+from planner.budget.numbers import fen, plain
+from planner.budget.output import format_yuan
+from planner.budget.settings import LineOf, ParsedLine, ParsedSettings, parse_settings
+from planner.errors import Infeasible, InvalidInput, Problem
+from planner.model import Budget, BudgetLine, Event, Plan
+
+__all__ = ["QUANTITY_PLACES", "build_budget", "run", "totals"]
+
+#: A quantity keeps at most this many decimal places (a division may not end).
+QUANTITY_PLACES = 4
+_QUANTUM = Decimal(1).scaleb(-QUANTITY_PLACES)
+
+
+def run(event: Event, plan: Plan) -> Plan:
+    """The pipeline stage: fill ``plan.budget`` and add the budget's warnings."""
+    budget, warnings = build_budget(event, plan)
+    return plan.model_copy(update={"budget": budget, "warnings": [*plan.warnings, *warnings]})
+
+
+def build_budget(
+    event: Event, plan: Plan, *, file: str = "event.toml", line_of: LineOf | None = None
+) -> tuple[Budget, list[str]]:
+    """The budget of ``event`` for ``plan`` and the warnings it raises.
+
+    Raises :class:`InvalidInput` (exit 3) for bad values in [budget], and
+    :class:`Infeasible` (exit 4) when the total is over the cap and
+    ``cap_fails`` is set.
+    """
+    settings = parse_settings(event, file=file, line_of=line_of)
+    counts = plan_counts(event, plan)
+    warnings: list[str] = []
+    problems: list[Problem] = []
+    lines: list[BudgetLine] = []
+    used: set[str] = set()
+    for parsed in settings.lines:
+        if parsed.spec.source == "itinerary:buses":
+            lines += bus_lines(parsed, event, plan, warnings)
+        elif parsed.spec.source == "itinerary:meals":
+            lines += meal_lines(parsed, event, plan, counts, warnings)
+        else:
+            line = expression_line(parsed, counts, warnings, problems, file, line_of)
+            if line is not None:
+                lines.append(line)
+            assert parsed.quantity is not None
+            used |= parsed.quantity.names()
+    if problems:
+        raise InvalidInput(problems)
+    warnings = counts.warnings_for(used) + warnings
+    budget = totals(lines, settings, counts)
+    warnings += cap_and_balance_warnings(budget, settings)
+    return budget, warnings
+
+
+def expression_line(
+    parsed: ParsedLine,
+    counts: Counts,
+    warnings: list[str],
+    problems: list[Problem],
+    file: str,
+    line_of: LineOf | None,
+) -> BudgetLine | None:
+    """A line whose quantity is a number or an expression over the plan's counts."""
+    spec = parsed.spec
+    assert parsed.quantity is not None and parsed.unit_price is not None
+    loc = ("budget", "lines", parsed.index, "quantity")
+    row = line_of(loc) if line_of is not None else None
+    column = ".".join(str(p) for p in loc)
+    try:
+        quantity = parsed.quantity.evaluate(counts.values)
+    except ExprError as exc:
+        problems.append(
+            Problem(
+                file,
+                row,
+                column,
+                f"预算项「{spec.item}」:{exc.zh}",
+                f"budget line {spec.item!r}: {exc.en}",
+            )
+        )
+        return None
+    if quantity < 0:
+        problems.append(
+            Problem(
+                file, row, column,
+                f"预算项「{spec.item}」的数量「{parsed.quantity_expr}」算出来是负数 {plain(quantity)}",
+                f"budget line {spec.item!r}: quantity {parsed.quantity_expr!r} comes to {plain(quantity)}, below zero",
+            )
+        )  # fmt: skip
+        return None
+    quantity = _tidy_quantity(quantity, spec.item, warnings)
+    return BudgetLine(
+        item=spec.item.strip(),
+        category=spec.category.strip() or "other",
+        quantity=quantity,
+        unit_price=parsed.unit_price,
+        amount=fen(quantity * parsed.unit_price),
+        note=spec.note,
+        quantity_expr=parsed.quantity_expr,
+    )
+
+
+def _tidy_quantity(quantity: Decimal, item: str, warnings: list[str]) -> Decimal:
+    """Whole quantities print as whole numbers; a division that does not end
+    (10 ÷ 3) keeps QUANTITY_PLACES decimals, with a warning."""
+    if quantity == quantity.to_integral_value():
+        return quantity.quantize(Decimal(1))
+    exponent = quantity.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -QUANTITY_PLACES:
+        rounded = quantity.quantize(_QUANTUM, rounding=ROUND_HALF_UP)
+        warnings.append(
+            f"预算项「{item}」的数量 {quantity} 取 {QUANTITY_PLACES} 位小数为 {rounded}"
+            f" / Budget line {item!r}: quantity {quantity} rounded to {rounded}"
+        )
+        return rounded
+    return quantity
+
+
+def bus_lines(
+    parsed: ParsedLine, event: Event, plan: Plan, warnings: list[str]
+) -> list[BudgetLine]:
+    """Bus hire from the itinerary's buses (each bus's cost); before it, the buses booked."""
+    spec = parsed.spec
+    booked = {bus.id: bus for bus in event.buses}
+    if plan.buses:
+        buses = []
+        for bus in plan.buses:
+            cost = bus.cost if bus.cost is not None else getattr(booked.get(bus.id), "cost", None)
+            if cost is None:
+                warnings.append(
+                    f"预算:车辆 {bus.id} 没有包车费,按 0 计 / Budget: bus {bus.id} has no cost; counted as 0"
+                )
+                cost = Decimal("0")
+            buses.append((bus.id, bus.name, cost))
+    elif not itinerary_ran(plan) and event.buses:
+        buses = [(bus.id, bus.name, bus.cost) for bus in event.buses]
+        warnings.append(
+            f"预算项「{spec.item}」:行程尚未安排车辆,按 event.toml 里预订的 {len(buses)} 辆车计"
+            f" / Budget line {spec.item!r}: no buses from the itinerary yet; "
+            f"counted the {len(buses)} booked in event.toml"
+        )
+    else:
+        buses = []
+    return _grouped_lines(
+        spec, parsed, [(f"{name or bid}", bid, cost, 1) for bid, name, cost in buses]
+    )
+
+
+def meal_lines(
+    parsed: ParsedLine, event: Event, plan: Plan, counts: Counts, warnings: list[str]
+) -> list[BudgetLine]:
+    """Meals from the itinerary: headcount × price per head, one line per meal."""
+    spec = parsed.spec
+    settings = {m.id: m for m in event.meals}
+    rows: list[tuple[str, str, Decimal, int]] = []
+    if plan.meals:
+        for meal in plan.meals:
+            price = meal.price_per_head
+            if price is None:
+                setting = settings.get(meal.id or "") or next(
+                    (m for m in event.meals if m.venue == meal.venue), None
+                )
+                price = setting.price_per_head if setting is not None else None
+            if price is None:
+                warnings.append(
+                    f"预算:{meal.id or meal.venue} 没有每人餐费,按 0 计"
+                    f" / Budget: meal {meal.id or meal.venue} has no price per head; counted as 0"
+                )
+                price = Decimal("0")
+            rows.append((meal.id or meal.venue, meal.id or meal.venue, price, meal.headcount))
+    elif not itinerary_ran(plan) and event.meals:
+        eating = counts["children"] + counts["volunteers"] + sum(1 for s in event.staff if s.eats)
+        rows = [(m.id, m.id, m.price_per_head, eating) for m in event.meals]
+        warnings.append(
+            f"预算项「{spec.item}」:行程尚未算出用餐人数,按出席的 {eating} 人估算"
+            f" / Budget line {spec.item!r}: no meal headcount from the itinerary yet; "
+            f"estimated from the {eating} people attending"
+        )
+    return [
+        _line(spec, parsed, label if len(rows) > 1 else None, Decimal(headcount), price, None)
+        for label, _, price, headcount in rows
+    ] or [_line(spec, parsed, None, Decimal(0), Decimal(0), None)]
+
+
+def _grouped_lines(
+    spec, parsed: ParsedLine, rows: list[tuple[str, str, Decimal, int]]
+) -> list[BudgetLine]:
+    """One line when every row has the same unit price, else one line per row."""
+    if not rows:
+        return [_line(spec, parsed, None, Decimal(0), Decimal(0), None)]
+    prices = {price for _, _, price, _ in rows}
+    ids = "、".join(rid for _, rid, _, _ in rows)
+    if len(prices) == 1:
+        quantity = Decimal(sum(q for *_, q in rows))
+        return [_line(spec, parsed, None, quantity, prices.pop(), ids)]
+    return [_line(spec, parsed, label, Decimal(q), price, rid) for label, rid, price, q in rows]
+
+
+def _line(
+    spec, parsed: ParsedLine, label: str | None, quantity: Decimal, price: Decimal, ids: str | None
+) -> BudgetLine:
+    item = spec.item.strip() + (f"({label})" if label else "")
+    note = spec.note if spec.note else ids
+    return BudgetLine(
+        item=item,
+        category=spec.category.strip() or "other",
+        quantity=quantity,
+        unit_price=price,
+        amount=fen(quantity * price),
+        note=note,
+        source=spec.source,
+    )
+
+
+def totals(lines: list[BudgetLine], settings: ParsedSettings, counts: Counts) -> Budget:
+    """Subtotals by category (in the order they first appear), contingency, total."""
+    by_category: dict[str, Decimal] = {}
+    for line in lines:
+        by_category[line.category] = by_category.get(line.category, Decimal("0.00")) + line.amount
+    subtotal = sum((line.amount for line in lines), Decimal("0.00"))
+    contingency = fen(subtotal * settings.contingency_percent / 100)
+    total = subtotal + contingency
+    children = counts["children"]
+    funding = list(settings.funding)
+    funded = sum((f.amount for f in funding), Decimal("0.00"))
+    return Budget(
+        currency=settings.currency,
+        lines=lines,
+        by_category=by_category,
+        subtotal=subtotal,
+        contingency_percent=settings.contingency_percent,
+        contingency=contingency,
+        total=total,
+        per_child=fen(total / children) if children else None,
+        cap=settings.cap,
+        funding=funding,
+        balance=fen(funded - total) if funding else None,
+        counts=counts.values,
+    )
+
+
+def cap_and_balance_warnings(budget: Budget, settings: ParsedSettings) -> list[str]:
+    """Over the cap: a warning, or Infeasible when ``cap_fails``; a funding gap: a warning."""
+    warnings = []
+    if budget.cap is not None and budget.total > budget.cap:
+        over = budget.total - budget.cap
+        zh = (
+            f"预算合计 {format_yuan(budget.total)} 超出可用资金上限 {format_yuan(budget.cap)},"
+            f"超出 {format_yuan(over)}"
+        )
+        en = (
+            f"the budget total {format_yuan(budget.total)} is over the cap of "
+            f"{format_yuan(budget.cap)} by {format_yuan(over)}"
+        )
+        if settings.cap_fails:
+            raise Infeasible("budget", [zh], [en])
+        warnings.append(f"{zh} / Budget: {en}")
+    if budget.balance is not None and budget.balance < 0:
+        gap = format_yuan(-budget.balance)
+        warnings.append(
+            f"资金缺口 {gap}:资金来源合计少于预算合计 / Budget: funding falls short of the total by {gap}"
+        )
+    return warnings
