@@ -118,6 +118,8 @@ class ScreeningSettings(Frozen):
     background_check_valid_days: int = Field(default=365, ge=1)
     require_training: bool = True
     require_background_check: bool = True
+    seed: int = 0
+    time_limit_s: float = Field(default=30.0, gt=0)
     weights: dict[str, float] = Field(
         default_factory=lambda: {
             "responsibility": 1.0,
@@ -158,6 +160,19 @@ class MatchingSettings(Frozen):
     forbidden: tuple[ForbiddenPair, ...] = ()
     seed: int = 0
     time_limit_s: float = Field(default=30.0, gt=0)
+    # distance and age gap earn full points up to *_best, none from *_worst on
+    distance_best_km: float = Field(default=5.0, ge=0)
+    distance_worst_km: float = Field(default=50.0, gt=0)
+    age_gap_best: int = Field(default=8, ge=0)
+    age_gap_worst: int = Field(default=30, gt=0)
+
+    @model_validator(mode="after")
+    def _scales(self) -> MatchingSettings:
+        if self.distance_worst_km <= self.distance_best_km:
+            raise ValueError("distance_worst_km must be larger than distance_best_km")
+        if self.age_gap_worst <= self.age_gap_best:
+            raise ValueError("age_gap_worst must be larger than age_gap_best")
+        return self
 
 
 class GroupSettings(Frozen):
@@ -228,7 +243,12 @@ class ItinerarySettings(Frozen):
     escorts: int | None = Field(default=None, ge=0)
     #: who is preferred as an escort: points per trait of a selected volunteer
     escort_weights: dict[str, int] = Field(
-        default_factory=lambda: {"own_children_ride": 3, "first_aid": 2, "driving": 1}
+        default_factory=lambda: {
+            "own_children_ride": 3,
+            "first_aid": 2,
+            "driving": 1,
+            "first_aid_each_bus": 4,
+        }
     )
     seed: int = 0
     time_limit_s: float = Field(default=10.0, gt=0)

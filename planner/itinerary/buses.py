@@ -1,0 +1,563 @@
+"""The convoy: children to buses, escorts to buses (CP-SAT), stops in order
+(the routing library), and the outward and return legs with their times.
+
+Rules, in the organisers' words:
+
+- every child is collected at their pickup point and brought home again;
+- brothers and sisters ride the same bus;
+- a child rides with the volunteer paired with them, when that volunteer escorts;
+- every bus carries at least ``min_adults_per_bus`` screened adults and at
+  least one escort per ``escort_ratio`` children;
+- adults take seats too, and no bus carries more than its seats (the
+  driver's seat included when ``seats_include_driver``);
+- escorts are chosen among the selected volunteers: first those whose own
+  children ride, first-aiders and drivers (weights in ``escort_weights``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from planner.errors import Infeasible, InvalidInput, Problem
+from planner.itinerary.routing import Route, order_stops
+from planner.itinerary.solver import STAGE, Switches, solve
+from planner.itinerary.travel import TravelTimes, find_place
+from planner.model import (
+    Activity,
+    ActivityKind,
+    Bus,
+    BusPlan,
+    Event,
+    Leg,
+    Plan,
+    Skill,
+    Stop,
+)
+
+
+def passenger_seats(bus: Bus) -> int:
+    """Seats for children and escorts (the driver's seat taken away)."""
+    return bus.seats - 1 if bus.seats_include_driver else bus.seats
+
+
+def escorts_needed(children: int, ratio: int) -> int:
+    """At least one escort per ``ratio`` children, rounded up.
+
+    >>> escorts_needed(17, 8)
+    3
+    """
+    return math.ceil(children / ratio)
+
+
+def travel_activity(event: Event, kind: ActivityKind) -> Activity | None:
+    return next((a for a in event.activities if a.kind == kind), None)
+
+
+def travel_end_place(event: Event, activity: Activity | None) -> str | None:
+    """Where the convoy goes to (outward) or leaves from (return)."""
+    if activity is not None and activity.place:
+        return activity.place
+    return event.itinerary.venue or event.location
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Children who must ride together: one child, or brothers and sisters."""
+
+    key: str
+    child_ids: tuple[str, ...]
+    points: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Load:
+    bus: Bus
+    child_ids: tuple[str, ...]
+    escort_ids: tuple[str, ...]
+    at_point: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class BusRoutes:
+    load: Load
+    out: Route | None
+    back: Route | None
+
+
+@dataclass(frozen=True)
+class Convoy:
+    """The day's bus plan before clock times are known."""
+
+    routes: tuple[BusRoutes, ...]
+    escorts: tuple[str, ...]
+    out_minutes: int
+    back_minutes: int
+    warnings: tuple[str, ...] = ()
+    walk_in: tuple[str, ...] = field(default=())
+
+    def legs(self, out_arrive: datetime | None, back_depart: datetime | None) -> list[BusPlan]:
+        """The buses with their legs, now that the timeline fixed the times."""
+        plans = []
+        for r in self.routes:
+            legs = []
+            if r.out is not None and out_arrive is not None:
+                legs.append(_leg(r.load, r.out, out_arrive - timedelta(minutes=r.out.total), "out"))
+            if r.back is not None and back_depart is not None:
+                legs.append(_leg(r.load, r.back, back_depart, "back"))
+            bus = r.load.bus
+            plans.append(
+                BusPlan(
+                    id=bus.id,
+                    name=bus.name,
+                    seats=bus.seats,
+                    driver=bus.driver,
+                    driver_phone=bus.driver_phone,
+                    cost=bus.cost,
+                    legs=legs,
+                )
+            )
+        return plans
+
+
+def _leg(load: Load, route: Route, depart: datetime, direction: str) -> Leg:
+    kind = "pickup" if direction == "out" else "dropoff"
+    stops = [
+        Stop(
+            point=point,
+            time=depart + timedelta(minutes=offset),
+            child_ids=list(load.at_point[point]),
+            kind=kind,
+        )
+        for point, offset in zip(route.stops, route.arrive, strict=True)
+    ]
+    return Leg(
+        from_=route.start or route.stops[0],
+        to=route.end or route.stops[-1],
+        depart=depart,
+        arrive=depart + timedelta(minutes=route.total),
+        volunteer_ids=list(load.escort_ids),
+        child_ids=list(load.child_ids),
+        stops=stops,
+        direction=direction,
+    )
+
+
+def riders(event: Event, plan: Plan) -> tuple[dict[str, str], list[str]]:
+    """Each paired child's pickup point id; children without one come on their own."""
+    children = {c.id: c for c in event.children}
+    points: dict[str, str] = {}
+    walk_in: list[str] = []
+    problems: list[Problem] = []
+    for cid in sorted({c for p in plan.pairs for c in p.child_ids}):
+        child = children.get(cid)
+        if child is None or not child.pickup_point:
+            walk_in.append(cid)
+            continue
+        place = find_place(event, child.pickup_point)
+        if place is None:
+            problems.append(
+                Problem(
+                    event.files.children,
+                    None,
+                    "pickup_point",
+                    f"儿童 {cid} 的上车点「{child.pickup_point}」不在 [[places]] 里",
+                    f"child {cid}: pickup point {child.pickup_point!r} is not among [[places]]",
+                )
+            )
+            continue
+        points[cid] = place.id
+    if problems:
+        raise InvalidInput(problems)
+    return points, walk_in
+
+
+def units_of(event: Event, points: dict[str, str]) -> list[Unit]:
+    """Brothers and sisters (same ``sibling_group``) form one unit."""
+    children = {c.id: c for c in event.children}
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for cid in sorted(points):
+        group = children[cid].sibling_group
+        by_key[f"sib:{group}" if group else cid].append(cid)
+    return [
+        Unit(key, tuple(ids), tuple(sorted({points[c] for c in ids})))
+        for key, ids in sorted(by_key.items())
+    ]
+
+
+def plan_convoy(event: Event, plan: Plan, travel: TravelTimes) -> Convoy | None:
+    """Assign, route and time the buses; None when the day has no bus travel."""
+    out_act = travel_activity(event, ActivityKind.TRAVEL_OUT)
+    back_act = travel_activity(event, ActivityKind.TRAVEL_BACK)
+    if out_act is None and back_act is None:
+        return None
+    warnings: list[str] = []
+    if not event.buses:
+        return None
+    points, walk_in = riders(event, plan)
+    for cid in walk_in:
+        warnings.append(
+            f"儿童 {cid} 没有填写上车点:不安排乘车,请确认由监护人送到、接回 / "
+            f"child {cid} has no pickup point: not on a bus, the guardian brings and fetches them"
+        )
+    if not points:
+        return Convoy((), (), 0, 0, tuple(warnings), tuple(walk_in))
+    units = units_of(event, points)
+    out_place = travel_end_place(event, out_act) if out_act else None
+    back_place = travel_end_place(event, back_act) if back_act else None
+    loads = assign_buses(event, plan, units, points, travel, out_place or back_place)
+    for where, act in ((out_place, out_act), (back_place, back_act)):
+        if act is not None and (where is None or event.place(where) is None):
+            raise InvalidInput(
+                [
+                    Problem(
+                        "event.toml",
+                        None,
+                        f"activities.{act.id}.place",
+                        "接送活动需要目的地:给活动填 place,或在 [itinerary] 填 venue",
+                        "a travel activity needs its venue: give the activity a place "
+                        "or [itinerary] a venue",
+                    )
+                ]
+            )
+    everywhere = sorted(
+        {p for ld in loads for p in ld.at_point}
+        | {ld.bus.depot for ld in loads if ld.bus.depot}
+        | {p for p in (out_place, back_place) if p}
+    )
+    travel.matrix(everywhere)  # every missing travel time reported at once
+    routes = []
+    for load in loads:
+        stops = sorted(load.at_point)
+        out = (
+            order_stops(load.bus.depot, stops, out_place, travel.minutes, travel.boarding)
+            if out_act
+            else None
+        )
+        back = (
+            order_stops(back_place, stops, load.bus.depot, travel.minutes, travel.boarding)
+            if back_act
+            else None
+        )
+        routes.append(BusRoutes(load, out, back))
+    used = {ld.bus.id for ld in loads}
+    for bus in event.buses:
+        if bus.id not in used:
+            warnings.append(f"车辆 {bus.id} 不需要使用 / bus {bus.id} is not needed")
+    return Convoy(
+        routes=tuple(routes),
+        escorts=tuple(sorted(e for ld in loads for e in ld.escort_ids)),
+        out_minutes=max((r.out.total for r in routes if r.out), default=0),
+        back_minutes=max((r.back.total for r in routes if r.back), default=0),
+        warnings=tuple(warnings),
+        walk_in=tuple(walk_in),
+    )
+
+
+# ---------------------------------------------------------------- assignment
+
+
+def escort_points(event: Event, plan: Plan, riding: set[str]) -> dict[str, int]:
+    """How much each selected volunteer is preferred as an escort."""
+    w = event.itinerary.escort_weights
+    volunteers = {v.id: v for v in event.volunteers}
+    own = {p.volunteer_id for p in plan.pairs if riding.intersection(p.child_ids)}
+    points = {}
+    for vid in sorted(set(plan.volunteers_selected)):
+        v = volunteers.get(vid)
+        if v is None:
+            continue
+        points[vid] = (
+            w.get("own_children_ride", 0) * (vid in own)
+            + w.get("first_aid", 0) * v.has(Skill.FIRST_AID)
+            + w.get("driving", 0) * v.has(Skill.DRIVING)
+        )
+    return points
+
+
+def _precheck(event: Event, units: list[Unit], candidates: int) -> None:
+    """Say in numbers why the convoy cannot work, before any solving."""
+    it = event.itinerary
+    kids = sum(len(u.child_ids) for u in units)
+    caps = sorted((passenger_seats(b) for b in event.buses), reverse=True)
+    ratio_need = escorts_needed(kids, it.escort_ratio)
+    wanted = it.escorts
+    if wanted is not None and wanted > candidates:
+        raise Infeasible(
+            STAGE,
+            [
+                f"跟车志愿者要 {wanted} 名,入选志愿者只有 {candidates} 名:少 {wanted - candidates} 名"
+            ],
+            [
+                f"{wanted} escorts wanted, only {candidates} selected volunteers: "
+                f"{wanted - candidates} short"
+            ],
+        )
+
+    def adults_needed(k: int) -> int:
+        return max(k * it.min_adults_per_bus, ratio_need)
+
+    fits = [
+        k
+        for k in range(1, len(caps) + 1)
+        if kids + max(adults_needed(k), wanted or 0) <= sum(caps[:k])
+    ]
+    if not fits:
+        adults = max(adults_needed(len(caps)), wanted or 0)
+        total = sum(caps)
+        raise Infeasible(
+            STAGE,
+            [
+                f"座位不足:{kids} 名儿童 + 至少 {adults} 名跟车成人 = {kids + adults} 座,"
+                f"{len(caps)} 辆车共 {total} 个乘客座位(司机座不计):差 {kids + adults - total} 座"
+            ],
+            [
+                f"not enough seats: {kids} children + at least {adults} escorting adults = "
+                f"{kids + adults} seats, {len(caps)} buses have {total} passenger seats "
+                f"(drivers' seats excluded): {kids + adults - total} short"
+            ],
+        )
+    k = fits[0]
+    if wanted is not None and wanted < adults_needed(k):
+        raise Infeasible(
+            STAGE,
+            [
+                f"跟车志愿者不足:{kids} 名儿童至少要 {k} 辆车;按每 {it.escort_ratio} 名儿童 1 名需 "
+                f"{ratio_need} 名,每车至少 {it.min_adults_per_bus} 名成人需 "
+                f"{k * it.min_adults_per_bus} 名:至少 {adults_needed(k)} 名,只安排了 {wanted} 名"
+            ],
+            [
+                f"escorts short: {kids} children need at least {k} buses; one per "
+                f"{it.escort_ratio} children needs {ratio_need}, {it.min_adults_per_bus} adults "
+                f"per bus need {k * it.min_adults_per_bus}: at least {adults_needed(k)}, "
+                f"only {wanted} planned"
+            ],
+        )
+    biggest = caps[0] - it.min_adults_per_bus
+    for unit in units:
+        if len(unit.child_ids) > biggest:
+            raise Infeasible(
+                STAGE,
+                [
+                    f"兄弟姐妹 {'、'.join(unit.child_ids)} 共 {len(unit.child_ids)} 人须同车,"
+                    f"最大的车除去 {it.min_adults_per_bus} 名成人只剩 {biggest} 座"
+                ],
+                [
+                    f"siblings {', '.join(unit.child_ids)} ({len(unit.child_ids)}) must ride "
+                    f"together, the largest bus has {biggest} seats left after "
+                    f"{it.min_adults_per_bus} adults"
+                ],
+            )
+
+
+def assign_buses(
+    event: Event,
+    plan: Plan,
+    units: list[Unit],
+    points: dict[str, str],
+    travel: TravelTimes,
+    venue: str | None,
+) -> list[Load]:
+    """Children and escorts to buses (CP-SAT); only the buses needed are used.
+
+    Two rounds, each the best it can be without spoiling the one before:
+    first the fewest bus costs, escorts (when their number is free) and
+    stops; then the preferred escorts and the shortest detours to the stops.
+    """
+    riding = set(points)
+    prefs = escort_points(event, plan, riding)
+    _precheck(event, units, len(prefs))
+    model = AssignModel(event, plan, units, prefs, travel, venue)
+    kwargs = {
+        "what_zh": "车辆安排",
+        "what_en": "assigning children and escorts to buses",
+        "seed": event.itinerary.seed,
+        "time_limit": event.itinerary.time_limit_s,
+    }
+    first = solve(model.builder(), **kwargs)
+    bound = round(first.solver.objective_value)
+    hint = model.values(first)
+    second = solve(model.builder(bound=bound, hint=hint), **kwargs)
+    x, e = second.built  # type: ignore[misc]
+    value = second.solver.boolean_value
+    loads = []
+    for b, bus in enumerate(event.buses):
+        kids = sorted(c for u in units if value(x[u.key, b]) for c in u.child_ids)
+        escorts = sorted(v for v in prefs if value(e[v, b]))
+        if not kids and not escorts:
+            continue
+        at_point: dict[str, list[str]] = defaultdict(list)
+        for cid in kids:
+            at_point[points[cid]].append(cid)
+        loads.append(
+            Load(bus, tuple(kids), tuple(escorts), {p: tuple(c) for p, c in at_point.items()})
+        )
+    return loads
+
+
+class AssignModel:
+    """The children-and-escorts-to-buses model, built for either round."""
+
+    def __init__(
+        self,
+        event: Event,
+        plan: Plan,
+        units: list[Unit],
+        prefs: dict[str, int],
+        travel: TravelTimes,
+        venue: str | None,
+    ) -> None:
+        self.it = event.itinerary
+        self.buses = list(event.buses)
+        self.units = units
+        self.prefs = prefs
+        volunteers = {v.id: v for v in event.volunteers}
+        self.first_aid = [v for v in prefs if volunteers[v].has(Skill.FIRST_AID)]
+        unit_of = {c: u.key for u in units for c in u.child_ids}
+        self.ties = {
+            p.volunteer_id: sorted({unit_of[c] for c in p.child_ids if c in unit_of})
+            for p in plan.pairs
+            if p.volunteer_id in prefs
+        }
+        self.points = sorted({p for u in units for p in u.points})
+        self.detour = {
+            (b, p): _detour(travel, bus.depot, p, venue)
+            for b, bus in enumerate(self.buses)
+            for p in self.points
+        }
+
+    def values(self, solved) -> dict[str, int]:
+        """Every variable's value by name, to hint the next round."""
+        x, e = solved.built
+        out = {f"x[{k},{b}]": solved.solver.value(v) for (k, b), v in x.items()}
+        out.update({f"e[{k},{b}]": solved.solver.value(v) for (k, b), v in e.items()})
+        return out
+
+    def builder(self, *, bound: int | None = None, hint: dict[str, int] | None = None):
+        it, buses, units, prefs = self.it, self.buses, self.units, self.prefs
+        nb = len(buses)
+        w_fa_bus = it.escort_weights.get("first_aid_each_bus", 0)
+        # round 1: bus cost, then escorts (when free), then stops
+        w_escorts = nb * len(self.points) + 1
+        w_cost = w_escorts * (len(prefs) + 1)
+        # round 2: preferred escorts, then detour minutes
+        w_pref = sum(self.detour.values()) + 1
+
+        def build(sw: Switches):
+            m = sw.model
+            x = {(u.key, b): m.new_bool_var(f"x[{u.key},{b}]") for u in units for b in range(nb)}
+            e = {(v, b): m.new_bool_var(f"e[{v},{b}]") for v in prefs for b in range(nb)}
+            used = [m.new_bool_var(f"used[{b}]") for b in range(nb)]
+            y = {(b, p): m.new_bool_var(f"y[{b},{p}]") for b in range(nb) for p in self.points}
+            for u in units:
+                m.add_exactly_one(x[u.key, b] for b in range(nb))
+            for v in prefs:
+                m.add_at_most_one(e[v, b] for b in range(nb))
+            if it.escorts is not None:
+                sw.add(
+                    sum(e.values()) == it.escorts,
+                    "escort_count",
+                    f"跟车志愿者共 {it.escorts} 名",
+                    f"{it.escorts} escorts in all",
+                )
+            fa_on = []
+            for b, bus in enumerate(buses):
+                cap = passenger_seats(bus)
+                kids = sum(len(u.child_ids) * x[u.key, b] for u in units)
+                esc = sum(e[v, b] for v in prefs)
+                m.add(kids <= cap * used[b])
+                m.add(esc <= cap * used[b])
+                seats_never_exceeded(sw, bus, kids, esc)
+                escorts_per_children(sw, it.escort_ratio, kids, esc)
+                adults_on_every_bus(sw, it.min_adults_per_bus, esc, used[b])
+                for u in units:
+                    for p in u.points:
+                        m.add_implication(x[u.key, b], y[b, p])
+                for v, tied in self.ties.items():
+                    for key in tied:
+                        child_rides_with_escort(sw, e[v, b], x[key, b])
+                if w_fa_bus and self.first_aid:
+                    on = m.new_bool_var(f"fa_on[{b}]")
+                    m.add(on <= sum(e[v, b] for v in self.first_aid))
+                    fa_on.append(on)
+            _break_bus_symmetry(m, buses, used)
+            cost = sum(int(bus.cost * 100 + 1) * used[b] for b, bus in enumerate(buses))
+            escorts = sum(e.values()) if it.escorts is None else 0
+            round1 = w_cost * cost + w_escorts * escorts + sum(y.values())
+            preference = sum(prefs[v] * e[v, b] for (v, b) in e) + w_fa_bus * sum(fa_on)
+            detour = sum(self.detour[k] * y[k] for k in y)
+            if bound is None:
+                m.minimize(round1)
+            else:
+                m.add(round1 <= bound)
+                m.minimize(detour - w_pref * preference)
+            if hint:
+                for var in (*x.values(), *e.values()):
+                    if var.name in hint:
+                        m.add_hint(var, hint[var.name])
+            return x, e
+
+        return build
+
+
+def _detour(travel: TravelTimes, depot: str | None, point: str, venue: str | None) -> int:
+    """Minutes to reach ``point`` from the depot and go on to the venue: a stop's weight."""
+    there = travel.minutes(depot, point) if depot else 0
+    on = travel.minutes(point, venue) if venue else 0
+    return (there or 0) + (on or 0)
+
+
+def seats_never_exceeded(sw: Switches, bus: Bus, kids, escorts) -> None:
+    """Children and escorts together never outnumber the bus's passenger seats."""
+    cap = passenger_seats(bus)
+    sw.add(
+        kids + escorts <= cap,
+        f"seats:{bus.id}",
+        f"{bus.id} 只有 {cap} 个乘客座位",
+        f"bus {bus.id} has {cap} passenger seats",
+    )
+
+
+def escorts_per_children(sw: Switches, ratio: int, kids, escorts) -> None:
+    """At least one escort per ``ratio`` children on every bus."""
+    sw.add(
+        ratio * escorts >= kids,
+        "ratio",
+        f"每 {ratio} 名儿童至少 1 名跟车志愿者",
+        f"one escort per {ratio} children",
+    )
+
+
+def adults_on_every_bus(sw: Switches, least: int, escorts, used) -> None:
+    """No bus travels with fewer than ``least`` screened adults."""
+    sw.add(
+        escorts >= least * used,
+        "adults",
+        f"每辆车至少 {least} 名经过审查的成人",
+        f"at least {least} screened adults on every bus",
+    )
+
+
+def child_rides_with_escort(sw: Switches, escort_on_bus, child_on_bus) -> None:
+    """A volunteer who escorts rides with the children paired with them."""
+    sw.add(
+        escort_on_bus <= child_on_bus,
+        "ride_with_own",
+        "跟车志愿者与自己结对的儿童同车",
+        "an escort rides with the children paired with them",
+    )
+
+
+def _break_bus_symmetry(m, buses: list[Bus], used) -> None:
+    """Buses alike in seats, cost and depot are interchangeable: use them in order."""
+    for b in range(1, len(buses)):
+        a, c = buses[b - 1], buses[b]
+        if (a.seats, a.seats_include_driver, a.cost, a.depot) == (
+            c.seats,
+            c.seats_include_driver,
+            c.cost,
+            c.depot,
+        ):
+            m.add(used[b - 1] >= used[b])
