@@ -1,0 +1,136 @@
+"""Render a Plan into what organisers hold: invites, paper, report, tables.
+
+>>> from planner.render import export          # doctest: +SKIP
+>>> export(plan, Path("out"))                  # doctest: +SKIP
+[PosixPath('out/report.html'), ...]
+
+Fed only by the Plan. A part the stages left empty (no pairs, no buses, no
+budget) means that output is absent, never an error. Every file is written
+atomically; the same plan (and ``now``) gives the same bytes, except PDFs,
+which Chromium stamps with its own creation time. Who reads which file:
+see :mod:`planner.render.audience`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from planner.model import Plan
+from planner.render.audience import Audience, audience_of
+
+__all__ = ["Audience", "audience_of", "export"]
+
+#: Printed pages in the order they are written: file stem -> builder name.
+PRINT_PAGES: tuple[str, ...] = ("roster", "manifests", "meal", "cards", "volunteer_sheets")
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def export(
+    plan: Plan,
+    out: Path,
+    *,
+    lang: str = "zh",
+    now: datetime | None = None,
+    pdf: bool = True,
+    on_note: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Write every output of ``plan`` into ``out`` and return the paths written.
+
+    ``lang`` is ``"zh"`` (default) or ``"en"``. ``now`` (timezone-aware) is
+    the calendar DTSTAMP; without it a stamp fixed by the plan keeps the
+    output repeatable. ``pdf=False`` skips printing. ``on_note`` receives
+    one line per thing skipped (no Chromium, a failed print); by default
+    the lines go to stderr.
+    """
+    from planner.io import write_bytes, write_text
+    from planner.render import invites, paper, tables
+    from planner.render.labels import Labels
+    from planner.render.pdf import PdfError, find_chromium, html_to_pdf
+    from planner.render.report import report_html
+    from planner.render.view import PlanView
+
+    note = on_note or _stderr
+    t = Labels(lang)
+    view = PlanView(plan)
+    out = Path(out)
+    written: list[Path] = []
+
+    written.append(write_text(out / "report.html", report_html(view, t)))
+
+    sheets = tables.all_tables(view, t)
+    for table in sheets:
+        if not table.empty:
+            written.append(
+                tables.write_table_csv(view, table, out / f"{table.name}.csv", lang=lang)
+            )
+    written.append(
+        write_bytes(out / "plan.xlsx", tables.xlsx_bytes([tables.event_table(view, t), *sheets]))
+    )
+
+    invite_files = [
+        write_bytes(out / "invites" / invite.filename, invite.data)
+        for invite in invites.write_invites(plan, lang=lang, now=now)
+        if b"BEGIN:VEVENT" in invite.data
+    ]
+    written += invite_files
+    _remove_stale(out / "invites", "*.ics", keep=invite_files)
+
+    sheet_files = [
+        write_text(out / "volunteers" / f"{v.id}.html", paper.volunteer_sheets_html(view, t, [v]))
+        for v in view.selected
+    ]
+    written += sheet_files
+    _remove_stale(out / "volunteers", "*.html", keep=sheet_files)
+
+    pages = {
+        "roster": (bool(view.attending_children), lambda: paper.roster_html(view, t)),
+        "manifests": (bool(view.bus_legs), lambda: paper.manifests_html(view, t)),
+        "meal": (bool(plan.meals), lambda: paper.meal_html(view, t)),
+        "cards": (bool(plan.pairs), lambda: paper.cards_html(view, t)),
+        "volunteer_sheets": (
+            bool(view.selected),
+            lambda: paper.volunteer_sheets_html(view, t, view.selected),
+        ),
+    }
+    html_pages: list[Path] = []
+    for stem in PRINT_PAGES:
+        present, build = pages[stem]
+        html_path = out / "print" / f"{stem}.html"
+        if present:
+            html_pages.append(write_text(html_path, build()))
+        else:
+            html_path.unlink(missing_ok=True)
+            html_path.with_suffix(".pdf").unlink(missing_ok=True)
+    written += html_pages
+
+    if pdf and html_pages:
+        chromium = find_chromium()
+        if chromium is None:
+            for page in html_pages:
+                page.with_suffix(".pdf").unlink(missing_ok=True)
+            note(t("pdf_skipped", files=", ".join(p.with_suffix(".pdf").name for p in html_pages)))
+        else:
+            for page in html_pages:
+                try:
+                    written.append(html_to_pdf(page, page.with_suffix(".pdf"), chromium=chromium))
+                except PdfError as exc:
+                    page.with_suffix(".pdf").unlink(missing_ok=True)
+                    note(t("pdf_failed", file=page.with_suffix(".pdf").name, error=exc))
+    return written
+
+
+def _remove_stale(folder: Path, pattern: str, *, keep: list[Path]) -> None:
+    """Delete outputs of an earlier export that this one did not write again
+    (a volunteer who dropped out must not keep a valid-looking invite)."""
+    if not folder.is_dir():
+        return
+    kept = {p.resolve() for p in keep}
+    for path in folder.glob(pattern):
+        if path.resolve() not in kept:
+            path.unlink()

@@ -1,0 +1,327 @@
+"""Every word a rendered output prints, in Chinese and English (one catalogue).
+
+Chinese is the default. An unknown language or an unknown key is an error,
+never a silent fallback, so a missing label shows up in the tests.
+
+>>> Labels("zh")["roster"], Labels("en")["roster"]
+('花名册', 'Master roster')
+>>> Labels("en").enum("need", "wheelchair")
+'wheelchair user'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+#: The languages a renderer speaks (``--lang``).
+LANGS: tuple[str, ...] = ("zh", "en")
+
+#: key -> (Chinese, English)
+TEXT: dict[str, tuple[str, str]] = {
+    # document titles
+    "roster": ("花名册", "Master roster"),
+    "manifests": ("车辆乘车名单", "Bus manifests"),
+    "meal_order": ("餐厅订餐单", "Meal order for the restaurant"),
+    "cards": ("爱心结对卡", "Pairing cards"),
+    "volunteer_sheet": ("志愿者任务单", "Volunteer sheet"),
+    "volunteer_sheets": ("志愿者任务单（全部）", "Volunteer sheets (all)"),
+    "report": ("活动总览", "Event overview"),
+    "team_calendar": ("志愿者团队日程", "Volunteer team schedule"),
+    "confidential": ("机密 · 仅限组织者", "CONFIDENTIAL · organisers only"),
+    "confidential_escort": (
+        "机密 · 仅限组织者与跟车志愿者",
+        "CONFIDENTIAL · organisers and escorts only",
+    ),
+    "restaurant_copy": ("餐厅联（不含个人信息）", "Restaurant copy (no personal data)"),
+    "volunteer_copy": ("志愿者联", "Volunteer copy"),
+    "page": ("第", "Page"),
+    # event facts
+    "event": ("活动", "Event"),
+    "date": ("日期", "Date"),
+    "organiser": ("主办", "Organiser"),
+    "location": ("地点", "Location"),
+    "meeting_point": ("集合点", "Meeting point"),
+    "coordinator": ("活动协调人", "Coordinator"),
+    "emergency": ("紧急电话", "Emergency numbers"),
+    # people and columns
+    "no": ("序号", "No."),
+    "child": ("儿童", "Child"),
+    "children": ("儿童", "Children"),
+    "your_children": ("您负责的儿童", "Your children"),
+    "given_name": ("名字", "Given name"),
+    "name": ("姓名", "Name"),
+    "age": ("年龄", "Age"),
+    "gender": ("性别", "Gender"),
+    "grade": ("年级", "Grade"),
+    "guardian": ("监护人", "Guardian"),
+    "guardian_phone": ("监护人电话", "Guardian's phone"),
+    "phone": ("电话", "Phone"),
+    "medical": ("健康与过敏", "Medical and allergies"),
+    "diet": ("饮食", "Diet"),
+    "needs": ("需要的帮助", "Needs"),
+    "categories": ("类别", "Category"),
+    "consent": ("外出同意", "Outing consent"),
+    "photo_consent": ("照片同意", "Photo consent"),
+    "paired_volunteer": ("结对志愿者", "Paired volunteer"),
+    "volunteer": ("志愿者", "Volunteer"),
+    "volunteers": ("志愿者", "Volunteers"),
+    "role": ("角色", "Role"),
+    "group": ("分组", "Group"),
+    "groups": ("分组", "Groups"),
+    "no_group": ("未分组", "No group"),
+    "leader": ("组长", "Leader"),
+    "first_aider": ("急救员", "First aider"),
+    "bus": ("车辆", "Bus"),
+    "buses": ("车辆", "Buses"),
+    "seats": ("座位", "Seats"),
+    "driver": ("司机", "Driver"),
+    "escorts": ("跟车志愿者", "Escorts"),
+    "stop": ("站点", "Stop"),
+    "time": ("时间", "Time"),
+    "from": ("出发", "From"),
+    "to": ("到达", "To"),
+    "depart": ("发车", "Departs"),
+    "arrive": ("到达", "Arrives"),
+    "boarding": ("上车", "Boarding"),
+    "alighting": ("下车交接", "Hand-over"),
+    "hand_over_to": ("交接给", "Hand over to"),
+    "signature": ("签字", "Signature"),
+    "checked": ("已点", "Checked"),
+    "headcount": ("人数核对", "Headcount"),
+    "expected": ("应到", "Expected"),
+    "actual": ("实到", "Counted"),
+    "on_board": ("车上应有", "Should be on board"),
+    "checkin": ("签到", "Check-in"),
+    "stop_boarding": ("{place} · 上车 {n} 人", "{place} · {n} board"),
+    "stop_handover": ("{place} · 下车交给监护人 {n} 人", "{place} · {n} handed to guardians"),
+    "count_after_boarding": (
+        "{place}上车后人数核对：车上应有 {n} 人，实点 ______ 人",
+        "Headcount after boarding at {place}: {n} should be on board, counted ______",
+    ),
+    "count_before_departure": (
+        "{place}发车前人数核对：车上应有 {n} 人，实点 ______ 人",
+        "Headcount before leaving {place}: {n} should be on board, counted ______",
+    ),
+    "count_after_handover": (
+        "{place}交接后人数核对：车上应剩 {n} 人，实点 ______ 人",
+        "Headcount after hand-over at {place}: {n} should remain, counted ______",
+    ),
+    "count_on_arrival": (
+        "到达{place}人数核对：应下车 {n} 人，实点 ______ 人",
+        "Headcount on arrival at {place}: {n} should get off, counted ______",
+    ),
+    "schedule": ("日程", "Schedule"),
+    "what": ("内容", "What"),
+    "where": ("地点", "Where"),
+    "note": ("备注", "Note"),
+    "yes": ("是", "yes"),
+    "no_": ("否", "no"),
+    "none": ("无", "none"),
+    "total": ("合计", "Total"),
+    "count": ("人数", "Count"),
+    "id": ("编号", "ID"),
+    "volunteer_id": ("志愿者编号", "Volunteer ID"),
+    "child_ids": ("儿童编号", "Child IDs"),
+    "locked": ("指定结对", "Locked"),
+    "group_id": ("分组编号", "Group ID"),
+    "member_kind": ("成员类型", "Member"),
+    # meal
+    "meal": ("用餐", "Meal"),
+    "venue": ("餐厅", "Restaurant"),
+    "meal_time": ("用餐时间", "Meal time"),
+    "diners": ("用餐人数", "Diners"),
+    "adults": ("成人", "Adults"),
+    "dietary": ("特殊饮食", "Special diets"),
+    "seating": ("分桌", "Seating"),
+    "price_per_head": ("人均标准", "Price per head"),
+    "no_special_diet": ("无特殊饮食要求", "No special diets"),
+    # cards
+    "card_title": ("爱心结对卡", "Pairing card"),
+    "card_promise": (
+        "我愿意与结对的小朋友做长期的朋友：每月至少联系一次，关心他/她的学习、生活和安全。",
+        "I will be a long-term friend to my paired child: in touch at least once a month, "
+        "caring about their study, life and safety.",
+    ),
+    "card_since": ("结对日期", "Paired on"),
+    "card_sign_volunteer": ("志愿者签名", "Volunteer's signature"),
+    "card_sign_guardian": ("监护人签名", "Guardian's signature"),
+    "card_contact": ("有事请联系", "Questions: contact"),
+    # volunteer sheet
+    "your_role": ("您的角色", "Your role"),
+    "your_group": ("您的分组", "Your group"),
+    "your_bus": ("您的车辆", "Your bus"),
+    "children_bus": ("孩子们乘车", "Your children's bus"),
+    "co_escorts": ("同车志愿者", "Fellow escorts"),
+    "health_hint": (
+        "孩子的健康、过敏和饮食事项由活动协调人统一掌握；如有疑问请联系协调人。",
+        "The coordinator holds the children's health, allergy and diet details; ask them.",
+    ),
+    "privacy_hint": (
+        "请勿拍照转发本单，活动结束后请交回或销毁。",
+        "Do not photograph or forward this sheet; hand it back or destroy it after the event.",
+    ),
+    # report
+    "warnings": ("提醒", "Warnings"),
+    "no_warnings": ("没有提醒", "No warnings"),
+    "summary": ("概况", "Summary"),
+    "timeline": ("日程", "Timeline"),
+    "buses_timeline": ("车辆行程", "Buses on the timeline"),
+    "budget": ("预算", "Budget"),
+    "budget_by_category": ("预算（按类别）", "Budget by category"),
+    "category": ("类别", "Category"),
+    "amount": ("金额", "Amount"),
+    "item": ("项目", "Item"),
+    "quantity": ("数量", "Quantity"),
+    "unit_price": ("单价", "Unit price"),
+    "subtotal": ("小计", "Subtotal"),
+    "contingency": ("不可预见费", "Contingency"),
+    "cap": ("预算上限", "Cap"),
+    "funding": ("经费来源", "Funding"),
+    "balance": ("结余", "Balance"),
+    "per_child": ("每名儿童", "Per child"),
+    "selected": ("入选志愿者", "Selected volunteers"),
+    "rejected": ("未入选", "Not selected"),
+    "pairs": ("结对", "Pairs"),
+    "reasons": ("理由", "Reasons"),
+    "score": ("得分", "Score"),
+    "tickets": ("门票", "Tickets"),
+    "meals": ("用餐", "Meals"),
+    "legs": ("行程段", "Legs"),
+    "direction": ("方向", "Direction"),
+    "out": ("去程", "outbound"),
+    "back": ("返程", "return"),
+    # calendar
+    "who_label": ("参加人员", "Who"),
+    "followup_title": ("每月联系结对儿童：{names}", "Monthly contact with {names}"),
+    "followup_body": (
+        "结对后每月至少联系一次（电话或看望），并在活动记录中登记。",
+        "Contact your paired child at least once a month (call or visit) and log it.",
+    ),
+    "pickup_at": ("{time} 在{place}上车", "board at {place} at {time}"),
+    "bus_departs": ("{bus} {time} 从{place}出发", "{bus} departs {place} at {time}"),
+    "via": ("途经", "via"),
+    "children_arrive": ("{bus}，{time} 到达{place}", "{bus}, arrives at {place} at {time}"),
+    "pdf_skipped": (
+        "未找到 Chromium，已生成 HTML，跳过 PDF：{files}",
+        "Chromium not found: HTML written, PDF skipped: {files}",
+    ),
+    "pdf_failed": ("PDF 生成失败（{file}）：{error}", "PDF failed ({file}): {error}"),
+}
+
+#: Words for enum values and ``who`` audiences: group -> value -> (zh, en).
+ENUMS: dict[str, dict[str, tuple[str, str]]] = {
+    "need": {
+        "wheelchair": ("使用轮椅", "wheelchair user"),
+        "special_needs": ("特殊照护", "special care"),
+        "counselling": ("心理陪伴", "emotional support"),
+        "tutoring_chinese": ("语文辅导", "Chinese tutoring"),
+        "tutoring_math": ("数学辅导", "maths tutoring"),
+        "tutoring_english": ("英语辅导", "English tutoring"),
+        "tutoring_science": ("科学辅导", "science tutoring"),
+        "hearing": ("听力障碍（需手语）", "hearing impaired (sign language)"),
+        "safety": ("安全教育", "safety education"),
+    },
+    "diet": {
+        "halal": ("清真", "halal"),
+        "vegetarian": ("素食", "vegetarian"),
+    },
+    "category": {
+        "left_behind": ("留守", "left-behind"),
+        "disabled": ("残疾", "disabled"),
+        "single_parent": ("单亲", "single-parent"),
+        "orphan": ("孤儿", "orphan"),
+    },
+    "relation": {
+        "father": ("父亲", "father"),
+        "mother": ("母亲", "mother"),
+        "grandfather": ("爷爷", "grandfather"),
+        "grandmother": ("奶奶", "grandmother"),
+        "maternal_grandfather": ("外公", "maternal grandfather"),
+        "maternal_grandmother": ("外婆", "maternal grandmother"),
+        "uncle": ("叔叔/舅舅", "uncle"),
+        "aunt": ("姑姑/阿姨", "aunt"),
+        "sibling": ("哥哥/姐姐", "sibling"),
+        "relative": ("亲戚", "relative"),
+        "teacher": ("老师", "teacher"),
+        "other": ("其他", "other"),
+    },
+    "gender": {
+        "male": ("男", "M"),
+        "female": ("女", "F"),
+    },
+    "role": {
+        "pair_volunteer": ("结对志愿者", "paired volunteer"),
+        "escort": ("跟车志愿者", "bus escort"),
+        "leader": ("组长", "group leader"),
+        "first_aider": ("急救员", "first aider"),
+        "volunteer": ("志愿者", "volunteer"),
+    },
+    "who": {
+        "everyone": ("全体", "everyone"),
+        "volunteers": ("志愿者", "volunteers"),
+        "escorts": ("跟车志愿者", "escorts"),
+        "children": ("儿童", "children"),
+        "pairs": ("结对志愿者与儿童", "pairs"),
+        "staff": ("工作人员", "staff"),
+    },
+    "checkpoint": {
+        "board_out": ("去程上车", "boards (out)"),
+        "arrive_out": ("到达下车", "arrives"),
+        "board_back": ("返程上车", "boards (back)"),
+        "handed_home": ("交给监护人", "handed to guardian"),
+        "arrival": ("到场签到", "arrives"),
+        "departure": ("离场交接", "leaves"),
+    },
+}
+
+
+class Labels:
+    """The label catalogue in one language; templates call it as ``t("key")``."""
+
+    def __init__(self, lang: str = "zh") -> None:
+        if lang not in LANGS:
+            raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+        self.lang = lang
+        self._index = LANGS.index(lang)
+
+    def __getitem__(self, key: str) -> str:
+        return TEXT[key][self._index]
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = self[key]
+        return text.format(**values) if values else text
+
+    def enum(self, group: str, value: object) -> str:
+        """The word for an enum value; unknown values print as they are."""
+        raw = str(getattr(value, "value", value))
+        pair = ENUMS[group].get(raw)
+        return pair[self._index] if pair else raw
+
+    def enums(self, group: str, values: Iterable[object]) -> str:
+        sep = "、" if self.lang == "zh" else ", "
+        return sep.join(self.enum(group, v) for v in values)
+
+    def pick(self, zh: str | None, en: str | None) -> str:
+        """A value given in both languages (``title`` / ``title_en``)."""
+        if self.lang == "en" and en:
+            return en
+        return zh or en or ""
+
+    @property
+    def html_lang(self) -> str:
+        return "zh-CN" if self.lang == "zh" else "en"
+
+    @property
+    def list_sep(self) -> str:
+        return "、" if self.lang == "zh" else ", "
+
+    def kv(self, key: str, value: object) -> str:
+        """``标签：值`` in Chinese (full-width colon), ``Label: value`` in English."""
+        return f"{self.colon(self[key])}{value}"
+
+    def colon(self, label: str) -> str:
+        """``label`` followed by the language's colon."""
+        return f"{label}：" if self.lang == "zh" else f"{label}: "
+
+    def yes_no(self, value: bool) -> str:
+        return self["yes"] if value else self["no_"]

@@ -1,0 +1,513 @@
+"""Printed paper as HTML with print CSS: rosters, manifests, meal order, cards, sheets.
+
+Each page kind is built in two steps: a small function turns the Plan
+into rows holding only what that page's reader needs, then a Jinja2
+template lays them out. Who reads what:
+
+- roster, manifests: organisers (and, for manifests, the bus escorts):
+  marked confidential; full names, guardians, phones, medical notes.
+- meal order: the restaurant: headcounts and dietary counts only.
+- pairing cards, volunteer sheets: volunteers: given names only,
+  phones masked except the coordinator's and public emergency numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from planner.model import Child, Volunteer
+from planner.names import mask_phone
+from planner.render.invites import bus_lines, children_bus_lines
+from planner.render.labels import Labels
+from planner.render.schedule import schedule_for
+from planner.render.view import BusLeg, PlanView
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+#: Pairing cards printed on one A4 page (2 columns x 2 rows).
+CARDS_PER_PAGE = 4
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+@cache
+def print_css() -> str:
+    return (TEMPLATES / "print.css").read_text(encoding="utf-8")
+
+
+def render_page(template: str, **context: object) -> str:
+    """Render ``template`` with the print CSS inlined (no external files)."""
+    return environment().get_template(template).render(css=Markup(print_css()), **context)
+
+
+# ---------------------------------------------------------------- common
+@dataclass(frozen=True)
+class EventFacts:
+    """The event's heading facts, shown on every page."""
+
+    name: str
+    date: str
+    organiser: str
+    location: str
+    meeting_point: str
+    coordinator: str
+    emergency: list[tuple[str, str]]
+
+
+def event_facts(view: PlanView, t: Labels) -> EventFacts:
+    info = view.plan.event
+    person = info.coordinator
+    coordinator = " ".join(x for x in (person.name, person.phone) if x) if person else ""
+    return EventFacts(
+        name=info.name,
+        date=format_date(info.date, t),
+        organiser=info.organiser or "",
+        location=view.place_name(info.location),
+        meeting_point=view.place_name(info.meeting_point),
+        coordinator=coordinator,
+        emergency=sorted(info.emergency_phones.items()),
+    )
+
+
+def format_date(day, t: Labels) -> str:
+    if t.lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return day.isoformat()
+
+
+def guardian_text(child: Child, t: Labels) -> str:
+    if child.guardian is None:
+        return ""
+    relation = t.enum("relation", child.guardian.relation)
+    return (
+        f"{child.guardian.name}（{relation}）"
+        if t.lang == "zh"
+        else f"{child.guardian.name} ({relation})"
+    )
+
+
+def medical_text(child: Child, t: Labels) -> str:
+    parts = []
+    if child.medical_notes:
+        parts.append(child.medical_notes)
+    if child.allergies:
+        allergy = "过敏" if t.lang == "zh" else "allergic to"
+        parts.append(
+            f"{allergy}：{t.list_sep.join(child.allergies)}"
+            if t.lang == "zh"
+            else f"{allergy} {t.list_sep.join(child.allergies)}"
+        )
+    return "；".join(parts) if t.lang == "zh" else "; ".join(parts)
+
+
+# ---------------------------------------------------------------- roster
+@dataclass(frozen=True)
+class RosterRow:
+    no: int
+    name: str
+    gender: str
+    age: str
+    guardian: str
+    phone: str
+    medical: str
+    diet: str
+    needs: str
+    consent: bool
+    photo: bool
+    volunteer: str
+
+
+@dataclass(frozen=True)
+class RosterSection:
+    title: str
+    leader: str
+    rows: list[RosterRow]
+
+
+def checkpoints(view: PlanView) -> list[str]:
+    """The transfers where each child is ticked: boarding and arrival of each direction.
+
+    Without buses, the day's arrival and departure.
+    """
+    outbound = any(not view.is_return(bl.leg) for bl in view.bus_legs)
+    back = any(view.is_return(bl.leg) for bl in view.bus_legs)
+    points = []
+    if outbound:
+        points += ["board_out", "arrive_out"]
+    if back:
+        points += ["board_back", "handed_home"]
+    return points or ["arrival", "departure"]
+
+
+def roster_row(view: PlanView, t: Labels, no: int, child: Child) -> RosterRow:
+    volunteer = view.volunteer_of_child(child.id)
+    age = view.age(child)
+    return RosterRow(
+        no=no,
+        name=child.name,
+        gender=t.enum("gender", child.gender),
+        age="" if age is None else str(age),
+        guardian=guardian_text(child, t),
+        phone=child.guardian.phone or "" if child.guardian else "",
+        medical=medical_text(child, t),
+        diet=t.enums("diet", child.dietary),
+        needs=t.enums("need", child.needs),
+        consent=child.outing_consent,
+        photo=child.photo_consent,
+        volunteer=volunteer.name if volunteer else "",
+    )
+
+
+def roster_sections(view: PlanView, t: Labels) -> list[RosterSection]:
+    """Attending children by group (in group order), then those in no group."""
+    sections = []
+    placed: set[str] = set()
+    for group in view.plan.groups:
+        children = view.children_named(group.child_ids)
+        placed.update(c.id for c in children)
+        leader = view.volunteer(group.leader_id) if group.leader_id else None
+        rows = [roster_row(view, t, i + 1, c) for i, c in enumerate(children)]
+        sections.append(RosterSection(view.group_name(group), leader.name if leader else "", rows))
+    rest = [c for c in view.attending_children if c.id not in placed]
+    if rest:
+        title = t["no_group"] if view.plan.groups else t["children"]
+        rows = [roster_row(view, t, i + 1, c) for i, c in enumerate(rest)]
+        sections.append(RosterSection(title, "", rows))
+    return sections
+
+
+def roster_html(view: PlanView, t: Labels) -> str:
+    return render_page(
+        "roster.html",
+        t=t,
+        title=t["roster"],
+        event=event_facts(view, t),
+        mark=t["confidential"],
+        checkpoints=[t.enum("checkpoint", c) for c in checkpoints(view)],
+        sections=roster_sections(view, t),
+    )
+
+
+# ------------------------------------------------------------- manifests
+@dataclass(frozen=True)
+class ManifestChild:
+    no: int
+    name: str
+    age: str
+    guardian: str
+    phone: str
+    medical: str
+    volunteer: str
+
+
+@dataclass(frozen=True)
+class ManifestBlock:
+    """A stop (its children) or a headcount line at boarding/arrival."""
+
+    kind: str  # "stop" or "count"
+    text: str
+    time: str = ""
+    children: list[ManifestChild] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    bus: str
+    direction: str
+    route: str
+    depart: str
+    arrive: str
+    seats: int
+    driver: str
+    escorts: list[str]
+    handover: bool
+    blocks: list[ManifestBlock]
+    total: int
+
+
+def manifest_for(view: PlanView, t: Labels, bus_leg: BusLeg) -> Manifest:
+    """One leg: each stop's children with their guardian, and a headcount at every
+    boarding and every arrival."""
+    leg, bus = bus_leg.leg, bus_leg.bus
+    handover = view.is_return(leg)
+    blocks: list[ManifestBlock] = []
+    no = 0
+    on_board = 0
+    if handover:
+        on_board = len(leg.child_ids)
+        origin = view.place_name(leg.from_)
+        text = t("count_before_departure", place=origin, n=on_board)
+        blocks.append(ManifestBlock("count", text, view.hhmm(leg.depart)))
+    for stop in sorted(leg.stops, key=lambda s: (s.time, s.point)):
+        rows = []
+        for child in view.children_named(stop.child_ids):
+            no += 1
+            volunteer = view.volunteer_of_child(child.id)
+            age = view.age(child)
+            rows.append(
+                ManifestChild(
+                    no=no,
+                    name=child.name,
+                    age="" if age is None else str(age),
+                    guardian=guardian_text(child, t),
+                    phone=child.guardian.phone or "" if child.guardian else "",
+                    medical=medical_text(child, t),
+                    volunteer=volunteer.name if volunteer else "",
+                )
+            )
+        place = view.place_name(stop.point)
+        heading = t("stop_handover" if handover else "stop_boarding", place=place, n=len(rows))
+        blocks.append(ManifestBlock("stop", heading, view.hhmm(stop.time), rows))
+        on_board = on_board - len(rows) if handover else on_board + len(rows)
+        counted = t(
+            "count_after_handover" if handover else "count_after_boarding", place=place, n=on_board
+        )
+        blocks.append(ManifestBlock("count", counted, view.hhmm(stop.time)))
+    arrival = t("count_on_arrival", place=view.place_name(leg.to), n=on_board)
+    blocks.append(ManifestBlock("count", arrival, view.hhmm(leg.arrive)))
+    escorts = []
+    for vid in leg.volunteer_ids:
+        volunteer = view.volunteer(vid)
+        if volunteer:
+            escorts.append(" ".join(x for x in (volunteer.name, volunteer.phone) if x))
+    driver = " ".join(x for x in (bus.driver, bus.driver_phone) if x)
+    return Manifest(
+        bus=bus.name or bus.id,
+        direction=t["back"] if handover else t["out"],
+        route=f"{view.place_name(leg.from_)} → {view.place_name(leg.to)}",
+        depart=view.hhmm(leg.depart),
+        arrive=view.hhmm(leg.arrive),
+        seats=bus.seats,
+        driver=driver,
+        escorts=escorts,
+        handover=handover,
+        blocks=blocks,
+        total=len(leg.child_ids),
+    )
+
+
+def manifests_html(view: PlanView, t: Labels) -> str:
+    return render_page(
+        "manifests.html",
+        t=t,
+        title=t["manifests"],
+        event=event_facts(view, t),
+        mark=t["confidential_escort"],
+        manifests=[manifest_for(view, t, bl) for bl in view.bus_legs],
+    )
+
+
+# ------------------------------------------------------------------ meals
+@dataclass(frozen=True)
+class MealOrder:
+    venue: str
+    address: str
+    time: str
+    headcount: int
+    children: int | None
+    adults: int | None
+    dietary: list[tuple[str, int]]
+    seating: list[tuple[str, int]]
+    price: str
+
+
+def meal_orders(view: PlanView, t: Labels) -> list[MealOrder]:
+    """For the restaurant: when, how many, and how many of each special diet. No names."""
+    from planner.render.money import format_yuan
+
+    orders = []
+    groups = {g.id: view.group_name(g) for g in view.plan.groups}
+    for meal in sorted(view.plan.meals, key=lambda m: (m.time, m.venue)):
+        place = view.place(meal.venue)
+        end = f"–{view.hhmm(meal.end)}" if meal.end else ""
+        orders.append(
+            MealOrder(
+                venue=view.place_name(meal.venue),
+                address=place.address or "" if place else "",
+                time=f"{format_date(view.local(meal.time).date(), t)} {view.hhmm(meal.time)}{end}",
+                headcount=meal.headcount,
+                children=meal.children,
+                adults=meal.adults,
+                dietary=[(t.enum("diet", k), n) for k, n in sorted(meal.dietary.items()) if n],
+                seating=[
+                    (groups.get(k) or t.enum("who", k), n) for k, n in sorted(meal.seating.items())
+                ],
+                price=format_yuan(meal.price_per_head) if meal.price_per_head is not None else "",
+            )
+        )
+    return orders
+
+
+def meal_html(view: PlanView, t: Labels) -> str:
+    return render_page(
+        "meal.html",
+        t=t,
+        title=t["meal_order"],
+        event=event_facts(view, t),
+        mark=t["restaurant_copy"],
+        meals=meal_orders(view, t),
+    )
+
+
+# ------------------------------------------------------------------ cards
+@dataclass(frozen=True)
+class Card:
+    volunteer: str
+    children: str
+    date: str
+    contact: str
+
+
+def pairing_cards(view: PlanView, t: Labels) -> list[Card]:
+    """One card per pair: the volunteer's name, the children's given names, the date,
+    the promise and the coordinator's contact. No guardian, no phone but the coordinator's."""
+    person = view.plan.event.coordinator
+    contact = " ".join(x for x in (person.name, person.phone) if x) if person else ""
+    cards = []
+    for pair in sorted(view.plan.pairs, key=lambda p: p.volunteer_id):
+        volunteer = view.volunteer(pair.volunteer_id)
+        children = view.children_named(pair.child_ids)
+        if volunteer is None or not children:
+            continue
+        cards.append(
+            Card(
+                volunteer=volunteer.name,
+                children=t.list_sep.join(c.given_name for c in children),
+                date=format_date(view.plan.event.date, t),
+                contact=contact,
+            )
+        )
+    return cards
+
+
+def cards_html(view: PlanView, t: Labels) -> str:
+    cards = pairing_cards(view, t)
+    pages = [cards[i : i + CARDS_PER_PAGE] for i in range(0, len(cards), CARDS_PER_PAGE)]
+    return render_page(
+        "cards.html",
+        t=t,
+        title=t["cards"],
+        event=event_facts(view, t),
+        mark="",
+        pages=pages,
+    )
+
+
+# ------------------------------------------------------- volunteer sheets
+@dataclass(frozen=True)
+class SheetChild:
+    given_name: str
+    age: str
+    needs: str
+
+
+@dataclass(frozen=True)
+class SheetItem:
+    time: str
+    what: str
+    where: str
+    note: str
+
+
+@dataclass(frozen=True)
+class VolunteerSheet:
+    id: str
+    name: str
+    roles: str
+    group: str
+    buses: list[str]
+    children_bus: list[str]
+    children: list[SheetChild]
+    schedule: list[SheetItem]
+    co_escorts: list[str]
+    drivers: list[str]
+
+
+def volunteer_sheet(view: PlanView, t: Labels, volunteer: Volunteer) -> VolunteerSheet:
+    """A volunteer's own page: their day, their children's given names and needs,
+    fellow escorts and drivers with phones masked."""
+    children = [
+        SheetChild(
+            c.given_name, "" if view.age(c) is None else str(view.age(c)), t.enums("need", c.needs)
+        )
+        for c in view.children_of(volunteer.id)
+    ]
+    items = []
+    for item in schedule_for(view.plan, volunteer.id):
+        place = view.place_name(item.place) if item.place else ""
+        if not place:
+            riding = view.legs_during(item, volunteer.id)
+            place = view.place_name(riding[0].leg.from_) if riding else ""
+        items.append(
+            SheetItem(
+                time=f"{view.hhmm(item.start)}–{view.hhmm(item.end)}",
+                what=t.pick(item.title, item.title_en),
+                where=place,
+                note=item.note or "",
+            )
+        )
+    co_escorts: dict[str, str] = {}
+    drivers: dict[str, str] = {}
+    for bus_leg in view.legs_of_volunteer(volunteer.id):
+        for vid in bus_leg.leg.volunteer_ids:
+            other = view.volunteer(vid)
+            if other and vid != volunteer.id:
+                co_escorts[vid] = " ".join(x for x in (other.name, mask_phone(other.phone)) if x)
+        bus = bus_leg.bus
+        if bus.driver or bus.driver_phone:
+            label = bus.name or bus.id
+            drivers[bus.id] = f"{label} " + " ".join(
+                x for x in (bus.driver, mask_phone(bus.driver_phone)) if x
+            )
+    group = view.group_of_volunteer(volunteer.id)
+    return VolunteerSheet(
+        id=volunteer.id,
+        name=volunteer.name,
+        roles=t.enums("role", view.roles_of(volunteer.id)),
+        group=view.group_name(group),
+        buses=bus_lines(view, t, volunteer.id),
+        children_bus=children_bus_lines(view, t, volunteer.id),
+        children=children,
+        schedule=items,
+        co_escorts=list(co_escorts.values()),
+        drivers=list(drivers.values()),
+    )
+
+
+def volunteer_sheets_html(view: PlanView, t: Labels, volunteers: list[Volunteer]) -> str:
+    title = t["volunteer_sheet"] if len(volunteers) == 1 else t["volunteer_sheets"]
+    return render_page(
+        "volunteer_sheets.html",
+        t=t,
+        title=title,
+        event=event_facts(view, t),
+        mark=t["volunteer_copy"],
+        sheets=[volunteer_sheet(view, t, v) for v in volunteers],
+    )
+
+
+__all__ = [
+    "CARDS_PER_PAGE",
+    "cards_html",
+    "checkpoints",
+    "manifests_html",
+    "meal_html",
+    "roster_html",
+    "volunteer_sheets_html",
+]

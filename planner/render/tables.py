@@ -1,0 +1,259 @@
+"""Tables for spreadsheets: pairs, groups, manifests and budget as CSV and one .xlsx.
+
+CSV is UTF-8 with a BOM and CRLF line ends, which Excel and WPS open
+correctly. The workbook has one sheet per table (plus the event); its
+bytes are the same for the same plan (fixed zip and document times).
+A table with no rows is left out, as is its sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from planner.render.labels import Labels
+from planner.render.view import PlanView
+
+Cell = str | int | Decimal | None
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table: its file stem, sheet title and rows (first row = header)."""
+
+    name: str
+    title: str
+    rows: list[list[Cell]]
+
+    @property
+    def empty(self) -> bool:
+        return len(self.rows) <= 1
+
+
+def _names(view: PlanView, ids: list[str], lookup: Callable[[str], object]) -> str:
+    found = [getattr(lookup(i), "name", i) for i in ids]
+    return "、".join(str(n) for n in found)
+
+
+def event_table(view: PlanView, t: Labels) -> Table:
+    info = view.plan.event
+    rows: list[list[Cell]] = [
+        [t["item"], t["what"]],
+        [t["event"], info.name],
+        [t["date"], info.date.isoformat()],
+        [t["organiser"], info.organiser or ""],
+        [t["location"], view.place_name(info.location)],
+        [t["meeting_point"], view.place_name(info.meeting_point)],
+        [t["selected"], len(view.plan.volunteers_selected)],
+        [t["children"], len(view.attending_children)],
+    ]
+    rows += [[t["warnings"], w] for w in view.plan.warnings]
+    return Table("event", t["event"], rows)
+
+
+def pairs_table(view: PlanView, t: Labels) -> Table:
+    """Who is paired with whom, the score and every reason (organisers only: full names)."""
+    rows: list[list[Cell]] = [
+        [
+            t["volunteer_id"],
+            t["volunteer"],
+            t["child_ids"],
+            t["children"],
+            t["score"],
+            t["reasons"],
+            t["locked"],
+        ]
+    ]
+    for pair in sorted(view.plan.pairs, key=lambda p: p.volunteer_id):
+        volunteer = view.volunteer(pair.volunteer_id)
+        rows.append(
+            [
+                pair.volunteer_id,
+                volunteer.name if volunteer else "",
+                " ".join(pair.child_ids),
+                _names(view, pair.child_ids, view.child),
+                Decimal(str(pair.score)),
+                "；".join(pair.reasons) if t.lang == "zh" else "; ".join(pair.reasons),
+                t.yes_no(pair.locked),
+            ]
+        )
+    return Table("pairs", t["pairs"], rows)
+
+
+def groups_table(view: PlanView, t: Labels) -> Table:
+    """One row per member of each group, volunteers first, with leader and first-aider marks."""
+    rows: list[list[Cell]] = [
+        [t["group_id"], t["group"], t["member_kind"], t["id"], t["name"], t["role"]]
+    ]
+    for group in view.plan.groups:
+        name = view.group_name(group)
+        for vid in group.volunteer_ids:
+            volunteer = view.volunteer(vid)
+            marks = []
+            if vid == group.leader_id:
+                marks.append(t["leader"])
+            if vid in group.first_aider_ids:
+                marks.append(t["first_aider"])
+            rows.append(
+                [
+                    group.id,
+                    name,
+                    t["volunteer"],
+                    vid,
+                    volunteer.name if volunteer else "",
+                    t.list_sep.join(marks),
+                ]
+            )
+        for cid in group.child_ids:
+            child = view.child(cid)
+            rows.append([group.id, name, t["child"], cid, child.name if child else "", ""])
+    return Table("groups", t["groups"], rows)
+
+
+def manifests_table(view: PlanView, t: Labels) -> Table:
+    """One row per child per bus leg: stop, time, guardian to hand over to, escorts."""
+    rows: list[list[Cell]] = [
+        [
+            t["bus"], t["direction"], t["depart"], t["stop"], t["time"], t["id"], t["child"],
+            t["guardian"], t["guardian_phone"], t["escorts"], t["driver"],
+        ]
+    ]  # fmt: skip
+    for bus_leg in view.bus_legs:
+        leg, bus = bus_leg.leg, bus_leg.bus
+        direction = t["back"] if view.is_return(leg) else t["out"]
+        escorts = _names(view, leg.volunteer_ids, view.volunteer)
+        driver = " ".join(x for x in (bus.driver, bus.driver_phone) if x)
+        for stop in sorted(leg.stops, key=lambda s: (s.time, s.point)):
+            for child in view.children_named(stop.child_ids):
+                guardian = child.guardian
+                rows.append(
+                    [
+                        bus.name or bus.id,
+                        direction,
+                        view.hhmm(leg.depart),
+                        view.place_name(stop.point),
+                        view.hhmm(stop.time),
+                        child.id,
+                        child.name,
+                        guardian.name if guardian else "",
+                        (guardian.phone or "") if guardian else "",
+                        escorts,
+                        driver,
+                    ]
+                )
+    return Table("manifests", t["manifests"], rows)
+
+
+def budget_table(view: PlanView, t: Labels) -> Table:
+    """The budget stage's own rows (planner.budget.output), amounts as numbers."""
+    budget = view.plan.budget
+    if budget is None or not budget.lines:
+        return Table("budget", t["budget"], [])
+    try:
+        from planner.budget.output import budget_rows
+    except ModuleNotFoundError as exc:
+        if exc.name not in {"planner.budget.output", "planner.budget"}:
+            raise
+        rows: list[list[Cell]] = [
+            [t["item"], t["category"], t["quantity"], t["unit_price"], t["amount"]]
+        ]
+        rows += [
+            [ln.item, ln.category, ln.quantity, ln.unit_price, ln.amount] for ln in budget.lines
+        ]
+        rows.append([t["total"], "", "", "", budget.total])
+        return Table("budget", t["budget"], rows)
+    return Table("budget", t["budget"], budget_rows(budget, t.lang, money=lambda amount: amount))
+
+
+def all_tables(view: PlanView, t: Labels) -> list[Table]:
+    return [
+        pairs_table(view, t),
+        groups_table(view, t),
+        manifests_table(view, t),
+        budget_table(view, t),
+    ]
+
+
+def csv_bytes(rows: list[list[Cell]]) -> bytes:
+    """UTF-8 with BOM, CRLF, every cell as text."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([["" if c is None else str(c) for c in row] for row in rows])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_table_csv(view: PlanView, table: Table, path: Path, *, lang: str) -> Path:
+    """Write one table; budget.csv is written by the budget stage's own writer when present."""
+    from planner.io import write_bytes
+
+    if table.name == "budget" and view.plan.budget is not None:
+        try:
+            from planner.budget.output import write_budget_csv
+        except ModuleNotFoundError as exc:
+            if exc.name not in {"planner.budget.output", "planner.budget"}:
+                raise
+        else:
+            return write_budget_csv(view.plan.budget, path, lang=lang)
+    return write_bytes(path, csv_bytes(table.rows))
+
+
+#: Excel's number format for yuan amounts.
+YUAN_FORMAT = '"¥"#,##0.00'
+#: Fixed times inside the workbook, so the same plan gives the same bytes.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+DOC_TIME = "2000-01-01T00:00:00Z"
+_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def xlsx_bytes(tables: list[Table]) -> bytes:
+    """A workbook with one sheet per non-empty table: bold frozen header, sized columns."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    for table in tables:
+        if table.empty:
+            continue
+        sheet = book.create_sheet(title=table.title[:31])
+        widths: dict[int, int] = {}
+        for r, row in enumerate(table.rows, start=1):
+            for c, value in enumerate(row, start=1):
+                cell = sheet.cell(row=r, column=c, value=value)
+                if r == 1:
+                    cell.font = bold
+                elif isinstance(value, Decimal) and table.name == "budget" and c >= 4:
+                    cell.number_format = YUAN_FORMAT
+                text = "" if value is None else str(value)
+                width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+                widths[c] = max(widths.get(c, 0), min(width + 2, 60))
+        for c, width in widths.items():
+            sheet.column_dimensions[get_column_letter(c)].width = max(width, 6)
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return stable_zip(buffer.getvalue())
+
+
+def stable_zip(data: bytes) -> bytes:
+    """Rewrite an .xlsx with fixed entry times and document dates."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _CORE_TIMES.sub(rb"\g<1>" + DOC_TIME.encode() + rb"\g<3>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, content)
+    return out.getvalue()
