@@ -127,5 +127,26 @@ def explain(build: Builder, *, seed: int, time_limit: float) -> list[tuple[str, 
     if status == cp_model.INFEASIBLE and core:
         confirmed, _ = attempt(set(core))
         if confirmed == cp_model.INFEASIBLE:
-            return [texts[k] for k in core]
+            return [texts[k] for k in _shrink(core, attempt)]
     return [("规则之间相互冲突", "the rules contradict each other")]
+
+
+#: at most this many rule groups are tried one by one when shrinking a core
+SHRINK_LIMIT = 24
+
+
+def _shrink(core: list[str], attempt) -> list[str]:
+    """Drop each rule group the collision does not need (a minimal core, for short reasons)."""
+    from ortools.sat.python import cp_model
+
+    if len(core) > SHRINK_LIMIT:
+        return core
+    kept = list(core)
+    for key in list(core):
+        trial = [k for k in kept if k != key]
+        if not trial:
+            continue
+        status, _ = attempt(set(trial))
+        if status == cp_model.INFEASIBLE:
+            kept = trial
+    return kept

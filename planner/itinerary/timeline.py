@@ -26,7 +26,7 @@ from datetime import datetime, time, timedelta
 
 from planner.errors import Infeasible, InvalidInput, Problem
 from planner.itinerary.buses import Convoy, travel_end_place
-from planner.itinerary.roster import WORDS, Roster
+from planner.itinerary.roster import STAFF_PREFIX, WORDS, Roster
 from planner.itinerary.solver import STAGE, Switches, solve
 from planner.itinerary.travel import TravelTimes
 from planner.model import Activity, ActivityKind, Event, Group, MealSettings, TimelineItem
@@ -104,6 +104,7 @@ class Day:
     beside: list[tuple[str, str]]
     horizon: int
     travel: TravelTimes
+    roster: Roster
     cluster: dict[str, str] = field(default_factory=dict)
 
     def label(self, offset: int) -> str:
@@ -169,7 +170,7 @@ def build_day(
             edges.append(Edge(before, a.id, gap))
     edges.extend(_travel_edges(blocks, roster, travel))
     beside = [(a.id, other) for a in event.activities for other in a.beside]
-    day = Day(event, blocks, edges, beside, horizon, travel)
+    day = Day(event, blocks, edges, beside, horizon, travel, roster)
     day.cluster = _clusters(list(blocks), beside)
     return day
 
@@ -365,8 +366,24 @@ def _clusters(ids: list[str], beside: list[tuple[str, str]]) -> dict[str, str]:
 def precheck(day: Day) -> None:
     """Say in numbers why the day cannot fit, before any solving."""
     _check_windows(day)
+    _check_beside_places(day)
     _check_chains(day)
     _check_loads(day)
+
+
+def _check_beside_places(day: Day) -> None:
+    """Activities that start together cannot share a place."""
+    for a, b in day.beside:
+        shared = sorted(set(day.blocks[a].places) & set(day.blocks[b].places))
+        if shared:
+            x, y = day.blocks[a], day.blocks[b]
+            raise Infeasible(
+                STAGE,
+                [f"「{x.title}」与「{y.title}」须同时开始,却都用地点 {shared[0]}:"
+                 "一个地点同一时间只能安排一项活动"],
+                [f"{a} and {b} start together but both use place {shared[0]}: "
+                 "a place holds one activity at a time"],
+            )
 
 
 def _check_windows(day: Day) -> None:
@@ -518,7 +535,7 @@ def _check_loads(day: Day) -> None:
     if worst is None:
         return
     over, kind, key, ids, lo, hi = worst
-    who = _person_label(key) if kind == "person" else (f"地点 {key}", f"place {key}")
+    who = _person_label(day, key) if kind == "person" else (f"地点 {key} ", f"place {key}")
     total = over + hi - lo
     raise Infeasible(
         STAGE,
@@ -534,10 +551,13 @@ def _check_loads(day: Day) -> None:
     )
 
 
-def _person_label(person: str) -> tuple[str, str]:
-    if person.startswith("staff:"):
-        return f"工作人员 {person[6:]} ", f"staff {person[6:]}"
-    return f"{person} ", person
+def _person_label(day: Day, person: str) -> tuple[str, str]:
+    if person.startswith(STAFF_PREFIX):
+        name = person.removeprefix(STAFF_PREFIX)
+        return f"工作人员 {name} ", f"staff {name}"
+    if person in day.roster.children:
+        return f"儿童 {person} ", f"child {person}"
+    return f"志愿者 {person} ", f"volunteer {person}"
 
 
 # ------------------------------------------------------------------ solving
