@@ -131,7 +131,9 @@ def meal_for(event: Event, activity: Activity) -> MealSettings | None:
     if activity.kind == ActivityKind.MEAL:
         linked = {m.activity or m.id for m in event.meals}
         free = [
-            m for m in event.meals if (m.activity or m.id) not in {a.id for a in event.activities}
+            m
+            for m in event.meals
+            if m.activity is None and m.id not in {a.id for a in event.activities}
         ]
         meals = [a for a in event.activities if a.kind == ActivityKind.MEAL and a.id not in linked]
         if len(free) == 1 and meals and meals[0].id == activity.id:
@@ -487,8 +489,8 @@ def _check_chains(day: Day) -> None:
                     "(tied by activities that start together)"
                 ],
             )
-        names = " → ".join(day.blocks[c].title for c in chain)
-        names_en = " → ".join(chain)
+        names = " → ".join(f"{day.blocks[c].title} {day.blocks[c].duration} 分钟" for c in chain)
+        names_en = " → ".join(f"{c} {day.blocks[c].duration} min" for c in chain)
         walk = f"(含路程 {gaps} 分钟)" if gaps else ""
         walk_en = f" (with {gaps} min of travel)" if gaps else ""
         raise Infeasible(

@@ -1,0 +1,223 @@
+"""The convoy: children and escorts to buses, stops in order, pickup and
+drop-off times; too few seats or escorts, or no time, said in numbers."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from itinerary.build import TRIP_PLACES, child, hm, paired, planned, trip, violations
+
+from planner.errors import Infeasible, InvalidInput
+from planner.itinerary import run
+from planner.itinerary.routing import order_stops, timed_route
+from planner.itinerary.travel import TravelTimes
+from planner.model import Activity, Bus, ItinerarySettings, Place, Travel
+
+
+def legs(plan, direction):
+    return {bus.id: leg for bus in plan.buses for leg in bus.legs if leg.direction == direction}
+
+
+def settings(**change) -> ItinerarySettings:
+    return ItinerarySettings(**{**trip().itinerary.model_dump(), **change})
+
+
+def test_trip_buses_collect_everyone_and_bring_them_home():
+    event = trip()
+    plan = planned(event)
+    out, back = legs(plan, "out"), legs(plan, "back")
+    assert sorted(c for leg in out.values() for c in leg.child_ids) == [
+        f"C{i}" for i in range(1, 7)
+    ]
+    assert {b: sorted(x.child_ids) for b, x in out.items()} == {
+        b: sorted(x.child_ids) for b, x in back.items()
+    }
+    for leg in out.values():
+        assert leg.arrive == next(t.end for t in plan.timeline if t.id == "pickup")
+        assert all(s.kind == "pickup" for s in leg.stops)
+    for leg in back.values():
+        assert all(s.kind == "dropoff" for s in leg.stops)
+        assert leg.depart == next(t.start for t in plan.timeline if t.id == "return")
+    assert violations(event, plan) == []
+
+
+def test_siblings_and_own_children_ride_with_their_escort():
+    plan = planned(trip())
+    out = legs(plan, "out")
+    bus_of = {c: b for b, leg in out.items() for c in leg.child_ids}
+    assert bus_of["C1"] == bus_of["C2"]  # sibling group S1
+    for b, leg in out.items():
+        for v in leg.volunteer_ids:
+            kids = next(p.child_ids for p in plan.pairs if p.volunteer_id == v)
+            assert {bus_of[c] for c in kids} == {b}
+
+
+def test_a_first_aider_on_each_bus():
+    plan = planned(trip())
+    for leg in legs(plan, "out").values():
+        assert {"V1", "V4"} & set(leg.volunteer_ids)
+
+
+def test_stop_times_follow_the_matrix():
+    plan = planned(trip())
+    for leg in legs(plan, "out").values():
+        (stop,) = leg.stops  # one village per bus
+        drive = {"east": 30, "west": 40}[stop.point]
+        assert stop.time == leg.depart + timedelta(minutes=drive)
+        onward = {"east": 50, "west": 45}[stop.point]
+        assert leg.arrive == stop.time + timedelta(minutes=5 + onward)
+
+
+def test_escorts_left_free_are_as_few_as_safe():
+    plan = planned(trip(itinerary=settings(escorts=None)))
+    assert sorted(len(x.volunteer_ids) for x in legs(plan, "out").values()) == [2, 2]
+
+
+def test_cheaper_bus_is_used_when_one_is_enough():
+    buses = (
+        Bus(id="B1", seats=20, cost="800", depot="depot"),
+        Bus(id="B2", seats=20, cost="500", depot="depot"),
+    )
+    plan = planned(trip(buses=buses, itinerary=settings(escorts=2)))
+    assert [b.id for b in plan.buses] == ["B2"]
+    assert any("B1" in w for w in plan.warnings)
+
+
+def test_drivers_seat_not_counted_when_told():
+    buses = tuple(
+        Bus(id=f"B{i}", seats=5, seats_include_driver=False, depot="depot") for i in (1, 2)
+    )
+    event = trip(buses=buses)
+    plan = planned(event)
+    assert [len(x.child_ids) + len(x.volunteer_ids) for x in legs(plan, "out").values()] == [5, 5]
+    assert violations(event, plan) == []
+
+
+def test_too_few_seats_says_how_many():
+    buses = (Bus(id="B1", seats=4, depot="depot"), Bus(id="B2", seats=4, depot="depot"))
+    with pytest.raises(Infeasible) as err:
+        planned(trip(buses=buses))
+    reason = err.value.reasons[0]
+    assert "座位不足:6 名儿童 + 至少 4 名跟车成人 = 10 座" in reason
+    assert "2 辆车共 6 个乘客座位" in reason and "差 4 座" in reason
+
+
+def test_too_few_escorts_says_how_many():
+    with pytest.raises(Infeasible) as err:
+        planned(trip(itinerary=settings(escorts=2)))
+    reason = err.value.reasons[0]
+    assert "至少要 2 辆车" in reason and "至少 4 名,只安排了 2 名" in reason
+
+
+def test_more_escorts_than_volunteers():
+    with pytest.raises(Infeasible) as err:
+        planned(trip(itinerary=settings(escorts=6)))
+    assert "跟车志愿者要 6 名,入选志愿者只有 4 名" in err.value.reasons[0]
+
+
+def test_siblings_too_many_for_any_bus():
+    kids = tuple(child(f"C{i}", pickup="east", sibling="S1") for i in range(1, 7))
+    with pytest.raises(Infeasible) as err:
+        planned(trip(children=kids))
+    assert "共 6 人须同车" in err.value.reasons[0]
+    assert "只剩 5 座" in err.value.reasons[0]
+
+
+def test_no_time_to_reach_the_venue():
+    acts = tuple(
+        Activity(**{**a.model_dump(), "latest_end": "08:30"}) if a.id == "welcome" else a
+        for a in trip().activities
+    )
+    with pytest.raises(Infeasible) as err:
+        planned(trip(activities=acts))
+    reason = err.value.reasons[0]
+    assert "接孩子 90 分钟 → 集合 15 分钟" in reason and "超出" in reason
+
+
+def test_a_child_without_pickup_point_is_not_on_a_bus_and_is_warned_about():
+    kids = tuple(
+        c.model_copy(update={"pickup_point": None}) if c.id == "C6" else c for c in trip().children
+    )
+    event = trip(children=kids)
+    plan = planned(event)
+    assert "C6" not in {c for leg in legs(plan, "out").values() for c in leg.child_ids}
+    assert any("C6" in w for w in plan.warnings)
+    assert violations(event, plan) == []
+
+
+def test_unknown_pickup_point_is_an_input_problem():
+    kids = tuple(
+        c.model_copy(update={"pickup_point": "月球"}) if c.id == "C6" else c
+        for c in trip().children
+    )
+    with pytest.raises(InvalidInput) as err:
+        planned(trip(children=kids))
+    assert err.value.problems[0].column == "pickup_point"
+    assert "月球" in err.value.problems[0].message
+
+
+def test_missing_travel_time_is_an_input_problem():
+    minutes = {"depot": {"east": 30, "west": 40, "park": 20}, "east": {"west": 15, "park": 50}}
+    with pytest.raises(InvalidInput) as err:
+        planned(trip(travel=Travel(minutes=minutes)))
+    assert "travel.minutes.park.west" in {p.column for p in err.value.problems}
+
+
+def test_travel_minutes_symmetric_or_from_coordinates():
+    places = (
+        *TRIP_PLACES,
+        Place(id="x", name="甲", lat=0, lon=0),
+        Place(id="y", name="乙", lat=0, lon=0.1),
+    )
+    travel = TravelTimes(
+        trip(places=places, travel=Travel(minutes={"east": {"west": 15}}, speed_kmh=40))
+    )
+    assert travel.minutes("west", "east") == travel.minutes("east", "west") == 15
+    assert travel.minutes("x", "y") == 17  # 11.1 km at 40 km/h = 16.7 min, rounded up
+    assert travel.minutes("x", "east") is None
+
+
+def test_stop_order_is_the_shortest():
+    coords = {"d": (0, 0), "v": (9, 9), **{str(i): ((i * 7) % 10, (i * 3) % 10) for i in range(6)}}
+
+    def minutes(a, b):
+        (x1, y1), (x2, y2) = coords[a], coords[b]
+        return abs(x1 - x2) + abs(y1 - y2)
+
+    stops = [str(i) for i in range(6)]
+    route = order_stops("d", stops, "v", minutes, 2)
+    best = min(
+        timed_route("d", list(p), "v", minutes, 2).total for p in itertools.permutations(stops)
+    )
+    assert route.total == best
+    assert order_stops("d", stops, "v", minutes, 2) == route
+
+
+def test_without_buses_the_written_duration_is_kept():
+    event = trip(buses=())
+    plan = run(event, paired(event))
+    pickup = next(t for t in plan.timeline if t.id == "pickup")
+    assert pickup.end - pickup.start == timedelta(minutes=120)
+    assert plan.buses == []
+    assert any("[[buses]]" in w for w in plan.warnings)
+
+
+def test_return_only_day():
+    acts = (
+        Activity(id="visit", title="参观", duration=60, earliest="09:00", place="park"),
+        Activity(
+            id="return",
+            title="送回",
+            kind="travel_back",
+            duration=30,
+            after=("visit",),
+            who=("escorts", "children"),
+        ),
+    )
+    event = trip(activities=acts, meals=())
+    plan = planned(event)
+    assert {leg.direction for b in plan.buses for leg in b.legs} == {"back"}
+    assert hm(next(t.start for t in plan.timeline if t.id == "return")) == "10:00"
+    assert violations(event, plan) == []
