@@ -319,20 +319,24 @@ def _precheck(event: Event, units: list[Unit], candidates: int) -> None:
                 f"(drivers' seats excluded): {kids + adults - total} short"
             ],
         )
-    k = fits[0]
-    if wanted is not None and wanted < adults_needed(k):
+    k = fits[0]  # the fewest buses: the fewest adults needed
+    have = wanted if wanted is not None else candidates
+    if have < adults_needed(k):
+        have_zh = (
+            f"只安排了 {wanted} 名" if wanted is not None else f"入选志愿者只有 {candidates} 名"
+        )
+        have_en = f"only {wanted} planned" if wanted is not None else f"only {candidates} selected"
         raise Infeasible(
             STAGE,
             [
                 f"跟车志愿者不足:{kids} 名儿童至少要 {k} 辆车;按每 {it.escort_ratio} 名儿童 1 名需 "
                 f"{ratio_need} 名,每车至少 {it.min_adults_per_bus} 名成人需 "
-                f"{k * it.min_adults_per_bus} 名:至少 {adults_needed(k)} 名,只安排了 {wanted} 名"
+                f"{k * it.min_adults_per_bus} 名:至少 {adults_needed(k)} 名,{have_zh}"
             ],
             [
                 f"escorts short: {kids} children need at least {k} buses; one per "
                 f"{it.escort_ratio} children needs {ratio_need}, {it.min_adults_per_bus} adults "
-                f"per bus need {k * it.min_adults_per_bus}: at least {adults_needed(k)}, "
-                f"only {wanted} planned"
+                f"per bus need {k * it.min_adults_per_bus}: at least {adults_needed(k)}, {have_en}"
             ],
         )
     biggest = caps[0] - it.min_adults_per_bus

@@ -381,10 +381,14 @@ def _check_beside_places(day: Day) -> None:
             x, y = day.blocks[a], day.blocks[b]
             raise Infeasible(
                 STAGE,
-                [f"「{x.title}」与「{y.title}」须同时开始,却都用地点 {shared[0]}:"
-                 "一个地点同一时间只能安排一项活动"],
-                [f"{a} and {b} start together but both use place {shared[0]}: "
-                 "a place holds one activity at a time"],
+                [
+                    f"「{x.title}」与「{y.title}」须同时开始,却都用地点 {shared[0]}:"
+                    "一个地点同一时间只能安排一项活动"
+                ],
+                [
+                    f"{a} and {b} start together but both use place {shared[0]}: "
+                    "a place holds one activity at a time"
+                ],
             )
 
 

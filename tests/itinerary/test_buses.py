@@ -221,3 +221,10 @@ def test_return_only_day():
     assert {leg.direction for b in plan.buses for leg in b.legs} == {"back"}
     assert hm(next(t.start for t in plan.timeline if t.id == "return")) == "10:00"
     assert violations(event, plan) == []
+
+
+def test_too_few_volunteers_to_escort_says_how_many():
+    with pytest.raises(Infeasible) as err:
+        planned(trip(itinerary=settings(escorts=None, min_adults_per_bus=3)))
+    reason = err.value.reasons[0]
+    assert "每车至少 3 名成人需 6 名" in reason and "入选志愿者只有 4 名" in reason
