@@ -26,6 +26,9 @@ __all__ = ["Audience", "audience_of", "export"]
 #: Printed pages in the order they are written: file stem -> builder name.
 PRINT_PAGES: tuple[str, ...] = ("roster", "manifests", "meal", "cards", "volunteer_sheets")
 
+#: Chromium print jobs run at once (each is mostly start-up time).
+PDF_WORKERS = 2
+
 
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr)
@@ -51,7 +54,7 @@ def export(
     from planner.io import write_bytes, write_text
     from planner.render import invites, paper, tables
     from planner.render.labels import Labels
-    from planner.render.pdf import PdfError, find_chromium, html_to_pdf
+    from planner.render.pdf import find_chromium
     from planner.render.report import report_html
     from planner.render.view import PlanView
 
@@ -116,13 +119,28 @@ def export(
                 page.with_suffix(".pdf").unlink(missing_ok=True)
             note(t("pdf_skipped", files=", ".join(p.with_suffix(".pdf").name for p in html_pages)))
         else:
-            for page in html_pages:
-                try:
-                    written.append(html_to_pdf(page, page.with_suffix(".pdf"), chromium=chromium))
-                except PdfError as exc:
-                    page.with_suffix(".pdf").unlink(missing_ok=True)
-                    note(t("pdf_failed", file=page.with_suffix(".pdf").name, error=exc))
+            written += _print_all(html_pages, chromium, note, t)
     return written
+
+
+def _print_all(pages: list[Path], chromium: str, note: Callable[[str], None], t) -> list[Path]:
+    """Print the pages, PDF_WORKERS at a time (Chromium's start-up dominates); keep order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from planner.render.pdf import PdfError, html_to_pdf
+
+    def one(page: Path) -> Path | None:
+        target = page.with_suffix(".pdf")
+        try:
+            return html_to_pdf(page, target, chromium=chromium)
+        except PdfError as exc:
+            target.unlink(missing_ok=True)
+            note(t("pdf_failed", file=target.name, error=exc))
+            return None
+
+    with ThreadPoolExecutor(max_workers=PDF_WORKERS) as pool:
+        done = list(pool.map(one, pages))
+    return [p for p in done if p is not None]
 
 
 def _remove_stale(folder: Path, pattern: str, *, keep: list[Path]) -> None:

@@ -96,6 +96,7 @@ class InviteWriter:
         self.view = PlanView(plan)
         self.t = Labels(lang)
         self.stamp = stamp_for(plan, now)
+        self._zones: dict[frozenset[str], list] = {}
 
     # ---- calendars -------------------------------------------------------
     def calendar(self, name: str) -> Calendar:
@@ -112,7 +113,22 @@ class InviteWriter:
         return cal
 
     def finish(self, cal: Calendar) -> bytes:
-        cal.add_missing_timezones(first_date=self.view.first_date())
+        """Add the VTIMEZONE, valid from the first item to past the last reminder.
+
+        icalendar's ``add_missing_timezones`` is slow (it scans the zone), so
+        the block made for the first calendar is reused for the others.
+        """
+        missing = cal.get_missing_tzids()
+        cached = self._zones.get(frozenset(missing))
+        if cached is not None:
+            for zone in reversed(cached):
+                cal.subcomponents.insert(0, zone)
+        else:
+            first = self.view.first_date()
+            months = FOLLOWUP_MONTHS * followup_interval_months(self.plan)
+            last = date(first.year + 2 + months // 12, 1, 1)
+            cal.add_missing_timezones(first_date=first, last_date=last)
+            self._zones[frozenset(missing)] = list(cal.timezones)
         return cal.to_ical()
 
     def volunteer_invite(self, volunteer: Volunteer) -> Invite:
@@ -312,23 +328,27 @@ def bus_lines(view: PlanView, t: Labels, volunteer_id: str) -> list[str]:
 
 
 def children_bus_lines(view: PlanView, t: Labels, volunteer_id: str) -> list[str]:
-    """For a paired volunteer: which bus brings their children, and when it arrives."""
+    """For a paired volunteer: which bus brings which of their children, and when it arrives."""
     own = {bl.key for bl in view.legs_of_volunteer(volunteer_id)}
-    seen: set[str] = set()
-    lines = []
+    riders: dict[str, list[str]] = {}
+    legs = {}
     for child in view.children_of(volunteer_id):
         for bus_leg in view.legs_of_child(child.id):
-            if bus_leg.key in own or bus_leg.key in seen or view.is_return(bus_leg.leg):
+            if bus_leg.key in own or view.is_return(bus_leg.leg):
                 continue
-            seen.add(bus_leg.key)
-            lines.append(
-                t(
-                    "children_arrive",
-                    bus=bus_leg.bus.name or bus_leg.bus.id,
-                    time=view.hhmm(bus_leg.leg.arrive),
-                    place=view.place_name(bus_leg.leg.to),
-                )
+            legs[bus_leg.key] = bus_leg
+            riders.setdefault(bus_leg.key, []).append(child.given_name)
+    lines = []
+    for key, bus_leg in sorted(legs.items(), key=lambda kv: (kv[1].leg.arrive, kv[0])):
+        lines.append(
+            t(
+                "children_arrive",
+                names=t.list_sep.join(riders[key]),
+                bus=bus_leg.bus.name or bus_leg.bus.id,
+                time=view.hhmm(bus_leg.leg.arrive),
+                place=view.place_name(bus_leg.leg.to),
             )
+        )
     return lines
 
 

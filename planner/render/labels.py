@@ -106,6 +106,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "{place}交接后人数核对：车上应剩 {n} 人，实点 ______ 人",
         "Headcount after hand-over at {place}: {n} should remain, counted ______",
     ),
+    "count_on_return_arrival": (
+        "到达{place}：车上应剩儿童 {n} 人；已逐排检查座位 ☐",
+        "Arrival at {place}: {n} children should remain; every row checked ☐",
+    ),
     "count_on_arrival": (
         "到达{place}人数核对：应下车 {n} 人，实点 ______ 人",
         "Headcount on arrival at {place}: {n} should get off, counted ______",
@@ -200,7 +204,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "pickup_at": ("{time} 在{place}上车", "board at {place} at {time}"),
     "bus_departs": ("{bus} {time} 从{place}出发", "{bus} departs {place} at {time}"),
     "via": ("途经", "via"),
-    "children_arrive": ("{bus}，{time} 到达{place}", "{bus}, arrives at {place} at {time}"),
+    "children_arrive": ("{names}：{bus}，{time} 到达{place}", "{names}: {bus}, arrives at {place} at {time}"),
+    "allergy_to": ("过敏：{what}", "allergy: {what}"),
     "pdf_skipped": (
         "未找到 Chromium，已生成 HTML，跳过 PDF：{files}",
         "Chromium not found: HTML written, PDF skipped: {files}",
@@ -263,12 +268,13 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "children": ("儿童", "children"),
         "pairs": ("结对志愿者与儿童", "pairs"),
         "staff": ("工作人员", "staff"),
+        "others": ("其他（工作人员等）", "others (staff)"),
     },
     "checkpoint": {
         "board_out": ("去程上车", "boards (out)"),
         "arrive_out": ("到达下车", "arrives"),
         "board_back": ("返程上车", "boards (back)"),
-        "handed_home": ("交给监护人", "handed to guardian"),
+        "handed_home": ("送达交接", "handed over"),
         "arrival": ("到场签到", "arrives"),
         "departure": ("离场交接", "leaves"),
     },

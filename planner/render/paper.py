@@ -279,7 +279,8 @@ def manifest_for(view: PlanView, t: Labels, bus_leg: BusLeg) -> Manifest:
             "count_after_handover" if handover else "count_after_boarding", place=place, n=on_board
         )
         blocks.append(ManifestBlock("count", counted, view.hhmm(stop.time)))
-    arrival = t("count_on_arrival", place=view.place_name(leg.to), n=on_board)
+    arrival_key = "count_on_return_arrival" if handover else "count_on_arrival"
+    arrival = t(arrival_key, place=view.place_name(leg.to), n=on_board)
     blocks.append(ManifestBlock("count", arrival, view.hhmm(leg.arrive)))
     escorts = []
     for vid in leg.volunteer_ids:
@@ -327,6 +328,17 @@ class MealOrder:
     price: str
 
 
+#: Prefix of allergy counts in ``MealPlan.dietary`` (the itinerary stage's convention).
+ALLERGY_PREFIX = "allergy:"
+
+
+def diet_label(t: Labels, key: str) -> str:
+    """``halal`` -> 清真; ``allergy:花生`` -> 过敏：花生 (a count per allergen, no names)."""
+    if key.startswith(ALLERGY_PREFIX):
+        return t("allergy_to", what=key.removeprefix(ALLERGY_PREFIX))
+    return t.enum("diet", key)
+
+
 def meal_orders(view: PlanView, t: Labels) -> list[MealOrder]:
     """For the restaurant: when, how many, and how many of each special diet. No names."""
     from planner.render.money import format_yuan
@@ -344,7 +356,7 @@ def meal_orders(view: PlanView, t: Labels) -> list[MealOrder]:
                 headcount=meal.headcount,
                 children=meal.children,
                 adults=meal.adults,
-                dietary=[(t.enum("diet", k), n) for k, n in sorted(meal.dietary.items()) if n],
+                dietary=[(diet_label(t, k), n) for k, n in sorted(meal.dietary.items()) if n],
                 seating=[
                     (groups.get(k) or t.enum("who", k), n) for k, n in sorted(meal.seating.items())
                 ],

@@ -145,7 +145,9 @@ def summary_numbers(view: PlanView, t: Labels) -> list[tuple[str, str]]:
         (t["buses"], str(len(plan.buses))),
     ]
     if plan.tickets:
-        numbers.append((t["tickets"], str(sum(plan.tickets.values()))))
+        # the itinerary stage adds a "total" entry beside the kinds; never count it twice
+        total = plan.tickets.get("total", sum(plan.tickets.values()))
+        numbers.append((t["tickets"], str(total)))
     if plan.budget is not None:
         numbers.append((t["total"], format_yuan(plan.budget.total)))
     return numbers

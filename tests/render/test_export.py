@@ -1,0 +1,194 @@
+"""export(): the whole set, whatever the stages filled; atomic, repeatable, offline."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from render.plans import bare_plan, expo_plan
+
+from planner.io import read_plan, write_plan
+from planner.render import Audience, audience_of, export
+from planner.render.schedule import volunteer_items_by_who
+
+FULL_SET = {
+    "report.html",
+    "pairs.csv",
+    "groups.csv",
+    "manifests.csv",
+    "budget.csv",
+    "plan.xlsx",
+    "invites/team.ics",
+    "print/roster.html",
+    "print/manifests.html",
+    "print/meal.html",
+    "print/cards.html",
+    "print/volunteer_sheets.html",
+    *(f"invites/V0{i}.ics" for i in range(1, 7)),
+    *(f"volunteers/V0{i}.html" for i in range(1, 7)),
+}
+
+
+def names(out: Path, written: list[Path]) -> set[str]:
+    return {p.relative_to(out).as_posix() for p in written}
+
+
+def test_a_full_plan_gives_the_whole_set(tmp_path: Path) -> None:
+    written = export(expo_plan(), tmp_path, pdf=False)
+    assert names(tmp_path, written) == FULL_SET
+    assert all(p.exists() for p in written)
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_plan_with_no_stage_run_renders_what_it_has(tmp_path: Path) -> None:
+    written = export(bare_plan(), tmp_path, pdf=False)
+    assert names(tmp_path, written) == {
+        "report.html",
+        "plan.xlsx",
+        "print/roster.html",  # the children are known, so the roster can be printed
+    }
+
+
+def test_same_plan_same_bytes(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    export(expo_plan(), one, pdf=False)
+    export(expo_plan(), two, pdf=False)
+    for path in sorted(one.rglob("*")):
+        if path.is_file():
+            assert path.read_bytes() == (two / path.relative_to(one)).read_bytes(), path.name
+
+
+def test_a_clock_only_changes_the_calendar_stamps(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    export(expo_plan(), one, pdf=False)
+    export(expo_plan(), two, pdf=False, now=datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    ics = (two / "invites" / "V01.ics").read_text(encoding="utf-8")
+    assert "DTSTAMP:20261201T090000Z" in ics
+    strip = re.compile(r"DTSTAMP:\d{8}T\d{6}Z")
+    assert strip.sub("", ics) == strip.sub(
+        "", (one / "invites" / "V01.ics").read_text(encoding="utf-8")
+    )
+    assert (one / "report.html").read_bytes() == (two / "report.html").read_bytes()
+
+
+def test_export_from_plan_json_alone(tmp_path: Path) -> None:
+    """plan.json round trip: the CLI's `planner export` renders the same files."""
+    direct, via_json = tmp_path / "direct", tmp_path / "json"
+    export(expo_plan(), direct, pdf=False)
+    export(read_plan(write_plan(expo_plan(), tmp_path)), via_json, pdf=False)
+    for path in sorted(direct.rglob("*")):
+        if path.is_file():
+            assert path.read_bytes() == (via_json / path.relative_to(direct)).read_bytes(), (
+                path.name
+            )
+
+
+def test_without_chromium_html_is_written_pdf_skipped_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "print").mkdir()
+    stale = tmp_path / "print" / "roster.pdf"
+    stale.write_bytes(b"%PDF old")
+    monkeypatch.setenv("PLANNER_CHROMIUM", str(tmp_path / "no-such-browser"))
+    notes: list[str] = []
+    written = export(expo_plan(), tmp_path, on_note=notes.append)
+    assert not [p for p in written if p.suffix == ".pdf"]
+    assert not stale.exists(), "an old PDF must not outlive the HTML it was printed from"
+    assert len(notes) == 1 and notes[0].startswith("未找到 Chromium") and "roster.pdf" in notes[0]
+
+
+def test_a_failed_print_is_a_note_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "fake-chromium"
+    fake.write_text("#!/bin/sh\necho broken >&2\nexit 3\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PLANNER_CHROMIUM", str(fake))
+    notes: list[str] = []
+    written = export(expo_plan(), tmp_path / "out", on_note=notes.append)
+    assert not [p for p in written if p.suffix == ".pdf"]
+    assert len(notes) == 5 and all("PDF 生成失败" in n and "exit 3" in n for n in notes)
+
+
+def test_default_notes_go_to_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PLANNER_CHROMIUM", str(tmp_path / "no-such-browser"))
+    export(expo_plan(), tmp_path)
+    captured = capsys.readouterr()
+    assert captured.out == "" and "跳过 PDF" in captured.err
+
+
+def test_every_output_has_a_reader(tmp_path: Path) -> None:
+    written = export(expo_plan(), tmp_path, pdf=False)
+    readers = {n: audience_of(n) for n in names(tmp_path, written)}
+    assert readers["invites/V01.ics"] is Audience.VOLUNTEER
+    assert readers["print/cards.html"] is Audience.VOLUNTEER
+    assert readers["print/meal.html"] is Audience.RESTAURANT
+    assert readers["print/manifests.html"] is Audience.ESCORT
+    assert readers["print/roster.html"] is Audience.ORGANISER
+    assert readers["plan.xlsx"] is Audience.ORGANISER
+
+
+def test_no_html_output_reaches_the_network(tmp_path: Path) -> None:
+    written = export(expo_plan(), tmp_path, pdf=False)
+    for path in written:
+        if path.suffix == ".html":
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"https?://|<script|<link|@import|url\(", text), path.name
+
+
+def test_printed_pages_declare_chinese(tmp_path: Path) -> None:
+    written = export(expo_plan(), tmp_path, pdf=False)
+    for path in written:
+        if path.suffix == ".html":
+            assert '<html lang="zh-CN">' in path.read_text(encoding="utf-8"), path.name
+
+
+def test_removed_parts_remove_their_pages(tmp_path: Path) -> None:
+    export(expo_plan(), tmp_path, pdf=False)
+    plan = expo_plan()
+    plan.buses, plan.meals = [], []
+    plan.volunteers_selected = ["V01", "V02"]
+    written = names(tmp_path, export(plan, tmp_path, pdf=False))
+    assert not (tmp_path / "print" / "manifests.html").exists()
+    assert not (tmp_path / "print" / "meal.html").exists()
+    assert sorted(p.name for p in (tmp_path / "volunteers").iterdir()) == ["V01.html", "V02.html"]
+    assert "invites/V03.ics" not in written and not (tmp_path / "invites" / "V03.ics").exists()
+
+
+def test_unknown_language_fails_before_writing(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown language"):
+        export(expo_plan(), tmp_path / "out", lang="fr")
+    assert not (tmp_path / "out").exists()
+
+
+# ---- the who-filter used when the itinerary's schedule_for is absent ----------
+def test_who_filter_gives_escorts_their_rides_and_groups_their_games() -> None:
+    plan = expo_plan()
+    ids = [t.id for t in volunteer_items_by_who(plan, "V01")]
+    assert ids == [
+        "pickup",
+        "welcome",
+        "tour_am",
+        "lunch",
+        "games-G1",
+        "tour_pm",
+        "photo",
+        "return",
+    ]
+
+
+def test_who_filter_leaves_a_non_escort_off_the_bus_and_other_groups_games() -> None:
+    plan = expo_plan()
+    ids = [t.id for t in volunteer_items_by_who(plan, "V05")]
+    assert "pickup" not in ids and "return" not in ids and "games-G1" not in ids
+    assert "games-G2" in ids and "tour_pm" in ids
+
+
+def test_who_filter_pairs_item_needs_a_pair() -> None:
+    plan = expo_plan()
+    plan.pairs = [p for p in plan.pairs if p.volunteer_id != "V05"]
+    assert "tour_pm" not in [t.id for t in volunteer_items_by_who(plan, "V05")]

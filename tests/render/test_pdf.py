@@ -1,0 +1,138 @@
+"""Every page kind printed by headless Chromium: page counts, an embedded CJK font,
+no text outside the page, and a PNG of each page kept under tests/output/render/.
+
+Needs chromium and poppler-utils (pdfinfo, pdffonts, pdftotext, pdftoppm) and a CJK
+font (fonts-wqy-microhei). Skipped when they are missing, except under CI
+(``CI`` set), where a missing tool is a failure.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from render.plans import expo_plan
+
+from planner.model import Group, Pair
+from planner.render import export
+from planner.render.paper import CARDS_PER_PAGE
+from planner.render.pdf import find_chromium
+
+TOOLS = ("pdfinfo", "pdffonts", "pdftotext", "pdftoppm")
+MISSING = [t for t in TOOLS if shutil.which(t) is None] + ([] if find_chromium() else ["chromium"])
+
+if MISSING and os.environ.get("CI"):
+    raise RuntimeError(f"CI must install: {', '.join(MISSING)}")
+pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"not installed: {', '.join(MISSING)}")
+
+#: Embedded font names that carry Chinese glyphs.
+CJK_FONT = re.compile(
+    r"WenQuanYi|Noto\w*CJK|SourceHan|DroidSansFallback|SimSun|SimHei|MicrosoftYaHei|PingFang"
+)
+
+
+def run(*args: str) -> str:
+    return subprocess.run(args, capture_output=True, check=True).stdout.decode("utf-8")
+
+
+def pages(pdf: Path) -> int:
+    return int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", str(pdf)), re.M).group(1))
+
+
+def embedded_cjk_fonts(pdf: Path) -> list[str]:
+    lines = run("pdffonts", str(pdf)).splitlines()[2:]
+    return [ln.split()[0] for ln in lines if CJK_FONT.search(ln) and " yes " in ln]
+
+
+def words_outside_page(pdf: Path) -> list[str]:
+    """Words whose box reaches past the page edge (text cut off)."""
+    html = run("pdftotext", "-bbox", str(pdf), "-")
+    bad = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
+        width, height = float(page.group(1)), float(page.group(2))
+        for w in re.finditer(
+            r'xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)<',
+            page.group(3),
+        ):
+            x0, y0, x1, y1 = map(float, w.groups()[:4])
+            if x0 < 0 or y0 < 0 or x1 > width + 0.5 or y1 > height + 0.5:
+                bad.append(w.group(5))
+    return bad
+
+
+def keep_pngs(pdf: Path, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    run("pdftoppm", "-r", "80", "-png", str(pdf), str(folder / pdf.stem))
+    return sorted(folder.glob(f"{pdf.stem}*.png"))
+
+
+EXPECTED_PAGES = {
+    "roster": 2,  # one landscape page per group
+    "manifests": 4,  # one per bus leg
+    "meal": 1,
+    "cards": math.ceil(6 / CARDS_PER_PAGE),
+    "volunteer_sheets": 6,  # one per selected volunteer
+}
+
+EXPECTED_TEXT = {
+    "roster": ["花名册", "机密", "王小明", "13700000101", "送达"],
+    "manifests": ["车辆乘车名单", "人数核对", "马师傅", "签字"],
+    "meal": ["餐厅订餐单", "19", "清真"],
+    "cards": ["爱心结对卡", "小明", "监护人签名"],
+    "volunteer_sheets": ["志愿者任务单", "紧急电话", "151****7313"],
+}
+
+
+def test_every_page_kind_prints_with_cjk_font_and_nothing_cut_off(output_dir: Path) -> None:
+    written = export(expo_plan(), output_dir)
+    pdfs = {p.stem: p for p in written if p.suffix == ".pdf"}
+    assert sorted(pdfs) == sorted(EXPECTED_PAGES)
+    for stem, pdf in pdfs.items():
+        assert pages(pdf) == EXPECTED_PAGES[stem], stem
+        assert embedded_cjk_fonts(pdf), f"{stem}: no CJK font embedded"
+        text = run("pdftotext", "-enc", "UTF-8", str(pdf), "-")
+        for expected in EXPECTED_TEXT[stem]:
+            assert expected in text, (stem, expected)
+        assert words_outside_page(pdf) == [], stem
+        assert len(keep_pngs(pdf, output_dir / "png")) == EXPECTED_PAGES[stem]
+
+
+def test_english_pages_print_too(output_dir: Path) -> None:
+    written = export(expo_plan(), output_dir, lang="en")
+    pdfs = {p.stem: p for p in written if p.suffix == ".pdf"}
+    text = run("pdftotext", "-enc", "UTF-8", str(pdfs["roster"]), "-")
+    assert "Master roster" in text and "王小明" in text
+    for pdf in pdfs.values():
+        assert embedded_cjk_fonts(pdf)
+        assert words_outside_page(pdf) == []
+        keep_pngs(pdf, output_dir / "png")
+
+
+def test_a_long_roster_repeats_its_header_on_every_page(output_dir: Path) -> None:
+    """30 children in one group run over several pages; each page repeats the column heads."""
+    plan = expo_plan()
+    base = plan.people.children[0]
+    many = [
+        base.model_copy(update={"id": f"K{i:02d}", "name": f"测试{i:02d}号"}) for i in range(40)
+    ]
+    plan.people = plan.people.model_copy(update={"children": many})
+    plan.groups = [
+        Group(id="G1", name="大组", volunteer_ids=["V01"], child_ids=[c.id for c in many])
+    ]
+    plan.pairs = [Pair(volunteer_id="V01", child_ids=["K00", "K01"])]
+    plan.buses, plan.meals = [], []
+    written = export(plan, output_dir)
+    roster = next(p for p in written if p.name == "roster.pdf")
+    count = pages(roster)
+    assert count >= 2
+    for page in range(1, count + 1):
+        text = run("pdftotext", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(roster), "-")
+        assert "序号" in text and "监护人" in text, page
+        assert re.search(rf"\b{page}\s*/\s*{count}\b", text), page
+    assert words_outside_page(roster) == []
+    keep_pngs(roster, output_dir / "png")

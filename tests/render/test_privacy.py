@@ -1,0 +1,137 @@
+"""No sensitive marker reaches a volunteer-facing (or the restaurant's) file.
+
+Every sensitive field of the plan holds a unique marker (render/plans.py:
+``marked_plan``). After a full export, each file is classified by
+planner.render.audience and scanned: volunteer files (invites, volunteer
+sheets, pairing cards, and their PDFs' text) must hold none of them; the
+restaurant's meal order holds only counts (allergen names are dietary
+counts the kitchen needs, nothing else). The organisers' roster must hold
+them all, which proves the markers were rendered at all.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from render.plans import marked_plan, marker, sensitive_strings
+
+from planner.render import Audience, audience_of, export
+
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+def file_text(path: Path) -> str:
+    """What a reader of ``path`` can see: the text, or for a PDF its extracted text."""
+    if path.suffix == ".pdf":
+        done = subprocess.run(
+            [PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+        )
+        return done.stdout.decode("utf-8")
+    if path.suffix == ".xlsx":
+        return ""
+    return path.read_bytes().decode("utf-8-sig")
+
+
+def unfold(text: str) -> str:
+    """Undo iCalendar line folding, so a marker split across lines is still found."""
+    return text.replace("\r\n ", "").replace("\n ", "")
+
+
+def leaks(text: str, forbidden: dict[str, str]) -> list[str]:
+    return sorted(
+        f"{what}: {needle!r}" for needle, what in forbidden.items() if needle in unfold(text)
+    )
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    out = tmp_path_factory.mktemp("privacy")
+    notes: list[str] = []
+    written = export(marked_plan(), out, pdf=PDFTOTEXT is not None, on_note=notes.append)
+    return out, written
+
+
+def email_of(volunteer_id: str) -> str:
+    return marker("vemail", volunteer_id) + "@example.org"
+
+
+def test_volunteer_facing_files_hold_no_sensitive_marker(exported: tuple[Path, list[Path]]) -> None:
+    out, written = exported
+    forbidden = sensitive_strings(marked_plan())
+    volunteer_files = [
+        p for p in written if audience_of(p.relative_to(out).as_posix()) is Audience.VOLUNTEER
+    ]
+    names = {p.relative_to(out).as_posix() for p in volunteer_files}
+    assert {"invites/V01.ics", "invites/team.ics", "volunteers/V01.html"} <= names
+    assert {"print/cards.html", "print/volunteer_sheets.html"} <= names
+    if PDFTOTEXT and shutil.which("chromium"):
+        assert {"print/cards.pdf", "print/volunteer_sheets.pdf"} <= names
+    found = {name: leaks(file_text(out / name), forbidden) for name in sorted(names)}
+    assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+def test_each_volunteer_sees_only_their_own_email(exported: tuple[Path, list[Path]]) -> None:
+    out, _ = exported
+    everyone = [f"V0{i}" for i in range(1, 8)]
+    for own in everyone[:6]:
+        for path in (out / "invites" / f"{own}.ics", out / "volunteers" / f"{own}.html"):
+            text = unfold(file_text(path))
+            others = [v for v in everyone if v != own and email_of(v) in text]
+            assert others == [], path.name
+    for shared in ("invites/team.ics", "print/cards.html", "print/volunteer_sheets.html"):
+        text = unfold(file_text(out / shared))
+        assert [v for v in everyone if email_of(v) in text] == [], shared
+
+
+def test_the_restaurant_gets_counts_and_allergens_but_no_person(
+    exported: tuple[Path, list[Path]],
+) -> None:
+    out, written = exported
+    forbidden = {
+        k: v for k, v in sensitive_strings(marked_plan()).items() if not v.startswith("allergy")
+    }
+    meal_files = [
+        p for p in written if audience_of(p.relative_to(out).as_posix()) is Audience.RESTAURANT
+    ]
+    assert meal_files
+    for path in meal_files:
+        assert leaks(file_text(path), forbidden) == [], path.name
+    assert marker("allergy", "C01") in file_text(out / "print" / "meal.html")
+
+
+def test_the_organisers_roster_does_carry_the_markers(exported: tuple[Path, list[Path]]) -> None:
+    """The positive control: the markers are rendered where they belong."""
+    out, _ = exported
+    roster = file_text(out / "print" / "roster.html")
+    for cid in ("C01", "C05", "C10"):
+        assert marker("gphone", cid) in roster
+        assert marker("medical", cid) in roster
+        assert marker("allergy", cid) in roster
+    assert "王小明" in roster
+
+
+def test_volunteer_sheets_mask_other_phones_but_keep_the_coordinators(
+    exported: tuple[Path, list[Path]],
+) -> None:
+    out, _ = exported
+    sheet = file_text(out / "volunteers" / "V01.html")
+    assert "199****0003" in sheet  # V03, the fellow escort on bus B1
+    assert "137****1111" in sheet  # the driver
+    assert "029-87650000" in sheet  # the coordinator, unmasked
+
+
+def test_the_scan_finds_a_planted_marker(tmp_path: Path) -> None:
+    """The scan itself can fail: a guardian phone planted in a sheet is reported."""
+    forbidden = sensitive_strings(marked_plan())
+    planted = tmp_path / "sheet.html"
+    planted.write_text(f"<p>call {marker('gphone', 'C03')}</p>", encoding="utf-8")
+    assert leaks(file_text(planted), forbidden) == [
+        f"guardian phone of C03: {marker('gphone', 'C03')!r}"
+    ]
+    folded = (
+        "DESCRIPTION:abc" + marker("medical", "C05")[:4] + "\r\n " + marker("medical", "C05")[4:]
+    )
+    assert leaks(folded, forbidden) == [f"medical notes of C05: {marker('medical', 'C05')!r}"]
