@@ -39,6 +39,7 @@ class Rejection(Part):
     volunteer_id: str
     reason: str
     reasons: list[str] = Field(default_factory=list)
+    reason_en: str | None = None
 
 
 class Pair(Part):
@@ -48,6 +49,7 @@ class Pair(Part):
     reasons: list[str] = Field(default_factory=list)
     points: dict[str, float] = Field(default_factory=dict)
     locked: bool = False
+    reasons_en: list[str] = Field(default_factory=list)
 
 
 class Group(Part):

@@ -1,0 +1,96 @@
+"""Plain facts about an event that the solver, the explanations and the checker share.
+
+These are definitions, not rules: how many children a volunteer may take,
+which children are siblings, which child needs special care. Keeping them in
+one place makes the checker and the solver speak about the same things.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from planner.model import SPECIAL_CARE_NEEDS, Child, Event, Need, Skill, Volunteer
+
+
+def effective_capacity(event: Event, volunteer: Volunteer) -> int:
+    """Children this volunteer may take today: their own limit, capped by the event's.
+
+    >>> from planner.model import MatchingSettings
+    >>> v = Volunteer(id="V1", name="甲", gender="male", age=30, max_children=2)
+    >>> e = Event(id="e", name="e", date="2026-12-12", matching=MatchingSettings(max_children=1))
+    >>> effective_capacity(e, v)
+    1
+    """
+    return min(volunteer.max_children, event.matching.max_children)
+
+
+def special_care_needs(child: Child) -> tuple[Need, ...]:
+    """The child's needs that only a volunteer trained for special needs may take on."""
+    return tuple(n for n in child.needs if n in SPECIAL_CARE_NEEDS)
+
+
+def trained_for_special_care(volunteer: Volunteer) -> bool:
+    """The volunteer has special-needs training (特殊教育)."""
+    return volunteer.has(Skill.SPECIAL_NEEDS)
+
+
+def sibling_groups(children: Iterable[Child]) -> dict[str, tuple[str, ...]]:
+    """Sibling group id -> sorted child ids, for groups of two or more children."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for child in children:
+        if child.sibling_group:
+            groups[child.sibling_group].append(child.id)
+    return {g: tuple(sorted(ids)) for g, ids in sorted(groups.items()) if len(ids) >= 2}
+
+
+def selected_volunteers(event: Event, selected_ids: Iterable[str]) -> list[Volunteer]:
+    """The screened volunteers that exist among the applicants, sorted by id."""
+    wanted = set(selected_ids)
+    return sorted((v for v in event.volunteers if v.id in wanted), key=lambda v: v.id)
+
+
+def attending_children(event: Event) -> list[Child]:
+    """The children coming on the day, sorted by id."""
+    return sorted(event.attending_children, key=lambda c: c.id)
+
+
+def locked_children(event: Event) -> dict[str, str]:
+    """Child id -> the volunteer it is locked to (first lock wins; conflicts are
+    reported by the feasibility checks)."""
+    out: dict[str, str] = {}
+    for lock in event.matching.locked:
+        for child_id in lock.children:
+            out.setdefault(child_id, lock.volunteer)
+    return out
+
+
+def forbidden_arcs(event: Event) -> set[tuple[str, str]]:
+    """(volunteer id, child id) pairs the organisers ruled out."""
+    return {(f.volunteer, f.child) for f in event.matching.forbidden}
+
+
+def may_pair(
+    event: Event,
+    volunteer: Volunteer,
+    child: Child,
+    *,
+    forbidden: set[tuple[str, str]] | None = None,
+    locks: dict[str, str] | None = None,
+) -> bool:
+    """Whether the one-to-one rules allow this volunteer for this child.
+
+    Covers special care, forbidden pairs, same gender when required and
+    locked pairs (a locked child may only go to its volunteer). Capacity,
+    siblings and screening are rules about the whole plan, checked elsewhere.
+    """
+    forbidden = forbidden_arcs(event) if forbidden is None else forbidden
+    locks = locked_children(event) if locks is None else locks
+    if special_care_needs(child) and not trained_for_special_care(volunteer):
+        return False
+    if (volunteer.id, child.id) in forbidden:
+        return False
+    if event.matching.same_gender_required and volunteer.gender != child.gender:
+        return False
+    locked_to = locks.get(child.id)
+    return locked_to is None or locked_to == volunteer.id

@@ -1,0 +1,316 @@
+"""Choose N volunteers among the eligible: quotas held, every child pairable, best scores.
+
+One CP-SAT model, solved twice (lexicographic):
+
+1. as many attending children as possible can be paired with the chosen
+   volunteers under every pairing rule (places, siblings with one volunteer,
+   special care only with trained volunteers, locks, forbidden pairs, same
+   gender when required); a volunteer of a locked pair is chosen;
+2. with that many, the highest total weighted score (ties: the lower id).
+
+Quotas (a trait at least ``min``, at most ``max``; ``per_group`` multiplies
+``min`` by the number of game groups) are hard. When they cannot hold, the
+counting checks say so with numbers; otherwise the quota literals go to
+CP-SAT as assumptions and the confirmed core names the colliding quotas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from planner.errors import Infeasible, TimeLimitReached
+from planner.matching.facts import attending_children, effective_capacity
+from planner.matching.rules import PairingModel
+from planner.matching.words import GENDER_ZH, SKILL_EN, SKILL_ZH, ids_en, ids_zh
+from planner.model import Event, Quota, Volunteer
+
+#: Above this many volunteer-child pairs the coverage of children is counted by
+#: places only (sum of capacities), not by a pairing model.
+COVERAGE_MODEL_LIMIT = 200_000
+
+Reason = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class QuotaNeed:
+    """A quota as it applies to this event: how many at least (and at most)."""
+
+    quota: Quota
+    need: int
+    most: int | None
+
+    def has(self, v: Volunteer) -> bool:
+        if self.quota.skill is not None:
+            return v.has(self.quota.skill)
+        return v.gender == self.quota.gender
+
+    @property
+    def trait_zh(self) -> str:
+        if self.quota.skill is not None:
+            return f"有{SKILL_ZH[self.quota.skill]}特长"
+        return f"{GENDER_ZH[self.quota.gender]}性"  # type: ignore[index]
+
+    @property
+    def trait_en(self) -> str:
+        if self.quota.skill is not None:
+            return f"with {SKILL_EN[self.quota.skill]}"
+        return f"{self.quota.gender.value}"  # type: ignore[union-attr]
+
+    @property
+    def label_zh(self) -> str:
+        if self.quota.label:
+            return self.quota.label
+        most = f"、至多 {self.most} 名" if self.most is not None else ""
+        return f"{self.trait_zh}至少 {self.need} 名{most}"
+
+    @property
+    def label_en(self) -> str:
+        most = f", at most {self.most}" if self.most is not None else ""
+        return f"at least {self.need} {self.trait_en}{most}"
+
+
+def quota_needs(event: Event) -> list[QuotaNeed]:
+    """The event's quotas with ``per_group`` applied."""
+    groups = event.groups.count
+    return [
+        QuotaNeed(q, q.min * (groups if q.per_group else 1), q.max) for q in event.screening.quotas
+    ]
+
+
+def quota_problems(event: Event, pool: list[Volunteer], n: int) -> list[Reason]:
+    """Quotas that cannot hold, by counting (empty: the counts allow them)."""
+    out: list[Reason] = []
+    for q in quota_needs(event):
+        having = [v.id for v in pool if q.has(v)]
+        if q.most is not None and q.most < q.need:
+            out.append(
+                (
+                    f"配额「{q.label_zh}」至少 {q.need} 名又至多 {q.most} 名,自相矛盾",
+                    f"quota '{q.label_en}' asks at least {q.need} and at most {q.most}",
+                )
+            )
+        if q.need > len(having):
+            out.append(
+                (
+                    f"配额「{q.label_zh}」需要 {q.need} 名{q.trait_zh}的志愿者,合格报名者中只有 {len(having)} 名"
+                    + (f"({ids_zh(having)})" if having else "")
+                    + f":差 {q.need - len(having)} 名",
+                    f"quota '{q.label_en}' needs {q.need}; only {len(having)} eligible applicants qualify"
+                    + (f" ({ids_en(having)})" if having else "")
+                    + f": {q.need - len(having)} short",
+                )
+            )
+        elif q.need > n:
+            out.append(
+                (
+                    f"配额「{q.label_zh}」需要 {q.need} 名,但只选 {n} 名",
+                    f"quota '{q.label_en}' needs {q.need} but only {n} are chosen",
+                )
+            )
+        if q.most is not None:
+            others = len(pool) - len(having)
+            if n - q.most > others:
+                out.append(
+                    (
+                        f"配额「{q.label_zh}」至多 {q.most} 名{q.trait_zh},其余合格者只有 {others} 名,"
+                        f"选 {n} 名:差 {n - q.most - others} 名",
+                        f"quota '{q.label_en}' allows at most {q.most}; only {others} other eligible "
+                        f"applicants for {n} places: {n - q.most - others} short",
+                    )
+                )
+    genders = [q for q in quota_needs(event) if q.quota.gender is not None]
+    by_gender: dict[str, int] = {}
+    for q in genders:
+        by_gender[q.quota.gender.value] = max(by_gender.get(q.quota.gender.value, 0), q.need)  # type: ignore[union-attr]
+    if len(by_gender) > 1 and sum(by_gender.values()) > n:
+        parts_zh = " + ".join(
+            f"{GENDER_ZH[q.quota.gender]}性至少 {q.need}"
+            for q in genders  # type: ignore[index]
+        )
+        out.append(
+            (
+                f"性别配额 {parts_zh} = {sum(by_gender.values())} 名,多于要选的 {n} 名",
+                f"gender quotas add up to {sum(by_gender.values())}, more than the {n} chosen",
+            )
+        )
+    return out
+
+
+def _solver(event: Event) -> Any:
+    from ortools.sat.python import cp_model
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = event.screening.seed
+    solver.parameters.max_deterministic_time = event.screening.time_limit_s
+    solver.parameters.max_time_in_seconds = event.screening.time_limit_s * 4
+    return solver
+
+
+def _locked_volunteers(event: Event, pool: list[Volunteer]) -> list[str]:
+    """Eligible volunteers of a locked pair whose child comes on the day."""
+    coming = {c.id for c in event.attending_children}
+    ids = {v.id for v in pool}
+    return sorted(
+        {
+            lock.volunteer
+            for lock in event.matching.locked
+            if lock.volunteer in ids and coming & set(lock.children)
+        }
+    )
+
+
+@dataclass
+class _Model:
+    model: Any
+    x: dict[str, Any]
+    literals: dict[str, tuple[Any, Reason]]
+    covered: Any  # linear expression: children that can be paired
+
+
+def _build(
+    event: Event, pool: list[Volunteer], n: int, *, diagnose: bool, coverage: bool
+) -> _Model:
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    x = {v.id: model.new_bool_var(f"x[{v.id}]") for v in pool}
+    literals: dict[str, tuple[Any, Reason]] = {}
+
+    def add(key: str, constraint: Any, words: Reason) -> None:
+        ct = model.add(constraint)
+        if diagnose:
+            lit = model.new_bool_var(f"lit[{key}]")
+            ct.only_enforce_if(lit)
+            literals[key] = (lit, words)
+
+    add("select", sum(x.values()) == n, (f"选 {n} 名志愿者", f"choose {n} volunteers"))
+    for i, q in enumerate(quota_needs(event)):
+        having = [x[v.id] for v in pool if q.has(v)]
+        words = (f"配额「{q.label_zh}」(至少 {q.need} 名)", f"quota '{q.label_en}'")
+        add(f"quota{i}:min", sum(having) >= q.need, words)
+        if q.most is not None:
+            add(f"quota{i}:max", sum(having) <= q.most, words)
+    for vid in _locked_volunteers(event, pool):
+        add(
+            f"lock:{vid}",
+            x[vid] == 1,
+            (f"锁定结对的志愿者 {vid} 必须入选", f"locked-pair volunteer {vid} must be chosen"),
+        )
+    covered: Any = 0
+    children = attending_children(event)
+    if coverage and not diagnose and children:
+        if len(pool) * len(children) <= COVERAGE_MODEL_LIMIT:
+            pm = PairingModel(
+                event, pool, children, present=x, cover="at_most", keep_locks=False, model=model
+            )
+            covered = sum(pm.covered.values())
+        else:
+            places = model.new_int_var(0, len(children), "places")
+            model.add(places <= sum(effective_capacity(event, v) * x[v.id] for v in pool))
+            covered = places
+    return _Model(model, x, literals, covered)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The chosen volunteers and how many children they can pair."""
+
+    chosen: tuple[str, ...]
+    coverable: int
+    children: int
+    optimal: bool
+
+
+def score_points(event: Event, pool: list[Volunteer]) -> dict[str, int]:
+    """Integer objective per volunteer: weighted score first, then the lower id."""
+    from planner.screening.requirements import weighted_score
+
+    k = len(pool)
+    spread = k * k + 1
+    return {
+        v.id: round(weighted_score(event, v) * 1000) * spread + (k - i) for i, v in enumerate(pool)
+    }
+
+
+def choose(event: Event, pool: list[Volunteer], n: int) -> Choice:
+    """Choose ``n`` of ``pool`` (eligible, sorted by id); Infeasible when quotas collide."""
+    from ortools.sat.python import cp_model
+
+    problems = quota_problems(event, pool, n)
+    if problems:
+        raise Infeasible("screening", [zh for zh, _ in problems], [en for _, en in problems])
+    m = _build(event, pool, n, diagnose=False, coverage=True)
+    m.model.maximize(m.covered)
+    solver = _solver(event)
+    status = solver.solve(m.model)
+    if status == cp_model.INFEASIBLE:
+        raise _quota_core(event, pool, n)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise TimeLimitReached("screening", event.screening.time_limit_s)
+    best = round(solver.objective_value)
+    first_optimal = status == cp_model.OPTIMAL
+    m.model.add(m.covered >= best)
+    points = score_points(event, pool)
+    m.model.maximize(sum(points[vid] * var for vid, var in m.x.items()))
+    for var in m.x.values():
+        m.model.add_hint(var, solver.boolean_value(var))
+    solver = _solver(event)
+    status = solver.solve(m.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise TimeLimitReached("screening", event.screening.time_limit_s)
+    chosen = tuple(sorted(vid for vid, var in m.x.items() if solver.boolean_value(var)))
+    return Choice(
+        chosen, best, len(attending_children(event)), first_optimal and status == cp_model.OPTIMAL
+    )
+
+
+def _quota_core(event: Event, pool: list[Volunteer], n: int) -> Infeasible:
+    """Name the quotas (and the count, and locks) that cannot all hold, confirmed."""
+    from ortools.sat.python import cp_model
+
+    def impossible(keys: set[str] | None) -> tuple[bool, _Model, Any]:
+        m = _build(event, pool, n, diagnose=True, coverage=False)
+        for key, (lit, _) in m.literals.items():
+            if keys is None:
+                continue
+            if key in keys:
+                m.model.add(lit == 1)
+        if keys is None:
+            m.model.add_assumptions([lit for lit, _ in m.literals.values()])
+        solver = _solver(event)
+        return solver.solve(m.model) == cp_model.INFEASIBLE, m, solver
+
+    found, m, solver = impossible(None)
+    index = {lit.index: key for key, (lit, _) in m.literals.items()}
+    core = sorted(index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in index)
+    for key in list(core):
+        if impossible(set(core) - {key})[0]:
+            core.remove(key)
+    confirmed = found and bool(core) and impossible(set(core))[0]
+    if not confirmed:
+        return Infeasible(
+            "screening",
+            ["配额与人数要求不能同时满足(未能定位具体配额)"],
+            ["the quotas and the number to choose cannot all hold"],
+        )
+    words = {key: w for key, (_, w) in m.literals.items()}
+    seen: list[Reason] = []
+    for key in core:
+        if words[key] not in seen:
+            seen.append(words[key])
+    counts_zh = []
+    counts_en = []
+    for i, q in enumerate(quota_needs(event)):
+        if any(k.startswith(f"quota{i}:") for k in core):
+            having = [v.id for v in pool if q.has(v)]
+            counts_zh.append(f"「{q.label_zh}」:合格者中 {len(having)} 名{q.trait_zh}")
+            counts_en.append(f"'{q.label_en}': {len(having)} eligible applicants qualify")
+    return Infeasible(
+        "screening",
+        ["这些要求不能同时满足:" + "、".join(zh for zh, _ in seen)]
+        + (["其中" + ";".join(counts_zh)] if counts_zh else []),
+        ["these cannot all hold: " + "; ".join(en for _, en in seen)]
+        + (["namely " + "; ".join(counts_en)] if counts_en else []),
+    )
