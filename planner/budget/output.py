@@ -224,6 +224,12 @@ def xlsx_bytes(budget: Budget, *, lang: str = "zh") -> bytes:
     over the counts in I:J); below them subtotal ``=SUM``, contingency
     percentage and amount, total, per child, cap, a ``=SUMIF`` per category,
     funding and balance.
+
+    The contingency and the cost per child are computed in whole fen
+    (``ROUND(ROUND(subtotal*100,0)*percent/100,0)/100``): an amount that
+    lands exactly on half a fen is then exact in binary floating point, so
+    every spreadsheet program, not only Excel, rounds it half-up as the
+    plan does.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -283,12 +289,15 @@ def xlsx_bytes(budget: Budget, *, lang: str = "zh") -> bytes:
     r_pct = put(labels["contingency_percent"], _number(budget.contingency_percent), money=False)
     r_cont = put(
         labels["contingency"].format(percent=plain(budget.contingency_percent)),
-        f"=ROUND(E{r_sub}*E{r_pct}/100,2)",
+        f"=ROUND(ROUND(E{r_sub}*100,0)*E{r_pct}/100,0)/100",
     )
     r_total = put(labels["total"], f"=E{r_sub}+E{r_cont}", strong=True)
     children = f"={count_cell['children']}" if "children" in count_cell else 0
     r_children = put(labels["children"], children, money=False)
-    put(labels["per_child"], f'=IF(E{r_children}>0,ROUND(E{r_total}/E{r_children},2),"")')
+    put(
+        labels["per_child"],
+        f'=IF(E{r_children}>0,ROUND(ROUND(E{r_total}*100,0)/E{r_children},0)/100,"")',
+    )
     if budget.cap is not None:
         r_cap = put(labels["cap"], _number(budget.cap))
         sheet.cell(

@@ -18,6 +18,7 @@ from planner.model import (
     BudgetLineSpec,
     BudgetSettings,
     BusPlan,
+    Child,
     Event,
     Group,
     Leg,
@@ -123,8 +124,9 @@ def expo_plan(expo_event: Event) -> Callable[..., tuple[Plan, Event]]:
     return build
 
 
-def budget_event(*lines: BudgetLineSpec | dict, **settings: object) -> Event:
-    """A bare event holding only a budget: ``budget_event({"item": "水", ...}, cap="100")``."""
+def budget_event(*lines: BudgetLineSpec | dict, children: int = 0, **settings: object) -> Event:
+    """A bare event holding a budget and ``children`` attending children:
+    ``budget_event({"item": "水", "quantity": 50, "unit_price": "1.5"}, cap="100")``."""
     specs = tuple(
         line if isinstance(line, BudgetLineSpec) else BudgetLineSpec(**line) for line in lines
     )
@@ -133,9 +135,12 @@ def budget_event(*lines: BudgetLineSpec | dict, **settings: object) -> Event:
         name="只有预算的活动",
         date=date(2026, 12, 5),
         budget=BudgetSettings(lines=specs, **settings),
+        children=tuple(
+            Child(id=f"C{i:03d}", name=f"儿童{i}", gender="female") for i in range(children)
+        ),
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_event() -> Callable[..., Event]:
     return budget_event
