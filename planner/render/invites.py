@@ -161,7 +161,7 @@ class InviteWriter:
         cal = self.calendar(f"{self.plan.event.name} · {self.t['team_calendar']}")
         facts = self.common_facts()
         for item in team_items(self.plan):
-            who = self.t.enums("who", item.who)
+            who = self.who_text(item.who)
             vevent = self.item_event(
                 item, person="team", facts=[self.t.kv("who_label", who), *facts]
             )
@@ -266,6 +266,11 @@ class InviteWriter:
         if riding:
             return self.view.place_text(riding[0].leg.from_)
         return self.view.place_text(self.plan.event.location)
+
+    def who_text(self, who: list[str]) -> str:
+        """``who`` in words: roles by their label, group ids by the group's name."""
+        groups = {g.id: self.view.group_name(g) for g in self.plan.groups}
+        return self.t.list_sep.join(groups.get(w) or self.t.enum("who", w) for w in who)
 
     def coordinator_line(self) -> str:
         person = self.plan.event.coordinator

@@ -36,9 +36,9 @@ class Table:
         return len(self.rows) <= 1
 
 
-def _names(view: PlanView, ids: list[str], lookup: Callable[[str], object]) -> str:
-    found = [getattr(lookup(i), "name", i) for i in ids]
-    return "、".join(str(n) for n in found)
+def _names(ids: list[str], lookup: Callable[[str], object], t: Labels) -> str:
+    """Names of the people with these ids (the id itself when unknown)."""
+    return t.list_sep.join(str(getattr(lookup(i), "name", i)) for i in ids)
 
 
 def event_table(view: PlanView, t: Labels) -> Table:
@@ -77,7 +77,7 @@ def pairs_table(view: PlanView, t: Labels) -> Table:
                 pair.volunteer_id,
                 volunteer.name if volunteer else "",
                 " ".join(pair.child_ids),
-                _names(view, pair.child_ids, view.child),
+                _names(pair.child_ids, view.child, t),
                 Decimal(str(pair.score)),
                 "；".join(pair.reasons) if t.lang == "zh" else "; ".join(pair.reasons),
                 t.yes_no(pair.locked),
@@ -127,7 +127,7 @@ def manifests_table(view: PlanView, t: Labels) -> Table:
     for bus_leg in view.bus_legs:
         leg, bus = bus_leg.leg, bus_leg.bus
         direction = t["back"] if view.is_return(leg) else t["out"]
-        escorts = _names(view, leg.volunteer_ids, view.volunteer)
+        escorts = _names(leg.volunteer_ids, view.volunteer, t)
         driver = " ".join(x for x in (bus.driver, bus.driver_phone) if x)
         for stop in sorted(leg.stops, key=lambda s: (s.time, s.point)):
             for child in view.children_named(stop.child_ids):

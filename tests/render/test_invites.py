@@ -201,3 +201,12 @@ def test_export_writes_the_invites_folder_and_drops_stale_invites(tmp_path: Path
     ics = sorted(p.name for p in written if p.suffix == ".ics")
     assert ics == ["V01.ics", "V02.ics", "V03.ics", "V04.ics", "V05.ics", "V06.ics", "team.ics"]
     assert not (tmp_path / "invites" / "V99.ics").exists()
+
+
+def test_team_calendar_names_groups_by_their_names() -> None:
+    cal = invites_of(expo_plan())["team.ics"]
+    games = [e for e in events(cal) if "游戏" in str(e["SUMMARY"])]
+    assert sorted(str(e["DESCRIPTION"]).splitlines()[0] for e in games) == [
+        "参加人员：第一组",
+        "参加人员：第二组",
+    ]
