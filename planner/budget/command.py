@@ -56,18 +56,25 @@ def budget_report(
     actuals: Path | None = None,
     out: Path | None = None,
     lang: str = "zh",
+    strict: bool = False,
 ) -> BudgetReport:
     """Load ``event``, plan it, compute the budget (and compare ``actuals``).
 
     Bad values in [budget] are reported with their event.toml line (exit 3);
     a total over a hard cap raises Infeasible (exit 4). With ``out``,
     budget.csv and budget.xlsx are written there.
+
+    A budget is often wanted before the roster is final: when an earlier
+    stage cannot finish (pairing impossible, time limit), the budget is
+    still computed from the stages that did, with a warning naming the
+    stage and its reasons, and every count it had to estimate flagged.
+    ``strict=True`` raises that stage's error instead.
     """
     from planner.budget.actuals import compare, read_actuals
     from planner.budget.output import write_budget_csv, write_budget_xlsx
     from planner.budget.settings import budget_problems
     from planner.budget.stage import build_budget
-    from planner.errors import InvalidInput
+    from planner.errors import Infeasible, InvalidInput, TimeLimitReached
     from planner.load import event_path, load_event
     from planner.load.event_file import TomlSource
     from planner.pipeline import STAGES, empty_plan
@@ -87,14 +94,20 @@ def budget_report(
         raise InvalidInput(problems)
 
     plan = empty_plan(loaded)
+    stopped: list[str] = []
     for stage in STAGES:
         if stage.name == "budget":
             budget, warnings = build_budget(loaded, plan, file=shown, line_of=source.line_of)
             plan = plan.model_copy(
-                update={"budget": budget, "warnings": [*plan.warnings, *warnings]}
+                update={"budget": budget, "warnings": [*plan.warnings, *stopped, *warnings]}
             )
-        else:
-            plan = stage.load()(loaded, plan)
+        elif not stopped:
+            try:
+                plan = stage.load()(loaded, plan)
+            except (Infeasible, TimeLimitReached) as exc:
+                if strict:
+                    raise
+                stopped.append(_stage_stopped(stage.label_zh, stage.name, exc))
     assert plan.budget is not None
 
     written: list[Path] = []
@@ -109,6 +122,17 @@ def budget_report(
         actuals=compare(plan.budget, spent) if spent is not None else None,
         plan=plan,
         written=written,
+    )
+
+
+def _stage_stopped(label_zh: str, name: str, exc: Exception) -> str:
+    """The warning for an earlier stage that could not finish, with its reasons."""
+    reasons_zh = "; ".join(exc.lines("zh")) if hasattr(exc, "lines") else str(exc)
+    reasons_en = "; ".join(exc.lines("en")) if hasattr(exc, "lines") else str(exc)
+    return (
+        f"预算:「{label_zh}」未能完成({reasons_zh}),预算按已完成的阶段估算"
+        f" / Budget: the {name} stage could not finish ({reasons_en}); "
+        "the budget is estimated from the stages that did"
     )
 
 
@@ -133,7 +157,9 @@ def print_budget_report(
     from planner.budget.numbers import fen
     from planner.budget.output import LABELS, budget_table, format_yuan
 
-    console = Console(file=stdout, highlight=False, soft_wrap=True)
+    # Piped output has no terminal width; give the table room rather than wrap items.
+    width = None if stdout.isatty() else 160
+    console = Console(file=stdout, highlight=False, soft_wrap=True, width=width)
     labels = LABELS[lang]
     rows = budget_table(report.budget, lang)
     title = (
@@ -226,9 +252,10 @@ def budget_command(
     out: Path | None = None,
     as_json: bool = False,
     lang: str = "zh",
+    strict: bool = False,
 ) -> BudgetReport:
     """The whole command body: compute and print. Raises PlannerError subclasses
     (InvalidInput exit 3, Infeasible exit 4) for the CLI to report."""
-    report = budget_report(event, actuals=actuals, out=out, lang=lang)
+    report = budget_report(event, actuals=actuals, out=out, lang=lang, strict=strict)
     print_budget_report(report, lang=lang, as_json=as_json)
     return report

@@ -79,11 +79,16 @@ def attending_children_count(event: Event, plan: Plan) -> int:
     return len(event.attending_children)
 
 
-def selected_volunteers_count(plan: Plan) -> int:
-    """Volunteers chosen by screening; without screening, those in pairs."""
+def selected_volunteers_count(event: Event, plan: Plan) -> tuple[int, bool]:
+    """Volunteers chosen by screening; without screening, those in pairs; before
+    either, the number event.toml says to select. The flag says "estimated"."""
     if plan.volunteers_selected:
-        return len(set(plan.volunteers_selected))
-    return len({p.volunteer_id for p in plan.pairs})
+        return len(set(plan.volunteers_selected)), False
+    if plan.pairs:
+        return len({p.volunteer_id for p in plan.pairs}), False
+    if event.screening.select is not None:
+        return event.screening.select, True
+    return 0, False
 
 
 def escorts_count(event: Event, plan: Plan) -> int:
@@ -102,7 +107,13 @@ def plan_counts(event: Event, plan: Plan) -> Counts:
     """Every count a quantity may name, from the plan as filled so far."""
     estimated: dict[str, str] = {}
     children = attending_children_count(event, plan)
-    volunteers = selected_volunteers_count(plan)
+    volunteers, volunteers_estimated = selected_volunteers_count(event, plan)
+    if volunteers_estimated:
+        estimated["volunteers"] = (
+            f"预算:尚未筛选志愿者,按 event.toml 里要选的 {volunteers} 名计"
+            f" / Budget: volunteers not screened yet; counted the {volunteers} to be selected"
+        )
+        estimated["attendees"] = estimated["volunteers"]
     staff = staff_count(event)
     attendees = children + volunteers + staff
     ran = itinerary_ran(plan)
