@@ -75,10 +75,11 @@ def parse_number(
 
     >>> parse_number("¥1,500"), parse_number("１.５元"), parse_number(3)
     (Decimal('1500'), Decimal('1.5'), Decimal('3'))
-    >>> parse_number("1,5")
-    Traceback (most recent call last):
-    ...
-    planner.budget.numbers.NumberError: '1,5' is ambiguous (1.5 or 15?): write 1.5 or 15
+    >>> try:
+    ...     parse_number("1,5")
+    ... except NumberError as exc:
+    ...     print(exc.en)
+    '1,5' is ambiguous (1.5 or 15?): write 1.5 or 15
     """
     if isinstance(raw, bool):
         raise NumberError(

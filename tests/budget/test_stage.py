@@ -9,6 +9,7 @@ import pytest
 from planner.budget import run
 from planner.budget.stage import build_budget
 from planner.errors import Infeasible, InvalidInput
+from planner.model import Plan
 from planner.pipeline import empty_plan
 
 D = Decimal
@@ -264,3 +265,12 @@ def test_a_source_line_may_not_set_its_own_price(make_event):
     with pytest.raises(InvalidInput) as caught:
         run(event, empty_plan(event))
     assert caught.value.problems[0].column == "budget.lines.0.unit_price"
+
+
+def test_plan_json_round_trip_gives_the_same_budget(expo_plan):
+    """`planner export` rebuilds the event from plan.json: the budget comes out the same."""
+    plan, event = expo_plan(absent=("C01",))
+    first = run(event, plan)
+    again = Plan.model_validate_json(first.to_json())
+    rebuilt = run(again.event_model(), again.model_copy(update={"budget": None, "warnings": []}))
+    assert rebuilt.budget == first.budget
