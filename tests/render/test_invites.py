@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 from render.plans import TZ, expo_plan
 
@@ -210,3 +212,32 @@ def test_team_calendar_names_groups_by_their_names() -> None:
         "参加人员：第一组",
         "参加人员：第二组",
     ]
+
+
+TEXT = st.text(
+    alphabet=st.sampled_from(list("午餐集合点名游戏abcXYZ 019,;:\\\"'\n（）·—😀")),
+    min_size=1,
+    max_size=80,
+).filter(lambda s: s.strip())
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(title=TEXT, note=TEXT, minutes=st.integers(min_value=0, max_value=23 * 60))
+def test_any_title_and_note_survive_the_round_trip(title: str, note: str, minutes: int) -> None:
+    """Commas, semicolons, backslashes, quotes, newlines and wide characters are escaped
+    and folded so that the parsed calendar gives back exactly what was written."""
+    plan = expo_plan()
+    start = datetime.combine(plan.event.date, datetime.min.time(), TZ) + timedelta(minutes=minutes)
+    item = plan.timeline[1].model_copy(
+        update={"title": title, "note": note, "start": start, "end": start + timedelta(minutes=30)}
+    )
+    plan.timeline = [item]
+    cal = invites_of(plan)["V01.ics"]
+    (event,) = [e for e in events(cal) if "RRULE" not in e]
+    assert str(event["SUMMARY"]) == f"{plan.event.name}：{title}"
+    assert str(event["DESCRIPTION"]).splitlines()[: len(note.splitlines())] == note.splitlines()
+    assert event.decoded("DTSTART") == start
+    raw = cal.to_ical()
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))

@@ -65,6 +65,24 @@ def words_outside_page(pdf: Path) -> list[str]:
     return bad
 
 
+def median_word_height(pdf: Path) -> float:
+    """Median height of the words' boxes in points: about 11.7 for 10 pt body text.
+
+    Chromium never clips a page that is too wide: it shrinks the whole page to
+    fit, so "cut off" shows up as text smaller than the stylesheet's.
+    """
+    html = run("pdftotext", "-bbox", str(pdf), "-")
+    heights = sorted(
+        float(m.group(2)) - float(m.group(1))
+        for m in re.finditer(r'yMin="([\d.-]+)" xMax="[\d.-]+" yMax="([\d.-]+)"', html)
+    )
+    return heights[len(heights) // 2]
+
+
+#: Below this median word height (points) the page was shrunk to fit.
+MIN_MEDIAN_WORD_PT = 11.0
+
+
 def keep_pngs(pdf: Path, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     run("pdftoppm", "-r", "80", "-png", str(pdf), str(folder / pdf.stem))
@@ -99,6 +117,7 @@ def test_every_page_kind_prints_with_cjk_font_and_nothing_cut_off(output_dir: Pa
         for expected in EXPECTED_TEXT[stem]:
             assert expected in text, (stem, expected)
         assert words_outside_page(pdf) == [], stem
+        assert median_word_height(pdf) >= MIN_MEDIAN_WORD_PT, f"{stem}: shrunk to fit"
         assert len(keep_pngs(pdf, output_dir / "png")) == EXPECTED_PAGES[stem]
 
 
@@ -110,6 +129,7 @@ def test_english_pages_print_too(output_dir: Path) -> None:
     for pdf in pdfs.values():
         assert embedded_cjk_fonts(pdf)
         assert words_outside_page(pdf) == []
+        assert median_word_height(pdf) >= MIN_MEDIAN_WORD_PT
         keep_pngs(pdf, output_dir / "png")
 
 
@@ -135,4 +155,21 @@ def test_a_long_roster_repeats_its_header_on_every_page(output_dir: Path) -> Non
         assert "序号" in text and "监护人" in text, page
         assert re.search(rf"\b{page}\s*/\s*{count}\b", text), page
     assert words_outside_page(roster) == []
+    assert median_word_height(roster) >= MIN_MEDIAN_WORD_PT
     keep_pngs(roster, output_dir / "png")
+
+
+def test_a_page_too_wide_is_caught_as_shrunk(tmp_path: Path) -> None:
+    """The check above can fail: a 400 mm wide line makes Chromium shrink the page."""
+    from planner.render.pdf import html_to_pdf
+
+    page = tmp_path / "wide.html"
+    text = "很长" * 60
+    page.write_text(
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>'
+        'body{font-family:"WenQuanYi Micro Hei";font-size:10pt} p{width:400mm;white-space:nowrap}'
+        f"</style></head><body><p>{text}</p><p>{text}</p><p>{text}</p></body></html>",
+        encoding="utf-8",
+    )
+    pdf = html_to_pdf(page, tmp_path / "wide.pdf", chromium=find_chromium())
+    assert median_word_height(pdf) < MIN_MEDIAN_WORD_PT
