@@ -1,0 +1,224 @@
+"""Re-pairing on the day: someone drops out that morning, change as little as possible.
+
+``rematch(plan, absent)`` reads everything it needs from the plan (its
+settings and people), marks the absent volunteers unavailable and the absent
+children not coming, and pairs again with a lexicographic aim:
+
+1. the fewest changes: every child keeps their volunteer unless that
+   volunteer is absent or the rules force a move, and a reserve (an eligible
+   applicant not chosen, best score first) is called in only when needed:
+   each moved child and each reserve counts as one change;
+2. then the best score, as in the first plan.
+
+The later stages (groups, timeline, buses, meals, tickets, budget) are run
+again on the new pairs so the whole plan stays consistent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.errors import InvalidInput, Problem
+from planner.matching import pairs_for
+from planner.matching.criteria import Scorer
+from planner.matching.facts import attending_children, effective_capacity
+from planner.model import Event, LockedPair, Plan, Rejection, Volunteer
+
+#: Warnings of the stages that rematch keeps (the later stages write theirs again).
+OWN_WARNING_PREFIXES = ("筛选", "结对", "重新结对")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change made by re-pairing, in Chinese and English."""
+
+    kind: str  # absent_volunteer | absent_child | moved | reserve | lock_paused | headcount | none
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.zh
+
+    def text(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+def _absentees(event: Event, absent: list[str]) -> tuple[list[str], list[str]]:
+    volunteers = {v.id for v in event.volunteers}
+    children = {c.id for c in event.children}
+    exact = {i.casefold(): i for i in sorted(volunteers | children)}
+    wanted = sorted({exact.get(a.strip().casefold(), a.strip()) for a in absent if a.strip()})
+    unknown = [a for a in wanted if a not in volunteers and a not in children]
+    if unknown:
+        raise InvalidInput(
+            [
+                Problem(
+                    "--absent",
+                    None,
+                    None,
+                    f"{a} 既不是志愿者编号也不是儿童编号",
+                    f"{a} is neither a volunteer nor a child id",
+                )
+                for a in unknown
+            ]
+        )
+    return [a for a in wanted if a in volunteers], [a for a in wanted if a in children]
+
+
+def _day_event(event: Event, gone_v: list[str], gone_c: list[str]) -> tuple[Event, list[Change]]:
+    """The event as it is on the day: absentees out, locks of absent volunteers paused."""
+    changes: list[Change] = []
+    volunteers = tuple(
+        v.model_copy(update={"available": False}) if v.id in gone_v else v for v in event.volunteers
+    )
+    children = tuple(
+        c.model_copy(update={"attending": False}) if c.id in gone_c else c for c in event.children
+    )
+    locks: list[LockedPair] = []
+    for lock in event.matching.locked:
+        if lock.volunteer in gone_v:
+            kids = "+".join(lock.children)
+            changes.append(
+                Change(
+                    "lock_paused",
+                    f"锁定结对 {lock.volunteer}→{kids} 因 {lock.volunteer} 缺席本次暂停",
+                    f"locked pair {lock.volunteer}→{kids} paused today: {lock.volunteer} is absent",
+                )
+            )
+            continue
+        locks.append(lock)
+    matching = event.matching.model_copy(update={"locked": tuple(locks)})
+    return event.model_copy(
+        update={"volunteers": volunteers, "children": children, "matching": matching}
+    ), changes
+
+
+def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
+    """Re-pair ``plan`` without the ``absent`` volunteers and children, with the fewest changes.
+
+    Returns the new plan (later stages recomputed) and the changes in words.
+    Raises :class:`planner.errors.InvalidInput` for an unknown id and
+    :class:`planner.errors.Infeasible` when no pairing is possible even with
+    every reserve.
+    """
+    from planner.pipeline import STAGES, empty_plan
+    from planner.screening.requirements import failures, weighted_score
+
+    event = plan.event_model()
+    gone_v, gone_c = _absentees(event, absent)
+    day, changes = _day_event(event, gone_v, gone_c)
+    old_of = {cid: p.volunteer_id for p in plan.pairs for cid in p.child_ids}
+    kept_team = [vid for vid in plan.volunteers_selected if vid not in gone_v]
+    by_id = {v.id: v for v in day.volunteers}
+    for vid in gone_v:
+        kids = sorted(c for c, v in old_of.items() if v == vid)
+        changes.insert(
+            0,
+            Change(
+                "absent_volunteer",
+                f"志愿者 {vid} 缺席" + (f"(原带 {'、'.join(kids)})" if kids else ""),
+                f"volunteer {vid} is absent" + (f" (had {', '.join(kids)})" if kids else ""),
+            ),
+        )
+    for cid in gone_c:
+        was = old_of.get(cid)
+        changes.append(
+            Change(
+                "absent_child",
+                f"儿童 {cid} 缺席" + (f",已从 {was} 的结对中移除" if was else ""),
+                f"child {cid} is absent" + (f", removed from {was}'s pair" if was else ""),
+            )
+        )
+    chosen = set(plan.volunteers_selected)
+    reserves = sorted(
+        (v for v in day.volunteers if v.id not in chosen and not failures(day, v)),
+        key=lambda v: (-weighted_score(day, v), v.id),
+    )
+    team: list[Volunteer] = sorted(
+        [by_id[v] for v in kept_team if v in by_id] + reserves, key=lambda v: v.id
+    )
+
+    # one change is worth more than any score: weigh keeping a pair above the best total
+    scorer = Scorer(day)
+    children = attending_children(day)
+    best_total = sum(max((scorer.points(v, c) for v in team), default=0) for c in children)
+    best_total += sum(scorer.spread_points(v) for v in team)
+    change = best_total + 1
+    bonus = {(old_of[c.id], c.id): change for c in children if old_of.get(c.id) in set(kept_team)}
+    cost = {v.id: change for v in reserves}
+    rejected = {r.volunteer_id: r.reason for r in plan.volunteers_rejected}
+    pairs, _ = pairs_for(day, team, rejected=rejected, bonus=bonus, volunteer_cost=cost)
+
+    new_of = {cid: p.volunteer_id for p in pairs for cid in p.child_ids}
+    used = {p.volunteer_id for p in pairs}
+    called = [v for v in reserves if v.id in used]
+    for v in called:
+        changes.append(
+            Change(
+                "reserve",
+                f"替补 {v.id} 入选(综合评分 {weighted_score(day, v):.2f},最多带 {effective_capacity(day, v)} 名)",
+                f"reserve {v.id} called in (score {weighted_score(day, v):.2f})",
+            )
+        )
+    for cid in sorted(new_of):
+        before, after = old_of.get(cid), new_of[cid]
+        if before == after:
+            continue
+        if before is None:
+            why_zh, why_en = "原来没有结对", "was not paired"
+        elif before in gone_v:
+            why_zh, why_en = f"{before} 缺席", f"{before} is absent"
+        else:
+            why_zh, why_en = "为满足结对规则调整", "moved to keep the pairing rules"
+        changes.append(
+            Change(
+                "moved",
+                f"儿童 {cid}:{before or '无'} → {after}({why_zh})",
+                f"child {cid}: {before or 'none'} → {after} ({why_en})",
+            )
+        )
+
+    selected = sorted(set(kept_team) | {v.id for v in called})
+    settings = day.screening
+    if settings.select is not None and settings.select != len(selected):
+        changes.append(
+            Change(
+                "headcount",
+                f"当天志愿者人数由 {settings.select} 名改为 {len(selected)} 名",
+                f"volunteers on the day: {len(selected)} instead of {settings.select}",
+            )
+        )
+        day = day.model_copy(
+            update={"screening": settings.model_copy(update={"select": len(selected)})}
+        )
+    if not any(c.kind in ("moved", "reserve") for c in changes):
+        changes.append(Change("none", "其余结对不变", "all other pairs unchanged"))
+
+    rejections = [
+        r for r in plan.volunteers_rejected if r.volunteer_id not in {v.id for v in called}
+    ]
+    rejections += [
+        Rejection(
+            volunteer_id=vid,
+            reason="当天缺席(原已入选)",
+            reasons=["当天缺席(原已入选)"],
+            reason_en="absent on the day (had been chosen)",
+        )
+        for vid in gone_v
+        if vid in chosen
+    ]
+    warnings = [w for w in plan.warnings if w.startswith(OWN_WARNING_PREFIXES)]
+    warnings += [f"重新结对:{c.zh} / rematch: {c.en}" for c in changes]
+    new_plan = empty_plan(day).model_copy(
+        update={
+            "schema_version": plan.schema_version,
+            "volunteers_selected": selected,
+            "volunteers_rejected": sorted(rejections, key=lambda r: r.volunteer_id),
+            "pairs": pairs,
+            "warnings": warnings,
+        }
+    )
+    names = [s.name for s in STAGES]
+    for stage in STAGES[names.index("matching") + 1 :]:
+        new_plan = stage.load()(day, new_plan)
+    return new_plan, changes
