@@ -271,18 +271,29 @@ class TicketSettings(Frozen):
     free_kinds: tuple[str, ...] = ()
 
 
+def _not_a_flag(value: object) -> object:
+    """true/false is not an amount (it would otherwise read as 1 or 0)."""
+    if isinstance(value, bool):
+        raise ValueError('expected a number or text like "1.5", not true/false')
+    return value
+
+
+#: A budget value as written: a number, or text the budget stage parses ("¥1,500").
+BudgetValue = Annotated[str | int | Money, BeforeValidator(_not_a_flag)]
+
+
 class BudgetLineSpec(Frozen):
     item: str
     category: str = "other"
-    quantity: str | int | Money = 1
-    unit_price: str | int | Money = 0
+    quantity: BudgetValue = 1
+    unit_price: BudgetValue = 0
     note: str | None = None
     source: str | None = None
 
 
 class Funding(Frozen):
     source: str
-    amount: str | int | Money
+    amount: BudgetValue
     kind: str = "cash"
 
 
@@ -291,8 +302,8 @@ class BudgetSettings(Frozen):
 
     currency: str = "CNY"
     lines: tuple[BudgetLineSpec, ...] = ()
-    contingency_percent: str | int | Money = Decimal("0")
-    cap: str | int | Money | None = None
+    contingency_percent: BudgetValue = Decimal("0")
+    cap: BudgetValue | None = None
     cap_fails: bool = False
     funding: tuple[Funding, ...] = ()
 
