@@ -136,7 +136,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "card_since": ("结对日期", "Paired on"),
     "card_sign_volunteer": ("志愿者签名", "Volunteer's signature"),
     "card_sign_guardian": ("监护人签名", "Guardian's signature"),
-    "card_contact": ("有事请联系", "Questions: contact"),
+    "card_contact": ("有事请联系", "Questions? Contact"),
     # volunteer sheet
     "your_role": ("您的角色", "Your role"),
     "your_group": ("您的分组", "Your group"),

@@ -382,6 +382,7 @@ def meal_html(view: PlanView, t: Labels) -> str:
 class Card:
     volunteer: str
     children: str
+    children_label: str
     date: str
     contact: str
 
@@ -401,6 +402,7 @@ def pairing_cards(view: PlanView, t: Labels) -> list[Card]:
             Card(
                 volunteer=volunteer.name,
                 children=t.list_sep.join(c.given_name for c in children),
+                children_label=t["child"] if len(children) == 1 else t["children"],
                 date=format_date(view.plan.event.date, t),
                 contact=contact,
             )
