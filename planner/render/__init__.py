@@ -68,10 +68,11 @@ def export(
 
     sheets = tables.all_tables(view, t)
     for table in sheets:
-        if not table.empty:
-            written.append(
-                tables.write_table_csv(view, table, out / f"{table.name}.csv", lang=lang)
-            )
+        target = out / f"{table.name}.csv"
+        if table.empty:
+            target.unlink(missing_ok=True)
+        else:
+            written.append(tables.write_table_csv(view, table, target, lang=lang))
     written.append(
         write_bytes(out / "plan.xlsx", tables.xlsx_bytes([tables.event_table(view, t), *sheets]))
     )
@@ -112,11 +113,13 @@ def export(
             html_path.with_suffix(".pdf").unlink(missing_ok=True)
     written += html_pages
 
+    chromium = find_chromium() if pdf and html_pages else None
+    if chromium is None:
+        # a PDF must never outlive the HTML it was printed from
+        for page in html_pages:
+            page.with_suffix(".pdf").unlink(missing_ok=True)
     if pdf and html_pages:
-        chromium = find_chromium()
         if chromium is None:
-            for page in html_pages:
-                page.with_suffix(".pdf").unlink(missing_ok=True)
             note(t("pdf_skipped", files=", ".join(p.with_suffix(".pdf").name for p in html_pages)))
         else:
             written += _print_all(html_pages, chromium, note, t)

@@ -149,12 +149,17 @@ def test_printed_pages_declare_chinese(tmp_path: Path) -> None:
 
 def test_removed_parts_remove_their_pages(tmp_path: Path) -> None:
     export(expo_plan(), tmp_path, pdf=False)
+    (tmp_path / "print" / "roster.pdf").write_bytes(b"%PDF printed from the old roster")
     plan = expo_plan()
     plan.buses, plan.meals = [], []
+    plan.pairs = []
     plan.volunteers_selected = ["V01", "V02"]
     written = names(tmp_path, export(plan, tmp_path, pdf=False))
     assert not (tmp_path / "print" / "manifests.html").exists()
     assert not (tmp_path / "print" / "meal.html").exists()
+    assert not (tmp_path / "print" / "cards.html").exists()
+    assert not (tmp_path / "pairs.csv").exists() and not (tmp_path / "manifests.csv").exists()
+    assert not (tmp_path / "print" / "roster.pdf").exists()
     assert sorted(p.name for p in (tmp_path / "volunteers").iterdir()) == ["V01.html", "V02.html"]
     assert "invites/V03.ics" not in written and not (tmp_path / "invites" / "V03.ics").exists()
 
