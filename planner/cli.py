@@ -238,6 +238,60 @@ def export(
     )
 
 
+@app.command()
+def rematch(
+    plan_json: Annotated[
+        Path, typer.Argument(metavar="PLAN.json", help="A plan.json written by planner plan.")
+    ],
+    absent: Annotated[str, typer.Option("--absent", help="Ids of who is absent, e.g. V03,C11.")],
+    out: OutOpt = Path("out"),
+    lang: LangOpt = Lang.zh,
+    as_json: JsonOpt = False,
+    no_render: Annotated[bool, typer.Option("--no-render", help="Write plan.json only.")] = False,
+) -> None:
+    """Re-pair after someone drops out, changing as little as possible. 当天有人缺席时重新结对。"""
+
+    def work() -> list[Path]:
+        from planner.io import read_plan
+        from planner.matching.command import rematch_command
+
+        echo = (lambda line: _err(line)) if as_json is False else None
+        rematch_command(plan_json, absent, out, lang=lang.value, as_json=as_json, echo=echo)
+        return [] if no_render else _render(read_plan(out / "plan.json"), out, lang)
+
+    written = run_reporting(work, lang=lang, as_json=as_json)
+    if not as_json and written:
+        _err(
+            _say(
+                lang,
+                f"已重新生成 {len(written)} 个输出文件",
+                f"re-rendered {len(written)} output file(s)",
+            )
+        )
+
+
+@app.command()
+def budget(
+    event: EventArg,
+    actuals: Annotated[
+        Path | None, typer.Option("--actuals", help="CSV of actual spending (item, amount).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Also write budget.csv and budget.xlsx here.")
+    ] = None,
+    lang: LangOpt = Lang.zh,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print the itemised budget; with --actuals, planned against spent. 预算与实际支出。"""
+
+    def work() -> None:
+        from planner.budget.command import budget_command
+
+        budget_command(event, actuals=actuals, out=out, as_json=as_json, lang=lang.value)
+
+    run_reporting(work, lang=lang, as_json=as_json)
+
+
 def main() -> None:
     app()
 

@@ -94,6 +94,16 @@ def print_event_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:
     _table(rows, "检查通过 ✓" if zh else "Check passed ✓")
 
 
+def _yuan(total: str | None) -> str:
+    if total is None:
+        return "-"
+    from decimal import Decimal
+
+    from planner.budget.output import format_yuan
+
+    return format_yuan(Decimal(total))
+
+
 def print_plan_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:
     zh = lang != "en"
     tickets = ", ".join(f"{k} {v}" for k, v in summary["tickets"].items())
@@ -108,7 +118,7 @@ def print_plan_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:
         ("车辆" if zh else "Buses", str(summary["buses"])),
         ("用餐" if zh else "Meals", meals or "-"),
         ("门票" if zh else "Tickets", tickets or "-"),
-        ("预算合计" if zh else "Budget total", f"¥{summary['budget_total']}" if summary["budget_total"] else "-"),
+        ("预算合计" if zh else "Budget total", _yuan(summary["budget_total"])),
     ]  # fmt: skip
     _table(rows, "方案已生成" if zh else "Plan ready")
     for warning in summary["warnings"]:
