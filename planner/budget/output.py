@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -123,11 +124,14 @@ def _headers(labels: dict[str, str]) -> list[str]:
     return [labels[k] for k in ("item", "category", "quantity", "unit_price", "amount", "note")]
 
 
-def budget_rows(budget: Budget, lang: str = "zh", *, money=format_yuan) -> list[list[str]]:
+def budget_rows(
+    budget: Budget, lang: str = "zh", *, money: Callable[[Decimal], object] = format_yuan
+) -> list[list[object]]:
     """The budget as rows of text: header, lines, category subtotals, totals, funding.
 
     ``money`` formats an amount (¥2,360.00 by default; budget.csv passes
-    plain numbers so that Excel reads them as numbers).
+    plain numbers so that Excel reads them as numbers; a workbook writer may
+    pass ``lambda a: a`` to keep Decimals). Other cells are text.
     """
     labels = _labels(lang)
     rows = [_headers(labels)]
@@ -192,7 +196,7 @@ def budget_table(budget: Budget, lang: str = "zh") -> list[list[str]]:
     each funding source; balance. Six columns: item, category, quantity,
     unit price, amount, note.
     """
-    return budget_rows(budget, lang)
+    return [[str(cell) for cell in row] for row in budget_rows(budget, lang)]
 
 
 def _plain_money(amount: Decimal) -> str:

@@ -8,6 +8,7 @@ of the subtotal rounded to the fen; the total is subtotal + contingency.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from planner.budget.counts import Counts, itinerary_ran, plan_counts
 from planner.budget.expr import ExprError
@@ -128,34 +129,47 @@ def _tidy_quantity(quantity: Decimal, item: str, warnings: list[str]) -> Decimal
     return quantity
 
 
+class _Priced(NamedTuple):
+    """One bus or meal as the itinerary gives it: what it is, how many, at what price."""
+
+    label: str
+    ref: str
+    unit_price: Decimal
+    quantity: int
+
+
 def bus_lines(
     parsed: ParsedLine, event: Event, plan: Plan, warnings: list[str]
 ) -> list[BudgetLine]:
     """Bus hire from the itinerary's buses (each bus's cost); before it, the buses booked."""
     spec = parsed.spec
     booked = {bus.id: bus for bus in event.buses}
+    rows: list[_Priced] = []
     if plan.buses:
-        buses = []
         for bus in plan.buses:
-            cost = bus.cost if bus.cost is not None else getattr(booked.get(bus.id), "cost", None)
+            cost = bus.cost
+            if cost is None and bus.id in booked:
+                cost = booked[bus.id].cost
             if cost is None:
                 warnings.append(
                     f"预算:车辆 {bus.id} 没有包车费,按 0 计 / Budget: bus {bus.id} has no cost; counted as 0"
                 )
                 cost = Decimal("0")
-            buses.append((bus.id, bus.name, cost))
+            rows.append(_Priced(bus.name or bus.id, bus.id, cost, 1))
     elif not itinerary_ran(plan) and event.buses:
-        buses = [(bus.id, bus.name, bus.cost) for bus in event.buses]
+        rows = [_Priced(bus.name or bus.id, bus.id, bus.cost, 1) for bus in event.buses]
         warnings.append(
-            f"预算项「{spec.item}」:行程尚未安排车辆,按 event.toml 里预订的 {len(buses)} 辆车计"
+            f"预算项「{spec.item}」:行程尚未安排车辆,按 event.toml 里预订的 {len(rows)} 辆车计"
             f" / Budget line {spec.item!r}: no buses from the itinerary yet; "
-            f"counted the {len(buses)} booked in event.toml"
+            f"counted the {len(rows)} booked in event.toml"
         )
-    else:
-        buses = []
-    return _grouped_lines(
-        spec, parsed, [(f"{name or bid}", bid, cost, 1) for bid, name, cost in buses]
-    )
+    if not rows:
+        return [_line(parsed, None, Decimal(0), Decimal(0), None)]
+    prices = {row.unit_price for row in rows}
+    if len(prices) == 1:
+        refs = "、".join(row.ref for row in rows)
+        return [_line(parsed, None, Decimal(len(rows)), prices.pop(), refs)]
+    return [_line(parsed, row.ref, Decimal(1), row.unit_price, row.label) for row in rows]
 
 
 def meal_lines(
@@ -164,9 +178,10 @@ def meal_lines(
     """Meals from the itinerary: headcount × price per head, one line per meal."""
     spec = parsed.spec
     settings = {m.id: m for m in event.meals}
-    rows: list[tuple[str, str, Decimal, int]] = []
+    rows: list[_Priced] = []
     if plan.meals:
         for meal in plan.meals:
+            name = meal.id or meal.venue
             price = meal.price_per_head
             if price is None:
                 setting = settings.get(meal.id or "") or next(
@@ -175,51 +190,45 @@ def meal_lines(
                 price = setting.price_per_head if setting is not None else None
             if price is None:
                 warnings.append(
-                    f"预算:{meal.id or meal.venue} 没有每人餐费,按 0 计"
-                    f" / Budget: meal {meal.id or meal.venue} has no price per head; counted as 0"
+                    f"预算:{name} 没有每人餐费,按 0 计"
+                    f" / Budget: meal {name} has no price per head; counted as 0"
                 )
                 price = Decimal("0")
-            rows.append((meal.id or meal.venue, meal.id or meal.venue, price, meal.headcount))
+            rows.append(_Priced(name, name, price, meal.headcount))
     elif not itinerary_ran(plan) and event.meals:
         eating = counts["children"] + counts["volunteers"] + sum(1 for s in event.staff if s.eats)
-        rows = [(m.id, m.id, m.price_per_head, eating) for m in event.meals]
+        rows = [_Priced(m.id, m.id, m.price_per_head, eating) for m in event.meals]
         warnings.append(
             f"预算项「{spec.item}」:行程尚未算出用餐人数,按出席的 {eating} 人估算"
             f" / Budget line {spec.item!r}: no meal headcount from the itinerary yet; "
             f"estimated from the {eating} people attending"
         )
-    return [
-        _line(spec, parsed, label if len(rows) > 1 else None, Decimal(headcount), price, None)
-        for label, _, price, headcount in rows
-    ] or [_line(spec, parsed, None, Decimal(0), Decimal(0), None)]
-
-
-def _grouped_lines(
-    spec, parsed: ParsedLine, rows: list[tuple[str, str, Decimal, int]]
-) -> list[BudgetLine]:
-    """One line when every row has the same unit price, else one line per row."""
     if not rows:
-        return [_line(spec, parsed, None, Decimal(0), Decimal(0), None)]
-    prices = {price for _, _, price, _ in rows}
-    ids = "、".join(rid for _, rid, _, _ in rows)
-    if len(prices) == 1:
-        quantity = Decimal(sum(q for *_, q in rows))
-        return [_line(spec, parsed, None, quantity, prices.pop(), ids)]
-    return [_line(spec, parsed, label, Decimal(q), price, rid) for label, rid, price, q in rows]
+        return [_line(parsed, None, Decimal(0), Decimal(0), None)]
+    return [
+        _line(
+            parsed,
+            row.label if len(rows) > 1 else None,
+            Decimal(row.quantity),
+            row.unit_price,
+            None,
+        )
+        for row in rows
+    ]
 
 
 def _line(
-    spec, parsed: ParsedLine, label: str | None, quantity: Decimal, price: Decimal, ids: str | None
+    parsed: ParsedLine, label: str | None, quantity: Decimal, price: Decimal, detail: str | None
 ) -> BudgetLine:
-    item = spec.item.strip() + (f"({label})" if label else "")
-    note = spec.note if spec.note else ids
+    """A line from the itinerary: the spec's item (with ``label`` when split), its note or ``detail``."""
+    spec = parsed.spec
     return BudgetLine(
-        item=item,
+        item=spec.item.strip() + (f"({label})" if label else ""),
         category=spec.category.strip() or "other",
         quantity=quantity,
         unit_price=price,
         amount=fen(quantity * price),
-        note=note,
+        note=spec.note or detail,
         source=spec.source,
     )
 
