@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-_SEPARATORS = re.compile(r"[,,、;;\s]+")
+_SEPARATORS = re.compile("[,\uff0c\u3001;\uff1b\\s]+")  # , ， 、 ; ； and spaces
 
 
 def parse_absent(absent: str | Sequence[str]) -> list[str]:

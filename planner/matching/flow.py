@@ -110,12 +110,12 @@ def _is_dense(costs: Any, n_volunteers: int, sparse: bool | None) -> bool:
         raise ValueError(
             "costs must be a matrix (children × volunteers) or (child, volunteer, cost) triples"
         )
-    if shape[1] == n_volunteers and n_volunteers != 3:
+    if shape[1] == n_volunteers == 3:  # both readings fit: tuples are records, rows a matrix
+        return not (isinstance(costs, list) and all(isinstance(row, tuple) for row in costs))
+    if shape[1] == n_volunteers:
         return True
-    if shape[1] == 3 and n_volunteers != 3:
-        return False
     if shape[1] == 3:
-        raise ValueError("ambiguous costs with three volunteers: pass sparse=True or sparse=False")
+        return False
     raise ValueError(
         f"costs have {shape[1]} columns: {n_volunteers} (a matrix) or 3 (triples) expected"
     )
@@ -428,7 +428,8 @@ def assign(
     allowed), or sparse ``(child, volunteer, cost)`` triples (a list, an
     ``(k, 3)`` array or a tuple of three arrays). A 2-D input with as many
     columns as there are volunteers is dense, one with three columns sparse;
-    pass ``sparse=`` when both fit (three volunteers). Costs are minimised;
+    with exactly three volunteers a list of tuples is read as triples and
+    anything else as a matrix (``sparse=`` decides explicitly). Costs are minimised;
     non-integer costs are rounded to 1/``scale`` (default 1/1000) for the exact
     integer solvers, and the objective is summed from the original costs.
     ``together``: groups of children who must share a volunteer (CP-SAT).

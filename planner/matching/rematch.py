@@ -6,9 +6,10 @@ children not coming, and pairs again with a lexicographic aim:
 
 1. the fewest changes: every child keeps their volunteer unless that
    volunteer is absent or the rules force a move, and a reserve (an eligible
-   applicant not chosen, best score first) is called in only when needed:
-   each moved child and each reserve counts as one change;
-2. then the best score, as in the first plan.
+   applicant not chosen) is called in only when needed: each moved child and
+   each reserve counts as one change;
+2. then the reserves highest in the screening ranking;
+3. then the best score, as in the first plan.
 
 The later stages (groups, timeline, buses, meals, tickets, budget) are run
 again on the new pairs so the whole plan stays consistent.
@@ -138,14 +139,16 @@ def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
         [by_id[v] for v in kept_team if v in by_id] + reserves, key=lambda v: v.id
     )
 
-    # one change is worth more than any score: weigh keeping a pair above the best total
+    # lexicographic weights: one change outweighs any choice of reserve, and the
+    # reserves' screening rank outweighs any pair score
     scorer = Scorer(day)
     children = attending_children(day)
     best_total = sum(max((scorer.points(v, c) for v in team), default=0) for c in children)
     best_total += sum(scorer.spread_points(v) for v in team)
-    change = best_total + 1
+    rank_step = best_total + 1
+    change = rank_step * (len(reserves) + 1)
     bonus = {(old_of[c.id], c.id): change for c in children if old_of.get(c.id) in set(kept_team)}
-    cost = {v.id: change for v in reserves}
+    cost = {v.id: change + i * rank_step for i, v in enumerate(reserves)}
     rejected = {r.volunteer_id: r.reason for r in plan.volunteers_rejected}
     pairs, _ = pairs_for(day, team, rejected=rejected, bonus=bonus, volunteer_cost=cost)
 
