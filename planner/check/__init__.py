@@ -16,6 +16,7 @@ from planner.model import Event, Plan
 RULE_MODULES: tuple[str, ...] = (
     "planner.check.matching",
     "planner.check.itinerary",
+    "planner.budget.checks",
 )
 
 __all__ = ["RULES", "Rule", "Violation", "check_plan", "hard_rule", "rules"]

@@ -39,7 +39,14 @@ def hard_rule(stage: str, label: str) -> Callable[[RuleFn], RuleFn]:
     """Register ``fn`` as a hard rule of ``stage``; ``label`` says it in words."""
 
     def register(fn: RuleFn) -> RuleFn:
-        RULES.append(Rule(fn.__name__, stage, label, fn))
+        rule = Rule(fn.__name__, stage, label, fn)
+        # A module imported twice (doctest collection) registers its rules again:
+        # the newer definition replaces the older, so each rule counts once.
+        for i, known in enumerate(RULES):
+            if (known.stage, known.name) == (rule.stage, rule.name):
+                RULES[i] = rule
+                return fn
+        RULES.append(rule)
         return fn
 
     return register
