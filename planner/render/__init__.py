@@ -76,6 +76,13 @@ def export(
     written.append(
         write_bytes(out / "plan.xlsx", tables.xlsx_bytes([tables.event_table(view, t), *sheets]))
     )
+    budget_xlsx = out / "budget.xlsx"
+    if plan.budget is not None and plan.budget.lines:
+        from planner.budget.output import write_budget_xlsx
+
+        written.append(write_budget_xlsx(plan.budget, budget_xlsx, lang=lang))
+    else:
+        budget_xlsx.unlink(missing_ok=True)
 
     invite_files = [
         write_bytes(out / "invites" / invite.filename, invite.data)

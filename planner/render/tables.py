@@ -152,22 +152,11 @@ def manifests_table(view: PlanView, t: Labels) -> Table:
 
 def budget_table(view: PlanView, t: Labels) -> Table:
     """The budget stage's own rows (planner.budget.output), amounts as numbers."""
+    from planner.budget.output import budget_rows
+
     budget = view.plan.budget
     if budget is None or not budget.lines:
         return Table("budget", t["budget"], [])
-    try:
-        from planner.budget.output import budget_rows
-    except ModuleNotFoundError as exc:
-        if exc.name not in {"planner.budget.output", "planner.budget"}:
-            raise
-        rows: list[list[Cell]] = [
-            [t["item"], t["category"], t["quantity"], t["unit_price"], t["amount"]]
-        ]
-        rows += [
-            [ln.item, ln.category, ln.quantity, ln.unit_price, ln.amount] for ln in budget.lines
-        ]
-        rows.append([t["total"], "", "", "", budget.total])
-        return Table("budget", t["budget"], rows)
     return Table("budget", t["budget"], budget_rows(budget, t.lang, money=lambda amount: amount))
 
 
@@ -189,17 +178,12 @@ def csv_bytes(rows: list[list[Cell]]) -> bytes:
 
 
 def write_table_csv(view: PlanView, table: Table, path: Path, *, lang: str) -> Path:
-    """Write one table; budget.csv is written by the budget stage's own writer when present."""
+    """Write one table; budget.csv is written by the budget stage's own writer."""
+    from planner.budget.output import write_budget_csv
     from planner.io import write_bytes
 
     if table.name == "budget" and view.plan.budget is not None:
-        try:
-            from planner.budget.output import write_budget_csv
-        except ModuleNotFoundError as exc:
-            if exc.name not in {"planner.budget.output", "planner.budget"}:
-                raise
-        else:
-            return write_budget_csv(view.plan.budget, path, lang=lang)
+        return write_budget_csv(view.plan.budget, path, lang=lang)
     return write_bytes(path, csv_bytes(table.rows))
 
 

@@ -19,6 +19,7 @@ FULL_SET = {
     "groups.csv",
     "manifests.csv",
     "budget.csv",
+    "budget.xlsx",
     "plan.xlsx",
     "invites/team.ics",
     "print/roster.html",
