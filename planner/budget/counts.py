@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from planner.model import Event, Plan
 
-__all__ = ["BASE_NAMES", "TICKET_KINDS", "Counts", "known_names", "plan_counts"]
+__all__ = ["BASE_NAMES", "TICKET_KINDS", "Counts", "known_names", "plan_counts", "tickets_to_buy"]
 
 #: The names a quantity may use, with what each counts (zh, en).
 BASE_NAMES: dict[str, tuple[str, str]] = {
@@ -27,11 +27,16 @@ BASE_NAMES: dict[str, tuple[str, str]] = {
     "groups": ("游戏分组数", "game groups"),
     "buses": ("车辆数", "buses"),
     "meals": ("用餐人次合计", "meal headcount, all meals"),
-    "tickets": ("门票总数", "tickets, all kinds"),
+    "tickets": ("要买的门票总数(免票的不计)", "tickets to buy, all kinds (free kinds left out)"),
 }
 
 #: Ticket kinds every event knows; ``tickets_<kind>`` counts one kind.
 TICKET_KINDS: tuple[str, ...] = ("child", "volunteer", "staff")
+
+#: Keys of ``plan.tickets`` (as the itinerary fills it) that sum the kinds up:
+#: ``total`` the tickets to buy, ``free`` the free ones.
+TICKETS_TOTAL = "total"
+TICKETS_FREE = "free"
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,17 @@ def known_names(event: Event, plan: Plan | None = None) -> set[str]:
     kinds = set(TICKET_KINDS) | set(event.tickets.prices) | set(event.tickets.free_kinds)
     if plan is not None:
         kinds |= set(plan.tickets)
+    kinds.discard(TICKETS_TOTAL)  # that is ``tickets``
     return set(BASE_NAMES) | {f"tickets_{kind}" for kind in kinds}
+
+
+def tickets_to_buy(event: Event, tickets: dict[str, int]) -> int:
+    """The itinerary's ``total`` (tickets to buy) when it gave one, else the
+    kinds added up, free kinds left out."""
+    if TICKETS_TOTAL in tickets:
+        return tickets[TICKETS_TOTAL]
+    free = set(event.tickets.free_kinds) | {TICKETS_FREE}
+    return sum(n for kind, n in tickets.items() if kind not in free)
 
 
 def itinerary_ran(plan: Plan) -> bool:
@@ -164,7 +179,7 @@ def plan_counts(event: Event, plan: Plan) -> Counts:
         "groups": groups,
         "buses": buses,
         "meals": meals,
-        "tickets": sum(tickets.values()),
+        "tickets": tickets_to_buy(event, tickets),
     }
     for name in sorted(known_names(event, plan) - set(values)):
         values[name] = tickets.get(name.removeprefix("tickets_"), 0)

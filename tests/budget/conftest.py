@@ -109,7 +109,14 @@ def expo_day_plan(event: Event, *, absent: tuple[str, ...] = ()) -> tuple[Plan, 
             "timeline": [TimelineItem(id="lunch", title="午餐", start=at(12), end=at(13))],
             "buses": buses,
             "meals": [MealPlan(id="lunch", venue="restaurant", time=at(12), headcount=eating)],
-            "tickets": {"child": len(children), "volunteer": len(volunteers)},
+            # as the itinerary counts them: the coordinator's staff ticket is free
+            "tickets": {
+                "child": len(children),
+                "volunteer": len(volunteers),
+                "staff": 1,
+                "free": 1,
+                "total": len(children) + len(volunteers),
+            },
         }
     ), event
 

@@ -180,3 +180,26 @@ def test_budget_still_comes_when_an_earlier_stage_is_impossible(matching_fails):
 def test_strict_raises_the_earlier_stage_error(matching_fails):
     with pytest.raises(Infeasible):
         budget_report(EXAMPLES / "school_day", strict=True)
+
+
+@pytest.mark.skipif(
+    not pipeline_ready(), reason="the screening/matching/itinerary stages are not in yet"
+)
+def test_whole_pipeline_two_absent_children_cost_two_child_tickets_less(expo_event):
+    """The real stages, end to end: 45 tickets become 43, the ticket line falls by ¥120."""
+    from planner.pipeline import build_plan
+
+    absent = expo_event.model_copy(
+        update={
+            "children": tuple(
+                c.model_copy(update={"attending": False}) if c.id in {"C01", "C02"} else c
+                for c in expo_event.children
+            )
+        }
+    )
+    full, short = build_plan(expo_event).budget, build_plan(absent).budget
+    assert (full.counts["tickets"], short.counts["tickets"]) == (45, 43)
+    ticket = "世博园门票(儿童)"
+    before = next(line.amount for line in full.lines if line.item == ticket)
+    after = next(line.amount for line in short.lines if line.item == ticket)
+    assert before - after == 2 * Decimal("60")

@@ -274,3 +274,16 @@ def test_plan_json_round_trip_gives_the_same_budget(expo_plan):
     again = Plan.model_validate_json(first.to_json())
     rebuilt = run(again.event_model(), again.model_copy(update={"budget": None, "warnings": []}))
     assert rebuilt.budget == first.budget
+
+
+def test_tickets_count_the_ones_to_buy(make_event):
+    """Without the itinerary's total, the kinds add up with the free kinds left out."""
+    event = make_event({"item": "票", "quantity": "tickets", "unit_price": "10"}, children=3)
+    event = event.model_copy(
+        update={
+            "tickets": event.tickets.model_copy(update={"required": True, "free_kinds": ("child",)})
+        }
+    )
+    budget = run(event, empty_plan(event)).budget
+    assert budget.counts["tickets_child"] == 3
+    assert budget.counts["tickets"] == 0
