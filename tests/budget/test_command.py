@@ -182,6 +182,7 @@ def test_strict_raises_the_earlier_stage_error(matching_fails):
         budget_report(EXAMPLES / "school_day", strict=True)
 
 
+@pytest.mark.slow  # pairing 28 children with 15 volunteers takes the matcher ~60 s today
 @pytest.mark.skipif(
     not pipeline_ready(), reason="the screening/matching/itinerary stages are not in yet"
 )
