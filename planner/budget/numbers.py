@@ -79,7 +79,7 @@ def parse_number(
     ...     parse_number("1,5")
     ... except NumberError as exc:
     ...     print(exc.en)
-    '1,5' is ambiguous (1.5 or 15?): write 1.5 or 15
+    value: '1,5' is ambiguous (1.5 or 15?): write 1.5 or 15
     """
     if isinstance(raw, bool):
         raise NumberError(
@@ -148,11 +148,11 @@ def _parse_text(raw: str, what_zh: str, what_en: str) -> Decimal:
     elif _GROUPED.match(text):
         digits = text.replace(",", "")
     elif re.fullmatch(r"[\d,.]+", text) and "," in text:
+        decimal, whole = text.replace(",", ".", 1), text.replace(",", "")
         raise NumberError(
-            f"「{shown}」不明确:逗号后应正好是三位数字的千分位(如 1,500);"
-            f"要写小数请用小数点(如 {text.replace(',', '.', 1)})",
-            f"{shown!r} is ambiguous ({text.replace(',', '.', 1)} or {text.replace(',', '')}?): "
-            f"write {text.replace(',', '.', 1)} or {text.replace(',', '')}",
+            f"{what_zh}「{shown}」不明确:逗号后应正好是三位数字的千分位(如 1,500);"
+            f"要写小数请用小数点(如 {decimal})",
+            f"{what_en}: {shown!r} is ambiguous ({decimal} or {whole}?): write {decimal} or {whole}",
         )
     else:
         raise NumberError(
