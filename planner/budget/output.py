@@ -44,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
         "subtotal": "小计",
         "contingency_percent": "不可预见费比例(%)",
         "contingency": "不可预见费({percent}%)",
+        "contingency_amount": "不可预见费",
         "total": "合计",
         "children": "儿童人数",
         "per_child": "人均(每名儿童)",
@@ -75,6 +76,7 @@ LABELS: dict[str, dict[str, str]] = {
         "subtotal": "Subtotal",
         "contingency_percent": "Contingency (%)",
         "contingency": "Contingency ({percent}%)",
+        "contingency_amount": "Contingency",
         "total": "Total",
         "children": "Children",
         "per_child": "Per child",
@@ -291,10 +293,8 @@ def xlsx_bytes(budget: Budget, *, lang: str = "zh") -> bytes:
 
     r_sub = put(labels["subtotal"], f"=SUM({amounts})" if budget.lines else 0, strong=True)
     r_pct = put(labels["contingency_percent"], _number(budget.contingency_percent), money=False)
-    r_cont = put(
-        labels["contingency"].format(percent=plain(budget.contingency_percent)),
-        f"=ROUND(ROUND(E{r_sub}*100,0)*E{r_pct}/100,0)/100",
-    )
+    # the label leaves the percentage out: it is the cell above, and organisers edit it
+    r_cont = put(labels["contingency_amount"], f"=ROUND(ROUND(E{r_sub}*100,0)*E{r_pct}/100,0)/100")
     r_total = put(labels["total"], f"=E{r_sub}+E{r_cont}", strong=True)
     children = f"={count_cell['children']}" if "children" in count_cell else 0
     r_children = put(labels["children"], children, money=False)
