@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from planner.errors import Infeasible, InvalidInput, Problem
 from planner.itinerary.routing import Route, order_stops
-from planner.itinerary.solver import STAGE, Switches, solve
+from planner.itinerary.solver import STAGE, Solved, Switches, solve
 from planner.itinerary.travel import TravelTimes, find_place
 from planner.model import (
     Activity,
@@ -366,43 +366,72 @@ def assign_buses(
 ) -> list[Load]:
     """Children and escorts to buses (CP-SAT); only the buses needed are used.
 
-    Two rounds, each the best it can be without spoiling the one before:
-    first the fewest bus costs, escorts (when their number is free) and
-    stops; then the preferred escorts and the shortest detours to the stops.
+    First how many children of each pickup point ride each bus, and how
+    many escorts: the least bus cost, then the fewest escorts (when their
+    number is free) and stops, then the shortest detours. Then who escorts
+    which bus: the preferred volunteers, each riding with their own
+    children. Should no choice of escorts fit those numbers, children and
+    escorts are decided together in one model (slower, same rules).
     """
     riding = set(points)
     prefs = escort_points(event, plan, riding)
     _precheck(event, units, len(prefs))
     model = AssignModel(event, plan, units, prefs, travel, venue)
+    share = event.itinerary.time_limit_s * BUS_SHARE
     kwargs = {
         "what_zh": "车辆安排",
         "what_en": "assigning children and escorts to buses",
         "seed": event.itinerary.seed,
-        "time_limit": event.itinerary.time_limit_s,
+        "time_limit": share / 4,
     }
-    first = solve(model.builder(), **kwargs)
+    fewest = solve(model.cost_builder(), **kwargs)
+    least_cost = round(fewest.solver.objective_value)
+    first = solve(model.count_builder(least_cost=least_cost), **kwargs)
     bound = round(first.solver.objective_value)
-    hint = model.values(first)
-    second = solve(model.builder(bound=bound, hint=hint), **kwargs)
-    x, e = second.built  # type: ignore[misc]
-    value = second.solver.boolean_value
-    loads = []
-    for b, bus in enumerate(event.buses):
-        kids = sorted(c for u in units if value(x[u.key, b]) for c in u.child_ids)
-        escorts = sorted(v for v in prefs if value(e[v, b]))
-        if not kids and not escorts:
-            continue
-        at_point: dict[str, list[str]] = defaultdict(list)
-        for cid in kids:
-            at_point[points[cid]].append(cid)
-        loads.append(
-            Load(bus, tuple(kids), tuple(escorts), {p: tuple(c) for p, c in at_point.items()})
-        )
-    return loads
+    counted = solve(
+        model.count_builder(least_cost=least_cost, bound=bound, hint=model.values(first)),
+        **kwargs,
+    )
+    counts = model.read_counts(counted)
+    named = solve(model.escort_builder(counts), **kwargs, quiet=True)
+    if named is not None:
+        escort_bus = {v: b for (v, b), var in named.built.items() if named.solver.value(var)}
+        return model.loads(counts, escort_bus, points)
+    kwargs["time_limit"] = share / 2
+    joint = solve(model.builder(), **kwargs)
+    bound = round(joint.solver.objective_value)
+    joint = solve(model.builder(bound=bound, hint=model.values(joint)), **kwargs)
+    m, x, e = joint.built  # type: ignore[misc]
+    value = joint.solver.value
+    counts = Counts({k: value(v) for k, v in m.items()}, {k: value(v) for k, v in x.items()}, {})
+    escort_bus = {v: b for (v, b), var in e.items() if value(var)}
+    return model.loads(counts, escort_bus, points)
+
+
+#: the share of ``itinerary.time_limit_s`` the bus models may use
+BUS_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many units of each class ride each bus, where the one-by-one units
+    ride, and how many escorts each bus carries."""
+
+    m: dict[tuple[tuple[str, int], int], int]
+    x: dict[tuple[str, int], int]
+    escorts: dict[int, int]
 
 
 class AssignModel:
-    """The children-and-escorts-to-buses model, built for either round."""
+    """The children-and-escorts-to-buses model, built for either round.
+
+    Children are counted, not named: single-point units (a child, or
+    brothers and sisters boarding at one point) of the same size at the same
+    point are interchangeable, so the model decides how many of each go on
+    each bus. Units that board at several points, or that hold children of
+    two possible escorts, are decided one by one. Names are given after
+    solving: an escort's own children first, then the others in id order.
+    """
 
     def __init__(
         self,
@@ -415,16 +444,29 @@ class AssignModel:
     ) -> None:
         self.it = event.itinerary
         self.buses = list(event.buses)
-        self.units = units
         self.prefs = prefs
         volunteers = {v.id: v for v in event.volunteers}
         self.first_aid = [v for v in prefs if volunteers[v].has(Skill.FIRST_AID)]
         unit_of = {c: u.key for u in units for c in u.child_ids}
-        self.ties = {
-            p.volunteer_id: sorted({unit_of[c] for c in p.child_ids if c in unit_of})
-            for p in plan.pairs
-            if p.volunteer_id in prefs
-        }
+        self.units = {u.key: u for u in units}
+        #: unit key -> the possible escorts whose paired children are in it
+        self.tied: dict[str, set[str]] = defaultdict(set)
+        for p in plan.pairs:
+            if p.volunteer_id in prefs:
+                for c in p.child_ids:
+                    if c in unit_of:
+                        self.tied[unit_of[c]].add(p.volunteer_id)
+        self.single = sorted(u.key for u in units if len(u.points) > 1 or len(self.tied[u.key]) > 1)
+        self.classes: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for u in units:
+            if u.key not in self.single:
+                self.classes[(u.points[0], len(u.child_ids))].append(u.key)
+        #: (volunteer, class) -> how many of the class's units hold the volunteer's children
+        self.own: dict[tuple[str, tuple[str, int]], int] = defaultdict(int)
+        for c, keys in self.classes.items():
+            for key in keys:
+                for v in self.tied[key]:
+                    self.own[(v, c)] += 1
         self.points = sorted({p for u in units for p in u.points})
         self.detour = {
             (b, p): _detour(travel, bus.depot, p, venue)
@@ -432,16 +474,190 @@ class AssignModel:
             for p in self.points
         }
 
-    def values(self, solved) -> dict[str, int]:
-        """Every variable's value by name, to hint the next round."""
-        x, e = solved.built
-        out = {f"x[{k},{b}]": solved.solver.value(v) for (k, b), v in x.items()}
-        out.update({f"e[{k},{b}]": solved.solver.value(v) for (k, b), v in e.items()})
-        return out
+    def values(self, solved: Solved) -> dict[str, int]:
+        """Every decision's value by name, to hint the next round."""
+        return {
+            var.name: solved.solver.value(var)
+            for table in solved.built  # type: ignore[attr-defined]
+            for var in table.values()
+        }
+
+    def cost_builder(self):
+        """The least the buses can cost, counting seats only (children as a crowd):
+        a bound the detailed model then only has to reach."""
+        it, buses = self.it, self.buses
+        kids_total = sum(len(u.child_ids) for u in self.units.values())
+        top = len(self.prefs)
+
+        def build(sw: Switches):
+            md = sw.model
+            kids = [
+                md.new_int_var(0, passenger_seats(b), f"kids[{i}]") for i, b in enumerate(buses)
+            ]
+            esc = [md.new_int_var(0, passenger_seats(b), f"esc[{i}]") for i, b in enumerate(buses)]
+            used = [md.new_bool_var(f"used[{i}]") for i in range(len(buses))]
+            md.add(sum(kids) == kids_total)
+            if it.escorts is not None:
+                sw.add(
+                    sum(esc) == it.escorts,
+                    "escort_count",
+                    f"跟车志愿者共 {it.escorts} 名",
+                    f"{it.escorts} escorts in all",
+                )
+            sw.add(
+                sum(esc) <= top,
+                "volunteers",
+                f"入选志愿者共 {top} 名",
+                f"{top} selected volunteers",
+            )
+            for b, bus in enumerate(buses):
+                md.add(kids[b] + esc[b] <= passenger_seats(bus) * used[b])
+                seats_never_exceeded(sw, bus, kids[b], esc[b])
+                escorts_per_children(sw, it.escort_ratio, kids[b], esc[b])
+                adults_on_every_bus(sw, it.min_adults_per_bus, esc[b], used[b])
+            _break_bus_symmetry(md, buses, used)
+            md.minimize(_bus_cost(buses, used))
+            return used
+
+        return build
+
+    def count_builder(
+        self,
+        *,
+        least_cost: int = 0,
+        bound: int | None = None,
+        hint: dict[str, int] | None = None,
+    ):
+        """How many children of each class and how many escorts ride each bus."""
+        it, buses = self.it, self.buses
+        nb = len(buses)
+        classes = sorted(self.classes)
+        top = len(self.prefs)
+        w_escorts = nb * len(self.points) + 1
+        w_cost = w_escorts * (top + 1)
+
+        def build(sw: Switches):
+            md = sw.model
+            m = {
+                (c, b): md.new_int_var(0, len(self.classes[c]), f"m[{c[0]}|{c[1]},{b}]")
+                for c in classes
+                for b in range(nb)
+            }
+            x = {(u, b): md.new_bool_var(f"x[{u},{b}]") for u in self.single for b in range(nb)}
+            esc = {b: md.new_int_var(0, passenger_seats(buses[b]), f"esc[{b}]") for b in range(nb)}
+            used = [md.new_bool_var(f"used[{b}]") for b in range(nb)]
+            y = {(b, p): md.new_bool_var(f"y[{b},{p}]") for b in range(nb) for p in self.points}
+            for c in classes:
+                md.add(sum(m[c, b] for b in range(nb)) == len(self.classes[c]))
+            for u in self.single:
+                md.add_exactly_one(x[u, b] for b in range(nb))
+            total = sum(esc.values())
+            if it.escorts is not None:
+                sw.add(
+                    total == it.escorts,
+                    "escort_count",
+                    f"跟车志愿者共 {it.escorts} 名",
+                    f"{it.escorts} escorts in all",
+                )
+            sw.add(
+                total <= top, "volunteers", f"入选志愿者共 {top} 名", f"{top} selected volunteers"
+            )
+            for b, bus in enumerate(buses):
+                cap = passenger_seats(bus)
+                kids = self._kids(m, x, classes, b)
+                md.add(kids <= cap * used[b])
+                md.add(esc[b] <= cap * used[b])
+                seats_never_exceeded(sw, bus, kids, esc[b])
+                escorts_per_children(sw, it.escort_ratio, kids, esc[b])
+                adults_on_every_bus(sw, it.min_adults_per_bus, esc[b], used[b])
+                for c in classes:
+                    md.add(m[c, b] <= len(self.classes[c]) * y[b, c[0]])
+                for u in self.single:
+                    for p in self.units[u].points:
+                        md.add_implication(x[u, b], y[b, p])
+            _break_bus_symmetry(md, buses, used)
+            cost = _bus_cost(buses, used)
+            md.add(cost >= least_cost)
+            escorts = total if it.escorts is None else 0
+            round1 = w_cost * cost + w_escorts * escorts + sum(y.values())
+            if bound is None:
+                md.minimize(round1)
+            else:
+                md.add(round1 <= bound)
+                md.minimize(sum(self.detour[k] * y[k] for k in y))
+            if hint:
+                for var in (*m.values(), *x.values(), *esc.values()):
+                    if var.name in hint:
+                        md.add_hint(var, hint[var.name])
+            return m, x, esc
+
+        return build
+
+    def _kids(self, m, x, classes, b: int):
+        return sum(c[1] * m[c, b] for c in classes) + sum(
+            len(self.units[u].child_ids) * x[u, b] for u in self.single
+        )
+
+    def read_counts(self, solved: Solved) -> Counts:
+        m, x, esc = solved.built  # type: ignore[misc]
+        value = solved.solver.value
+        return Counts(
+            {k: value(v) for k, v in m.items()},
+            {k: value(v) for k, v in x.items()},
+            {b: value(v) for b, v in esc.items()},
+        )
+
+    def escort_builder(self, counts: Counts):
+        """Who escorts which bus, given how many each carries: the preferred
+        volunteers, each on the bus their own children ride."""
+        nb = len(self.buses)
+        w_fa_bus = self.it.escort_weights.get("first_aid_each_bus", 0)
+        mine: dict[str, dict[tuple[str, int], int]] = defaultdict(dict)
+        for (v, c), n in self.own.items():
+            mine[v][c] = n
+        singles: dict[str, list[str]] = defaultdict(list)
+        for u in self.single:
+            for v in self.tied[u]:
+                singles[v].append(u)
+
+        def fits(v: str, b: int) -> bool:
+            if counts.escorts.get(b, 0) == 0:
+                return False
+            if any(counts.x[u, b] == 0 for u in singles[v]):
+                return False
+            return all(counts.m[c, b] >= n for c, n in mine[v].items())
+
+        def build(sw: Switches):
+            md = sw.model
+            e = {
+                (v, b): md.new_bool_var(f"e[{v},{b}]")
+                for v in self.prefs
+                for b in range(nb)
+                if fits(v, b)
+            }
+            for v in self.prefs:
+                md.add_at_most_one(e[v, b] for b in range(nb) if (v, b) in e)
+            fa_on = []
+            for b in range(nb):
+                here = [v for v in self.prefs if (v, b) in e]
+                md.add(sum(e[v, b] for v in here) == counts.escorts.get(b, 0))
+                for c in sorted({c for v in here for c in mine[v]}):
+                    md.add(sum(mine[v].get(c, 0) * e[v, b] for v in here) <= counts.m[c, b])
+                aid = [e[v, b] for v in here if v in self.first_aid]
+                if w_fa_bus and aid:
+                    on = md.new_bool_var(f"fa_on[{b}]")
+                    md.add(on <= sum(aid))
+                    fa_on.append(on)
+            preference = sum(self.prefs[v] * var for (v, _), var in e.items())
+            md.maximize(preference + w_fa_bus * sum(fa_on))
+            return e
+
+        return build
 
     def builder(self, *, bound: int | None = None, hint: dict[str, int] | None = None):
-        it, buses, units, prefs = self.it, self.buses, self.units, self.prefs
+        it, buses, prefs = self.it, self.buses, self.prefs
         nb = len(buses)
+        classes = sorted(self.classes)
         w_fa_bus = it.escort_weights.get("first_aid_each_bus", 0)
         # round 1: bus cost, then escorts (when free), then stops
         w_escorts = nb * len(self.points) + 1
@@ -450,15 +666,22 @@ class AssignModel:
         w_pref = sum(self.detour.values()) + 1
 
         def build(sw: Switches):
-            m = sw.model
-            x = {(u.key, b): m.new_bool_var(f"x[{u.key},{b}]") for u in units for b in range(nb)}
-            e = {(v, b): m.new_bool_var(f"e[{v},{b}]") for v in prefs for b in range(nb)}
-            used = [m.new_bool_var(f"used[{b}]") for b in range(nb)]
-            y = {(b, p): m.new_bool_var(f"y[{b},{p}]") for b in range(nb) for p in self.points}
-            for u in units:
-                m.add_exactly_one(x[u.key, b] for b in range(nb))
+            md = sw.model
+            m = {
+                (c, b): md.new_int_var(0, len(self.classes[c]), f"m[{c[0]}|{c[1]},{b}]")
+                for c in classes
+                for b in range(nb)
+            }
+            x = {(u, b): md.new_bool_var(f"x[{u},{b}]") for u in self.single for b in range(nb)}
+            e = {(v, b): md.new_bool_var(f"e[{v},{b}]") for v in prefs for b in range(nb)}
+            used = [md.new_bool_var(f"used[{b}]") for b in range(nb)]
+            y = {(b, p): md.new_bool_var(f"y[{b},{p}]") for b in range(nb) for p in self.points}
+            for c in classes:
+                md.add(sum(m[c, b] for b in range(nb)) == len(self.classes[c]))
+            for u in self.single:
+                md.add_exactly_one(x[u, b] for b in range(nb))
             for v in prefs:
-                m.add_at_most_one(e[v, b] for b in range(nb))
+                md.add_at_most_one(e[v, b] for b in range(nb))
             if it.escorts is not None:
                 sw.add(
                     sum(e.values()) == it.escorts,
@@ -469,41 +692,79 @@ class AssignModel:
             fa_on = []
             for b, bus in enumerate(buses):
                 cap = passenger_seats(bus)
-                kids = sum(len(u.child_ids) * x[u.key, b] for u in units)
+                kids = sum(c[1] * m[c, b] for c in classes) + sum(
+                    len(self.units[u].child_ids) * x[u, b] for u in self.single
+                )
                 esc = sum(e[v, b] for v in prefs)
-                m.add(kids <= cap * used[b])
-                m.add(esc <= cap * used[b])
+                md.add(kids <= cap * used[b])
+                md.add(esc <= cap * used[b])
                 seats_never_exceeded(sw, bus, kids, esc)
                 escorts_per_children(sw, it.escort_ratio, kids, esc)
                 adults_on_every_bus(sw, it.min_adults_per_bus, esc, used[b])
-                for u in units:
-                    for p in u.points:
-                        m.add_implication(x[u.key, b], y[b, p])
-                for v, tied in self.ties.items():
-                    for key in tied:
-                        child_rides_with_escort(sw, e[v, b], x[key, b])
+                for c in classes:
+                    md.add(m[c, b] <= len(self.classes[c]) * y[b, c[0]])
+                    mine = [(v, n) for (v, cc), n in self.own.items() if cc == c]
+                    if mine:
+                        child_rides_with_escort(sw, sum(n * e[v, b] for v, n in mine), m[c, b])
+                for u in self.single:
+                    for p in self.units[u].points:
+                        md.add_implication(x[u, b], y[b, p])
+                    for v in sorted(self.tied[u]):
+                        child_rides_with_escort(sw, e[v, b], x[u, b])
                 if w_fa_bus and self.first_aid:
-                    on = m.new_bool_var(f"fa_on[{b}]")
-                    m.add(on <= sum(e[v, b] for v in self.first_aid))
+                    on = md.new_bool_var(f"fa_on[{b}]")
+                    md.add(on <= sum(e[v, b] for v in self.first_aid))
                     fa_on.append(on)
-            _break_bus_symmetry(m, buses, used)
-            cost = sum(int(bus.cost * 100 + 1) * used[b] for b, bus in enumerate(buses))
+            _break_bus_symmetry(md, buses, used)
+            cost = _bus_cost(buses, used)
             escorts = sum(e.values()) if it.escorts is None else 0
             round1 = w_cost * cost + w_escorts * escorts + sum(y.values())
             preference = sum(prefs[v] * e[v, b] for (v, b) in e) + w_fa_bus * sum(fa_on)
             detour = sum(self.detour[k] * y[k] for k in y)
             if bound is None:
-                m.minimize(round1)
+                md.minimize(round1)
             else:
-                m.add(round1 <= bound)
-                m.minimize(detour - w_pref * preference)
+                md.add(round1 <= bound)
+                md.minimize(detour - w_pref * preference)
             if hint:
-                for var in (*x.values(), *e.values()):
+                for var in (*m.values(), *x.values(), *e.values()):
                     if var.name in hint:
-                        m.add_hint(var, hint[var.name])
-            return x, e
+                        md.add_hint(var, hint[var.name])
+            return m, x, e
 
         return build
+
+    def loads(
+        self, counts: Counts, escort_bus: dict[str, int], points: dict[str, str]
+    ) -> list[Load]:
+        """Name the children on each bus: escorts' own first, then the rest by id."""
+        on_bus: dict[int, list[str]] = defaultdict(list)
+        for u in self.single:
+            b = next(b for b in range(len(self.buses)) if counts.x[u, b])
+            on_bus[b].extend(self.units[u].child_ids)
+        for c, keys in sorted(self.classes.items()):
+            pinned = {k: escort_bus[v] for k in keys for v in self.tied[k] if v in escort_bus}
+            free = [k for k in keys if k not in pinned]
+            for b in range(len(self.buses)):
+                mine = [k for k in keys if pinned.get(k) == b]
+                take = counts.m[c, b] - len(mine)
+                mine += free[:take]
+                free = free[take:]
+                for k in mine:
+                    on_bus[b].extend(self.units[k].child_ids)
+        loads = []
+        for b, bus in enumerate(self.buses):
+            kids = sorted(on_bus[b])
+            escorts = sorted(v for v, at in escort_bus.items() if at == b)
+            if not kids and not escorts:
+                continue
+            at_point: dict[str, list[str]] = defaultdict(list)
+            for cid in kids:
+                at_point[points[cid]].append(cid)
+            loads.append(
+                Load(bus, tuple(kids), tuple(escorts), {p: tuple(c) for p, c in at_point.items()})
+            )
+        return loads
 
 
 def _detour(travel: TravelTimes, depot: str | None, point: str, venue: str | None) -> int:
@@ -552,6 +813,12 @@ def child_rides_with_escort(sw: Switches, escort_on_bus, child_on_bus) -> None:
         "跟车志愿者与自己结对的儿童同车",
         "an escort rides with the children paired with them",
     )
+
+
+def _bus_cost(buses: list[Bus], used):
+    """What the buses used cost, in fen; one fen more per bus, so that of two
+    equal prices the fewer buses win."""
+    return sum(int(bus.cost * 100 + 1) * used[b] for b, bus in enumerate(buses))
 
 
 def _break_bus_symmetry(m, buses: list[Bus], used) -> None:

@@ -31,6 +31,10 @@ class PairFacts:
     age_sum: int
 
 
+#: the share of ``itinerary.time_limit_s`` the group model may use
+GROUP_SHARE = 0.05
+
+
 def day_has_games(event: Event) -> bool:
     return any(a.kind == ActivityKind.GAMES for a in event.activities)
 
@@ -105,7 +109,9 @@ def make_groups(event: Event, plan: Plan) -> list[Group]:
         what_zh="游戏分组",
         what_en="splitting the pairs into game groups",
         seed=event.itinerary.seed,
-        time_limit=event.itinerary.time_limit_s,
+        time_limit=event.itinerary.time_limit_s * GROUP_SHARE,
+        # presolve would lose the polished start; the model is small enough without
+        params={"cp_model_presolve": False},
     )
     x = solved.built
     assert isinstance(x, list)
@@ -140,23 +146,38 @@ def choose_leader(people: list[Volunteer]) -> str | None:
     return people[0].id if people else None
 
 
+def group_sizes(n: int, k: int) -> list[int]:
+    """Pairs per group: as even as can be, the larger groups first.
+
+    >>> group_sizes(7, 3)
+    [3, 2, 2]
+    """
+    return [n // k + (1 if g < n % k else 0) for g in range(k)]
+
+
 def _builder(event: Event, facts: list[PairFacts], k: int):
     n = len(facts)
-    low, high = n // k, -(-n // k)
+    sizes = group_sizes(n, k)
     games_required = day_has_games(event)
     first_aiders = sum(1 for f in facts if f.first_aid)
     weights = event.groups.balance_weights
+    first_aid_rule = (
+        None
+        if not (event.groups.first_aider_per_group and first_aiders)
+        else ("at_least" if first_aiders >= k else "at_most")
+    )
+    hint = polish(facts, sizes, snake_draft(facts, sizes), weights, games_required, first_aid_rule)
 
     def build(sw: Switches) -> list[list[object]]:
         m = sw.model
         x = [[m.new_bool_var(f"x[{i},{g}]") for g in range(k)] for i in range(n)]
         for i in range(n):
             pair_in_one_group(sw, x, i, facts[i].pair.volunteer_id)
-        m.add(x[0][0] == 1)  # groups are interchangeable: the first pair opens group 1
+            for g in range(k):
+                m.add_hint(x[i][g], hint[i] == g)
         for g in range(k):
             size = sum(x[i][g] for i in range(n))
-            sw.add(size >= low, "sizes", *_sizes_text(n, k))
-            sw.add(size <= high, "sizes", *_sizes_text(n, k))
+            sw.add(size == sizes[g], "sizes", *_sizes_text(n, k))
             if games_required:
                 leaders = sum(x[i][g] for i in range(n) if facts[i].games)
                 sw.add(
@@ -181,10 +202,118 @@ def _builder(event: Event, facts: list[PairFacts], k: int):
                         f"急救员只有 {first_aiders} 名,分到不同的组",
                         f"only {first_aiders} first-aiders: each in a different group",
                     )
-        m.minimize(_imbalance(sw, x, facts, k, weights))
+        _break_group_symmetry(m, x, sizes)
+        m.minimize(_imbalance(sw, x, facts, sizes, weights))
         return x
 
     return build
+
+
+def snake_draft(facts: list[PairFacts], sizes: list[int]) -> list[int]:
+    """A good first split to start the search from: games leaders, first-aiders,
+    then everyone by age, dealt to the groups back and forth like cards."""
+    order = sorted(
+        range(len(facts)),
+        key=lambda i: (not facts[i].games, not facts[i].first_aid, -facts[i].age_sum, i),
+    )
+    k = len(sizes)
+    room = list(sizes)
+    out = [0] * len(facts)
+    turn = 0
+    for i in order:
+        lap, pos = divmod(turn, k)
+        g = pos if lap % 2 == 0 else k - 1 - pos
+        while room[g] == 0:
+            turn += 1
+            lap, pos = divmod(turn, k)
+            g = pos if lap % 2 == 0 else k - 1 - pos
+        out[i] = g
+        room[g] -= 1
+        turn += 1
+    return out
+
+
+def polish(
+    facts: list[PairFacts],
+    sizes: list[int],
+    start: list[int],
+    weights: dict[str, int],
+    games_required: bool,
+    first_aid_rule: str | None,
+    *,
+    passes: int = 30,
+) -> list[int]:
+    """Swap pairs between groups while it makes them more alike and keeps every
+    group's games leader and first-aider: a near-best start for CP-SAT."""
+    n, k = len(facts), len(sizes)
+    group = list(start)
+    measures = [
+        (weights.get("age", 0), [f.age_sum for f in facts]),
+        (weights.get("gender", 0), [f.boys for f in facts]),
+    ]
+    totals = [sum(values) for _, values in measures]
+    sums = [[0] * k for _ in measures]
+    leaders, aiders = [0] * k, [0] * k
+    for i, g in enumerate(group):
+        for m, (_, values) in enumerate(measures):
+            sums[m][g] += values[i]
+        leaders[g] += facts[i].games
+        aiders[g] += facts[i].first_aid
+
+    def cost(m: int, g: int, value: int) -> int:
+        return measures[m][0] * abs(n * value - sizes[g] * totals[m])
+
+    def allowed(g: int, lead: int, aid: int) -> bool:
+        if games_required and lead < 1:
+            return False
+        if first_aid_rule == "at_least" and aid < 1:
+            return False
+        return not (first_aid_rule == "at_most" and aid > 1)
+
+    for _ in range(passes):
+        better = False
+        for i in range(n):
+            for j in range(i + 1, n):
+                a, b = group[i], group[j]
+                if a == b:
+                    continue
+                gain = 0
+                for m, (_, values) in enumerate(measures):
+                    d = values[j] - values[i]
+                    if d:
+                        gain += cost(m, a, sums[m][a]) + cost(m, b, sums[m][b])
+                        gain -= cost(m, a, sums[m][a] + d) + cost(m, b, sums[m][b] - d)
+                if gain <= 0:
+                    continue
+                dl = facts[j].games - facts[i].games
+                da = facts[j].first_aid - facts[i].first_aid
+                if not (
+                    allowed(a, leaders[a] + dl, aiders[a] + da)
+                    and allowed(b, leaders[b] - dl, aiders[b] - da)
+                ):
+                    continue
+                for m, (_, values) in enumerate(measures):
+                    d = values[j] - values[i]
+                    sums[m][a] += d
+                    sums[m][b] -= d
+                leaders[a] += dl
+                leaders[b] -= dl
+                aiders[a] += da
+                aiders[b] -= da
+                group[i], group[j] = b, a
+                better = True
+        if not better:
+            break
+    if len(set(sizes)) == 1 and group and group[0] != 0:  # the first pair opens group 1
+        first = group[0]
+        group = [first if g == 0 else 0 if g == first else g for g in group]
+    return group
+
+
+def _break_group_symmetry(m, x, sizes: list[int]) -> None:
+    """Groups of one size are interchangeable: the first pair opens the first group."""
+    if sizes and (len(set(sizes)) == 1):
+        m.add(x[0][0] == 1)
 
 
 def pair_in_one_group(sw: Switches, x: list[list[object]], i: int, vid: str) -> None:
@@ -199,29 +328,22 @@ def _sizes_text(n: int, k: int) -> tuple[str, str]:
     )
 
 
-def _imbalance(sw: Switches, x, facts: list[PairFacts], k: int, weights: dict[str, int]):
-    """How unlike the groups are: children's age and boys/girls, each group
-    against the whole (scaled by the totals so no division is needed)."""
+def _imbalance(sw: Switches, x, facts: list[PairFacts], sizes: list[int], weights: dict[str, int]):
+    """How unlike the groups are: each group's total of children's ages and
+    of boys against its share of the whole (shares by pairs, scaled by the
+    number of pairs so no division is needed)."""
     m = sw.model
     n = len(facts)
-    age_total = sum(f.age_sum for f in facts)
-    aged_total = sum(f.aged for f in facts)
-    boys_total = sum(f.boys for f in facts)
-    kids_total = sum(f.children for f in facts)
     terms = []
-    bound = 100 * (aged_total + kids_total + 1) ** 2 + 1
-    for g in range(k):
-        age_sum = sum(f.age_sum * x[i][g] for i, f in enumerate(facts))
-        aged = sum(f.aged * x[i][g] for i, f in enumerate(facts))
-        boys = sum(f.boys * x[i][g] for i, f in enumerate(facts))
-        kids = sum(f.children * x[i][g] for i, f in enumerate(facts))
-        if weights.get("age", 0) and aged_total:
-            dev = m.new_int_var(0, bound, f"age_dev[{g}]")
-            m.add_abs_equality(dev, aged_total * age_sum - age_total * aged)
-            terms.append(weights["age"] * dev)
-        if weights.get("gender", 0) and kids_total:
-            dev = m.new_int_var(0, bound, f"gender_dev[{g}]")
-            m.add_abs_equality(dev, kids_total * boys - boys_total * kids)
-            terms.append(weights["gender"] * dev)
-    del n
+    for name, value in (("age", lambda f: f.age_sum), ("gender", lambda f: f.boys)):
+        weight = weights.get(name, 0)
+        total = sum(value(f) for f in facts)
+        if not weight or not total:
+            continue
+        for g, size in enumerate(sizes):
+            dev = m.new_int_var(0, 2 * n * total, f"{name}_dev[{g}]")
+            m.add_abs_equality(
+                dev, n * sum(value(f) * x[i][g] for i, f in enumerate(facts)) - size * total
+            )
+            terms.append(weight * dev)
     return sum(terms) if terms else 0

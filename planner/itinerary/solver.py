@@ -77,16 +77,23 @@ def solve(
     what_en: str,
     seed: int,
     time_limit: float,
-) -> Solved:
-    """Solve the model ``build`` makes; raise Infeasible naming the colliding rules."""
+    quiet: bool = False,
+    params: dict[str, object] | None = None,
+) -> Solved | None:
+    """Solve the model ``build`` makes; raise Infeasible naming the colliding rules
+    (with ``quiet``, return None instead: the caller has another way)."""
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
     built = build(Switches(model))
     solver = _solver(seed, time_limit)
+    for key, value in (params or {}).items():
+        setattr(solver.parameters, key, value)
     status = solver.solve(model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Solved(solver, built)
+    if status == cp_model.INFEASIBLE and quiet:
+        return None
     if status == cp_model.INFEASIBLE:
         core = explain(build, seed=seed, time_limit=time_limit)
         raise Infeasible(

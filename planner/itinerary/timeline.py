@@ -31,6 +31,9 @@ from planner.itinerary.solver import STAGE, Switches, solve
 from planner.itinerary.travel import TravelTimes
 from planner.model import Activity, ActivityKind, Event, Group, MealSettings, TimelineItem
 
+#: the share of ``itinerary.time_limit_s`` the timeline model may use
+TIMELINE_SHARE = 0.3
+
 TRAVEL_KINDS = (ActivityKind.TRAVEL_OUT, ActivityKind.TRAVEL_BACK)
 
 
@@ -578,7 +581,7 @@ def place_activities(day: Day) -> Placed:
         what_zh="日程",
         what_en="the day's timeline",
         seed=it.seed,
-        time_limit=it.time_limit_s,
+        time_limit=it.time_limit_s * TIMELINE_SHARE,
     )
     start_vars = solved.built
     assert isinstance(start_vars, dict)

@@ -228,3 +228,20 @@ def test_too_few_volunteers_to_escort_says_how_many():
         planned(trip(itinerary=settings(escorts=None, min_adults_per_bus=3)))
     reason = err.value.reasons[0]
     assert "每车至少 3 名成人需 6 名" in reason and "入选志愿者只有 4 名" in reason
+
+
+def test_escorts_whose_children_live_in_two_villages_still_ride_with_them():
+    """Each volunteer's two children board in different villages, so one bus per
+    village leaves no escort with their own children: children and escorts are
+    then decided together."""
+    kids = tuple(
+        child(f"C{i}", pickup="east" if i <= 3 else "west") for i in range(1, 7)
+    )
+    pairs = [("V1", ("C1", "C4")), ("V2", ("C2", "C5")), ("V3", ("C3", "C6"))]
+    event = trip(children=kids)
+    plan = run(event, paired(event, pairs))
+    assert violations(event, plan) == []
+    for leg in legs(plan, "out").values():
+        for v in leg.volunteer_ids:
+            own = dict(pairs).get(v, ())
+            assert set(own) <= set(leg.child_ids)
