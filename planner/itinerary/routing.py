@@ -2,9 +2,9 @@
 
 One vehicle leaves ``start``, visits every stop once and ends at ``end``;
 each stop costs its driving minutes plus the boarding minutes spent there.
-The search is deterministic: a cheapest-arc first route improved by plain
-local search (no wall-clock metaheuristic), so the same input gives the
-same order.
+The search is deterministic: a cheapest-arc first route improved by
+guided local search that stops after a fixed number of solutions (a count,
+not a clock), so the same input gives the same order.
 """
 
 from __future__ import annotations

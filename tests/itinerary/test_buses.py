@@ -234,9 +234,7 @@ def test_escorts_whose_children_live_in_two_villages_still_ride_with_them():
     """Each volunteer's two children board in different villages, so one bus per
     village leaves no escort with their own children: children and escorts are
     then decided together."""
-    kids = tuple(
-        child(f"C{i}", pickup="east" if i <= 3 else "west") for i in range(1, 7)
-    )
+    kids = tuple(child(f"C{i}", pickup="east" if i <= 3 else "west") for i in range(1, 7))
     pairs = [("V1", ("C1", "C4")), ("V2", ("C2", "C5")), ("V3", ("C3", "C6"))]
     event = trip(children=kids)
     plan = run(event, paired(event, pairs))

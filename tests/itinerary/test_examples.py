@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import cache
 
+import pytest
 from itinerary.build import hm, violations
 from support import EXAMPLES
 
 from planner.itinerary import run
 from planner.load import load_event
 from planner.model import Event, Pair, Plan
-from planner.pipeline import empty_plan
+from planner.pipeline import build_plan, empty_plan
 
 
 def simple_pairs(event: Event) -> Plan:
@@ -117,4 +118,14 @@ def test_school_day_in_order_games_beside_the_exhibition():
 
 def test_school_day_passes_every_itinerary_rule():
     event, plan = school()
+    assert violations(event, plan) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", ["expo_day", "school_day"])
+def test_whole_pipeline_gives_an_itinerary_that_passes_every_rule(folder):
+    """Screening and matching choose the people; the itinerary still holds."""
+    event = load_event(EXAMPLES / folder)
+    plan = build_plan(event, until="itinerary")
+    assert plan.timeline and plan.groups
     assert violations(event, plan) == []
