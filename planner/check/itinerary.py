@@ -48,10 +48,6 @@ def _items_of(event: Event, plan: Plan, activity_id: str) -> list[TimelineItem]:
     return [t for t in plan.timeline if acts.get(t.id) and acts[t.id].id == activity_id]
 
 
-def _at(event: Event, clock) -> datetime:
-    return event.at(clock)
-
-
 def _ends_at(event: Event, activity: Activity, item: TimelineItem) -> str | None:
     if activity.kind == ActivityKind.TRAVEL_OUT:
         return travel_end_place(event, activity)
@@ -184,16 +180,16 @@ def activity_within_its_window(event: Event, plan: Plan) -> Iterator[str]:
         if a is None:
             yield f"日程项 {item.id} 不对应任何活动 / item {item.id} matches no activity"
             continue
-        lo, hi = _at(event, it.day_start), _at(event, it.day_end)
+        lo, hi = event.at(it.day_start), event.at(it.day_end)
         if a.earliest is not None:
-            lo = max(lo, _at(event, a.earliest))
+            lo = max(lo, event.at(a.earliest))
         if a.latest_end is not None:
-            hi = min(hi, _at(event, a.latest_end))
+            hi = min(hi, event.at(a.latest_end))
         meal = meal_for(event, a)
         if meal is not None and meal.opens is not None:
-            lo = max(lo, _at(event, meal.opens))
+            lo = max(lo, event.at(meal.opens))
         if meal is not None and meal.closes is not None:
-            hi = min(hi, _at(event, meal.closes))
+            hi = min(hi, event.at(meal.closes))
         if item.start < lo or item.end > hi or item.end <= item.start:
             yield (
                 f"{item.id} 在 {_hm(item.start)}–{_hm(item.end)},应在 {_hm(lo)}–{_hm(hi)} 内 / "
@@ -572,9 +568,9 @@ def meal_within_opening_hours(event: Event, plan: Plan) -> Iterator[str]:
             continue
         if (meal.time, meal.end) != (item.start, item.end):
             yield f"餐 {meal.id} 的时间与日程不符 / meal {meal.id} is not at its activity's time"
-        if s.opens is not None and meal.time < _at(event, s.opens):
+        if s.opens is not None and meal.time < event.at(s.opens):
             yield f"餐 {meal.id} {_hm(meal.time)} 早于开门 {s.opens:%H:%M} / before opening"
-        if s.closes is not None and (meal.end or meal.time) > _at(event, s.closes):
+        if s.closes is not None and (meal.end or meal.time) > event.at(s.closes):
             yield f"餐 {meal.id} 晚于打烊 {s.closes:%H:%M} / after closing"
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from planner.errors import Infeasible, InvalidInput, Problem
@@ -96,7 +96,7 @@ class Convoy:
     out_minutes: int
     back_minutes: int
     warnings: tuple[str, ...] = ()
-    walk_in: tuple[str, ...] = field(default=())
+    walk_in: tuple[str, ...] = ()
 
     def legs(self, out_arrive: datetime | None, back_depart: datetime | None) -> list[BusPlan]:
         """The buses with their legs, now that the timeline fixed the times."""

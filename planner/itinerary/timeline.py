@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from planner.errors import Infeasible, InvalidInput, Problem
 from planner.itinerary.buses import Convoy, travel_end_place
@@ -698,7 +698,3 @@ def _items(day: Day, start: dict[str, int], end: dict[str, int]) -> list[Timelin
                 )
             )
     return sorted(out, key=lambda t: (t.start, t.end, t.id))
-
-
-def at(day: Day, offset: int) -> datetime:
-    return day.event.at(day.event.itinerary.day_start) + timedelta(minutes=offset)
