@@ -46,7 +46,10 @@ def load_event(path: Path) -> Event:
             folder / files.children, _shown(folder / files.children), day, problems
         )
     if settings is not None:
+        from planner.budget.settings import budget_problems
+
         _cross_references(settings, volunteers, children, source, problems)
+        problems += budget_problems(settings, file=source.shown, line_of=source.line_of)
     if problems or settings is None:
         raise InvalidInput(problems)
     return settings.model_copy(

@@ -256,3 +256,9 @@ def test_json_errors_go_to_stdout_only(tiny_event):
     payload = json.loads(result.stdout)
     assert payload["error"] == "invalid_input"
     assert payload["problems"][0]["row"] == 2
+
+
+def test_ambiguous_budget_number_names_its_line(tiny_event):
+    text = EVENT_TOML + '\n[[budget.lines]]\nitem = "水"\nquantity = 50\nunit_price = "1,5"\n'
+    (tiny_event / "event.toml").write_text(text, encoding="utf-8")
+    expect_problem(tiny_event, "event.toml", 21, "budget.lines.0.unit_price", "1,5")
