@@ -36,7 +36,7 @@ Progress = Callable[[str, int, int], None]
 
 #: Dense matrices with more cells than this are solved on their cheapest arcs and
 #: then proved optimal on the full matrix (pricing), instead of handed over whole.
-DENSE_DIRECT_LIMIT = 2_000_000
+DENSE_DIRECT_LIMIT = 100_000
 #: Cheapest arcs per child in the first pricing round.
 PRICING_NEAREST = 30
 
@@ -133,8 +133,9 @@ def _sparse_arrays(costs: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if triples.ndim != 2 or triples.shape[1] != 3:
             raise ValueError("sparse costs must be (child, volunteer, cost) triples")
         child, vol, cost = triples[:, 0], triples[:, 1], triples[:, 2]
-    if (child != np.round(child)).any() or (vol != np.round(vol)).any():
-        raise ValueError("child and volunteer indices must be integers")
+    for index in (child, vol):
+        if not np.issubdtype(index.dtype, np.integer) and (index != np.round(index)).any():
+            raise ValueError("child and volunteer indices must be integers")
     return child.astype(np.int64), vol.astype(np.int64), np.asarray(cost)
 
 
@@ -244,11 +245,15 @@ def potentials(
     cost: np.ndarray,
     flow: _Flow,
     capacities: np.ndarray,
+    start: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Node potentials proving ``flow`` optimal: shortest-path distances in the residual graph.
+    """Node potentials proving ``flow`` optimal: every residual arc has a reduced cost ≥ 0.
 
-    Bellman-Ford, vectorised over arcs. An optimal flow has no negative cycle,
-    so it settles within as many rounds as there are nodes.
+    Bellman-Ford relaxation, vectorised over the arcs leaving the nodes that
+    changed in the last pass. Any fixpoint is a proof, so the search may start
+    from the previous round's potentials (``start``), which are nearly right.
+    An optimal flow has no negative cycle, so it settles within as many passes
+    as there are nodes.
     """
     used = flow.arc_used > 0
     vols = np.arange(m, dtype=np.int64)
@@ -269,14 +274,55 @@ def potentials(
             np.zeros(int(busy.sum()), dtype=np.int64),
         ]
     )
-    dist = np.zeros(n + m + 1, dtype=np.int64)
+    order = np.argsort(tails, kind="stable")  # arcs grouped by tail (CSR)
+    tails, heads, weights = tails[order], heads[order], weights[order]
+    first = np.searchsorted(tails, np.arange(n + m + 2))
+    degree = np.diff(first)
+    dist = np.zeros(n + m + 1, dtype=np.int64) if start is None else start.copy()
+    active = np.arange(n + m + 1)
     for _ in range(n + m + 2):
-        nxt = dist.copy()
-        np.minimum.at(nxt, heads, dist[tails] + weights)
-        if np.array_equal(nxt, dist):
+        lengths = degree[active]
+        total = int(lengths.sum())
+        if total == 0:
             return dist
-        dist = nxt
+        # indices of every arc leaving an active node, without a Python loop
+        offsets = np.repeat(first[active] - np.cumsum(lengths) + lengths, lengths)
+        arcs = offsets + np.arange(total)
+        better = dist.copy()
+        np.minimum.at(better, heads[arcs], dist[tails[arcs]] + weights[arcs])
+        active = np.flatnonzero(better < dist)
+        dist = better
     raise RuntimeError("residual graph has a negative cycle: the flow was not optimal")
+
+
+def _cheapest_arcs(masked: np.ndarray, k: int, big: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each child's ``k`` cheapest allowed arcs."""
+    n, m = masked.shape
+    nearest = (
+        np.argpartition(masked, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (n, 1))
+    )
+    child = np.repeat(np.arange(n, dtype=np.int64), nearest.shape[1])
+    vol = nearest.ravel().astype(np.int64)
+    keep = masked[child, vol] < big
+    return child[keep], vol[keep]
+
+
+def _violations(
+    masked: np.ndarray, dist: np.ndarray, block: int = 2048
+) -> tuple[np.ndarray, np.ndarray]:
+    """Arcs of the full matrix with a negative reduced cost under ``dist``."""
+    n, m = masked.shape
+    to_vol = dist[n : n + m]
+    found_c, found_v = [], []
+    buf = np.empty((min(block, n), m), dtype=np.int64)
+    for start in range(0, n, block):
+        rows = slice(start, min(n, start + block))
+        part = buf[: rows.stop - start]
+        np.subtract(masked[rows], to_vol[None, :], out=part)  # reduced = cost + d_child − d_vol < 0
+        bad_c, bad_v = np.nonzero(part < -dist[rows, None])
+        found_c.append(bad_c + start)
+        found_v.append(bad_v)
+    return np.concatenate(found_c).astype(np.int64), np.concatenate(found_v).astype(np.int64)
 
 
 def _dense_pricing(
@@ -290,13 +336,8 @@ def _dense_pricing(
     k = min(m, PRICING_NEAREST)
     big = np.iinfo(np.int64).max // 4
     masked = matrix if allowed is None else np.where(allowed, matrix, big)
-    nearest = (
-        np.argpartition(masked, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (n, 1))
-    )
-    child = np.repeat(np.arange(n, dtype=np.int64), k)
-    vol = nearest.ravel().astype(np.int64)
-    keep = masked[child, vol] < big
-    child, vol = child[keep], vol[keep]
+    child, vol = _cheapest_arcs(masked, k, big)
+    dist: np.ndarray | None = None
     rounds = 0
     while True:
         rounds += 1
@@ -308,39 +349,16 @@ def _dense_pricing(
             if k >= m:
                 raise
             k = min(m, k * 2)  # the cheapest arcs alone leave children out: widen
-            nearest = (
-                np.argpartition(masked, k - 1, axis=1)[:, :k]
-                if k < m
-                else np.tile(np.arange(m), (n, 1))
-            )
-            child = np.repeat(np.arange(n, dtype=np.int64), k)
-            vol = nearest.ravel().astype(np.int64)
-            keep = masked[child, vol] < big
-            child, vol = child[keep], vol[keep]
+            child, vol = _cheapest_arcs(masked, k, big)
             continue
         _tick(progress, 3, f"验证第 {rounds} 轮 verify round {rounds}")
-        dist = potentials(n, m, child, vol, cost, result, capacities)
-        extra_c, extra_v = [], []
-        for start in range(0, n, 2048):  # reduced costs of every arc, in row blocks
-            rows = slice(start, min(n, start + 2048))
-            reduced = masked[rows] + dist[rows, None] - dist[None, n : n + m]
-            bad_c, bad_v = np.nonzero(reduced < 0)
-            extra_c.append(bad_c + start)
-            extra_v.append(bad_v)
-        add_c = np.concatenate(extra_c).astype(np.int64)
-        add_v = np.concatenate(extra_v).astype(np.int64)
-        if len(add_c):
-            present = set(zip(child.tolist(), vol.tolist(), strict=True))
-            fresh = [
-                (c, v)
-                for c, v in zip(add_c.tolist(), add_v.tolist(), strict=True)
-                if (c, v) not in present
-            ]
-            if fresh:
-                child = np.concatenate([child, np.array([c for c, _ in fresh], dtype=np.int64)])
-                vol = np.concatenate([vol, np.array([v for _, v in fresh], dtype=np.int64)])
-                continue
-        return result, len(child), rounds
+        dist = potentials(n, m, child, vol, cost, result, capacities, start=dist)
+        add_c, add_v = _violations(masked, dist)
+        if not len(add_c):
+            return result, len(child), rounds
+        # a violating arc is never one the flow already has (those satisfy the potentials)
+        child = np.concatenate([child, add_c])
+        vol = np.concatenate([vol, add_v])
 
 
 # --------------------------------------------------------------------------- CP-SAT
@@ -356,7 +374,7 @@ def _cp_sat(
     together: Sequence[Sequence[int]],
     time_limit_s: float,
     seed: int,
-) -> tuple[np.ndarray, bool]:
+) -> tuple[np.ndarray, bool, np.ndarray]:
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
@@ -399,7 +417,7 @@ def _cp_sat(
     values = np.array([solver.boolean_value(v) for v in x], dtype=bool)
     volunteer_of = np.full(n, -1, dtype=np.int64)
     volunteer_of[child[values]] = vol[values]
-    return volunteer_of, status == cp_model.OPTIMAL
+    return volunteer_of, status == cp_model.OPTIMAL, np.flatnonzero(values)
 
 
 # --------------------------------------------------------------------------- API
@@ -493,24 +511,20 @@ def assign(
             volunteer_of, method = result.volunteer_of, "min_cost_flow+pricing"
         elif together:
             _tick(progress, 2)
-            volunteer_of, optimal = _cp_sat(
+            volunteer_of, optimal, used = _cp_sat(
                 n, m, child, vol, cost, caps, together, time_limit_s, seed
             )
             arcs, method = len(child), "cp_sat"
         else:
             _tick(progress, 2)
-            volunteer_of = solve_flow(n, m, child, vol, cost, caps).volunteer_of
+            result = solve_flow(n, m, child, vol, cost, caps)
+            volunteer_of, used = result.volunteer_of, np.flatnonzero(result.arc_used > 0)
             arcs, method = len(child), "min_cost_flow"
     except NoFullAssignment as exc:
         raise _infeasible(exc) from None
     _tick(progress, 4)
-    if matrix is not None:
-        chosen = np.asarray(costs)[np.arange(n), volunteer_of]
-    else:
-        where = {
-            (c, v): i for i, (c, v) in enumerate(zip(child.tolist(), vol.tolist(), strict=True))
-        }
-        chosen = original[[where[(c, int(v))] for c, v in enumerate(volunteer_of)]]
+    # the cost of each child's arc, in the caller's units
+    chosen = np.asarray(costs)[np.arange(n), volunteer_of] if matrix is not None else original[used]
     total = chosen.sum()
     objective = int(total) if np.issubdtype(chosen.dtype, np.integer) else float(total)
     del factor  # the integer scale only steers the solver; the objective is in the caller's units

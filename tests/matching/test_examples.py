@@ -23,20 +23,7 @@ def expo() -> Event:
 
 @cache
 def school() -> Event:
-    """The school day, with V32 trained for special needs.
-
-    C13 (hearing) needs a volunteer trained for special needs and no applicant
-    in the shipped sheet is; the fixture gives that training to V32 so that the
-    event can be paired (the unchanged sheet stops with that reason, tested below).
-    """
-    event = load_event(EXAMPLES / "school_day")
-    vols = tuple(
-        v.model_copy(update={"skills": (*v.skills, Skill.SPECIAL_NEEDS)})
-        if v.id == "V32" and not any(u.has(Skill.SPECIAL_NEEDS) for u in event.volunteers)
-        else v
-        for v in event.volunteers
-    )
-    return event.model_copy(update={"volunteers": vols})
+    return load_event(EXAMPLES / "school_day")
 
 
 @cache
@@ -82,21 +69,6 @@ def test_school_day_pairs_one_to_one_with_quotas_met():
     assert sum(v.has(Skill.FIRST_AID) for v in chosen) >= 2
     assert any("特长对口:心理辅导" in r for p in plan.pairs for r in p.reasons)
     assert any("同一地区(天生街道)" in r for p in plan.pairs for r in p.reasons)
-
-
-def test_the_shipped_school_day_sheet_stops_on_c13_if_nobody_is_trained():
-    event = load_event(EXAMPLES / "school_day")
-    if any(v.has(Skill.SPECIAL_NEEDS) for v in event.volunteers):
-        return  # the sheet has a trained applicant now: the event pairs as above
-    from planner.errors import Infeasible
-
-    plan = planner.screening.run(event, empty_plan(event))
-    try:
-        planner.matching.run(event, plan)
-    except Infeasible as exc:
-        assert exc.reasons[0] == "儿童 C13(听力障碍)需要受过特殊教育培训的志愿者,入选志愿者中没有"
-    else:
-        raise AssertionError("C13 was paired without a trained volunteer")
 
 
 def test_expo_day_morning_rematch_changes_only_what_it_must():

@@ -1,0 +1,227 @@
+"""Benchmark of the matching engine: figures, not pass/fail.
+
+    python bench/matching.py                # 15, 500 and 5,000 volunteers
+    python bench/matching.py --sizes 15 500 # a quicker run
+
+For each size: a geographic instance (volunteers and twice as many children
+as points in a square, cost = straight-line distance in metres, rounded;
+uniform random costs would make trivial instances, see DESIGN.md), every
+volunteer taking two. Two forms of the same points:
+
+* dense: the full children × volunteers matrix;
+* sparse: each child's 30 nearest volunteers only.
+
+Each is solved by ``planner.matching.assign``, by
+``scipy.optimize.linear_sum_assignment`` on the dense matrix with each
+volunteer's column repeated once per place (for the sparse form, the
+missing arcs cost a prohibitive 10^9, so both solve the same instance), and
+by a bare OR-Tools ``SimpleMinCostFlow`` on the same arcs (the floor: no
+checks, no conversion, arrays ready). Every run is a fresh process, so the
+peak memory printed (max RSS) belongs to that run alone; wall time covers
+the solve only, not building the instance.
+
+Then both example events: screening and matching wall time (solver
+imports warmed up first, as in ``planner plan``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+
+NEAREST = 30
+PROHIBITIVE = 10**9
+BLOCK = 1000
+
+
+def points(volunteers: int, seed: int = 2026) -> tuple[np.ndarray, np.ndarray]:
+    """Children and volunteers in a square whose size keeps the density constant."""
+    rng = np.random.default_rng(seed + volunteers)
+    side = 20_000.0 * np.sqrt(volunteers / 2500)
+    vols = rng.uniform(0, side, (volunteers, 2))
+    kids = rng.uniform(0, side, (2 * volunteers, 2))
+    return kids, vols
+
+
+def _distances(kids: np.ndarray, vols: np.ndarray) -> np.ndarray:
+    return np.rint(np.sqrt(((kids[:, None, :] - vols[None, :, :]) ** 2).sum(-1))).astype(np.int64)
+
+
+def dense_matrix(kids: np.ndarray, vols: np.ndarray) -> np.ndarray:
+    return np.concatenate(
+        [_distances(kids[s : s + BLOCK], vols) for s in range(0, len(kids), BLOCK)]
+    )
+
+
+def sparse_arcs(kids: np.ndarray, vols: np.ndarray, k: int = NEAREST) -> tuple[np.ndarray, ...]:
+    k = min(k, len(vols))
+    rows, cols, costs = [], [], []
+    for s in range(0, len(kids), BLOCK):
+        d = _distances(kids[s : s + BLOCK], vols)
+        near = (
+            np.argpartition(d, k - 1, axis=1)[:, :k]
+            if k < len(vols)
+            else np.tile(np.arange(len(vols)), (len(d), 1))
+        )
+        rows.append(np.repeat(np.arange(s, s + len(d)), k))
+        cols.append(near.ravel())
+        costs.append(d[np.arange(len(d))[:, None], near].ravel())
+    return tuple(np.concatenate(a).astype(np.int64) for a in (rows, cols, costs))
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_task(task: tuple[str, str, int]) -> dict:
+    """One solve in a fresh process: (solver, form, volunteers) -> seconds, peak MiB, objective."""
+    solver, form, m = task
+    kids, vols = points(m)
+    n = len(kids)
+    caps = np.full(m, 2, dtype=np.int64)
+    if form == "dense":
+        matrix = dense_matrix(kids, vols)
+        rows = cols = costs = None
+    else:
+        rows, cols, costs = sparse_arcs(kids, vols)
+        matrix = None
+    if solver == "scipy":
+        from scipy.optimize import linear_sum_assignment
+
+        if matrix is None:
+            matrix = np.full((n, m), PROHIBITIVE, dtype=np.int64)
+            matrix[rows, cols] = costs
+        start = time.perf_counter()
+        expanded = np.repeat(matrix, 2, axis=1)  # each volunteer's column once per place
+        r, c = linear_sum_assignment(expanded)
+        objective = int(expanded[r, c].sum())
+        seconds = time.perf_counter() - start
+    elif solver == "floor":
+        from ortools.graph.python import min_cost_flow
+
+        if matrix is not None:
+            rows = np.repeat(np.arange(n, dtype=np.int64), m)
+            cols = np.tile(np.arange(m, dtype=np.int64), n)
+            costs = matrix.ravel()
+        supplies = np.zeros(n + m + 1, dtype=np.int64)
+        supplies[:n], supplies[-1] = 1, -n
+        ones = np.ones(len(rows), dtype=np.int64)
+        start = time.perf_counter()
+        flow = min_cost_flow.SimpleMinCostFlow()
+        flow.add_arcs_with_capacity_and_unit_cost(rows, cols + n, ones, costs)
+        flow.add_arcs_with_capacity_and_unit_cost(
+            np.arange(n, n + m, dtype=np.int64),
+            np.full(m, n + m, dtype=np.int64),
+            caps,
+            np.zeros(m, dtype=np.int64),
+        )
+        flow.set_nodes_supplies(np.arange(n + m + 1, dtype=np.int64), supplies)
+        status = flow.solve()
+        objective = int(flow.optimal_cost()) if status == flow.OPTIMAL else None
+        seconds = time.perf_counter() - start
+    else:
+        from ortools.graph.python import min_cost_flow
+
+        from planner.matching import assign
+
+        start = time.perf_counter()
+        answer = assign(matrix if matrix is not None else (rows, cols, costs), caps)
+        seconds = time.perf_counter() - start
+        objective = int(answer.objective)
+        return {
+            "seconds": seconds,
+            "peak": _peak_mib(),
+            "objective": objective,
+            "method": answer.method,
+            "rounds": answer.rounds,
+        }
+    return {"seconds": seconds, "peak": _peak_mib(), "objective": objective}
+
+
+def fresh(task: tuple[str, str, int]) -> dict:
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(run_task, task).result()
+
+
+def examples() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    import planner.matching
+    import planner.screening
+    from planner.errors import Infeasible
+    from planner.load import load_event
+    from planner.pipeline import empty_plan
+
+    root = Path(__file__).resolve().parents[1] / "examples"
+    print("\n## Example events (solver imports warmed up)")
+    for name in ("expo_day", "school_day"):
+        event = load_event(root / name)
+        planner.screening.run(event, empty_plan(event))  # warm-up: imports, first solve
+        start = time.perf_counter()
+        plan = planner.screening.run(event, empty_plan(event))
+        screening = time.perf_counter() - start
+        start = time.perf_counter()
+        try:
+            plan = planner.matching.run(event, plan)
+            result = f"{len(plan.pairs)} pairs"
+        except Infeasible as exc:
+            result = f"infeasible: {exc.reasons[0]}"
+        matching = time.perf_counter() - start
+        print(f"{name:12} screening {screening:6.3f} s   matching {matching:6.3f} s   {result}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[15, 500, 5000])
+    parser.add_argument(
+        "--floor-dense-limit",
+        type=int,
+        default=20_000_000,
+        help="largest dense arc count for the bare flow floor",
+    )
+    args = parser.parse_args()
+    print(
+        f"# Matching benchmark: geographic instances, 2 children per volunteer, sparse = {NEAREST} nearest"
+    )
+    print(
+        f"{'instance':18} {'solver':26} {'seconds':>9} {'peak MiB':>9} {'objective':>14} {'same':>5}  notes"
+    )
+    for m in args.sizes:
+        for form in ("dense", "sparse"):
+            label = f"{m} vol / {2 * m} ch {form}"
+            ours = fresh(("ours", form, m))
+            scipy = fresh(("scipy", form, m))
+            arcs = 2 * m * m if form == "dense" else 2 * m * min(NEAREST, m)
+            floor = fresh(("floor", form, m)) if arcs <= args.floor_dense_limit else None
+            method = f"{ours['method']}" + (
+                f", {ours['rounds']} rounds" if ours["rounds"] > 1 else ""
+            )
+            print(
+                f"{label:18} {'planner.matching.assign':26} {ours['seconds']:9.3f} {ours['peak']:9.0f} {ours['objective']:>14,}   -    {method}"
+            )
+            same = "yes" if scipy["objective"] == ours["objective"] else "NO"
+            print(
+                f"{'':18} {'scipy LSA (cols repeated)':26} {scipy['seconds']:9.3f} {scipy['peak']:9.0f} "
+                f"{scipy['objective']:>14,} {same:>5}  scipy / ours = {scipy['seconds'] / ours['seconds']:.1f}"
+            )
+            if floor is None:
+                print(f"{'':18} {'bare SimpleMinCostFlow':26} {'skipped':>9}  ({arcs:,} arcs)")
+            else:
+                same = "yes" if floor["objective"] == ours["objective"] else "NO"
+                print(
+                    f"{'':18} {'bare SimpleMinCostFlow':26} {floor['seconds']:9.3f} {floor['peak']:9.0f} "
+                    f"{floor['objective'] if floor['objective'] is not None else 'infeasible':>14,} {same:>5}  "
+                    f"ours / floor = {ours['seconds'] / floor['seconds']:.2f}"
+                )
+            sys.stdout.flush()
+    examples()
+
+
+if __name__ == "__main__":
+    main()
