@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import tempfile
+import zipfile
 from pathlib import Path
 
 from planner.model import Plan
@@ -35,6 +38,28 @@ def _umask() -> int:
 
 def write_text(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
     return write_bytes(path, text.encode(encoding))
+
+
+#: Fixed times inside .xlsx files, so the same content gives the same bytes.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+DOC_TIME = "2000-01-01T00:00:00Z"
+_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def stable_zip(data: bytes) -> bytes:
+    """Rewrite an .xlsx (a zip) with fixed entry times and document dates."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _CORE_TIMES.sub(rb"\g<1>" + DOC_TIME.encode() + rb"\g<3>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, content)
+    return out.getvalue()
 
 
 def write_plan(plan: Plan, out_dir: Path) -> Path:

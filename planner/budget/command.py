@@ -72,7 +72,6 @@ def budget_report(
     """
     from planner.budget.actuals import compare, read_actuals
     from planner.budget.output import write_budget_csv, write_budget_xlsx
-    from planner.budget.settings import budget_problems
     from planner.budget.stage import build_budget
     from planner.errors import Infeasible, InvalidInput, TimeLimitReached
     from planner.load import event_path, load_event
@@ -80,10 +79,11 @@ def budget_report(
     from planner.pipeline import STAGES, empty_plan
 
     toml_path = event_path(Path(event))
-    loaded = load_event(Path(event))
-    shown = _shown(toml_path)
-    source = TomlSource(shown, toml_path.read_bytes().decode("utf-8-sig"))
-    problems = budget_problems(loaded, file=shown, line_of=source.line_of)
+    problems: list = []
+    try:
+        loaded = load_event(Path(event))  # bad [budget] values come with their lines
+    except InvalidInput as exc:
+        problems += exc.problems
     spent = None
     if actuals is not None:
         try:
@@ -92,6 +92,8 @@ def budget_report(
             problems += exc.problems
     if problems:
         raise InvalidInput(problems)
+    shown = _shown(toml_path)
+    source = TomlSource(shown, toml_path.read_bytes().decode("utf-8-sig"))
 
     plan = empty_plan(loaded)
     stopped: list[str] = []

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 from planner.budget.numbers import fen, plain
+from planner.io import stable_zip
 from planner.model import Budget
 
 __all__ = [
@@ -98,7 +97,6 @@ LABELS: dict[str, dict[str, str]] = {
 
 _YUAN_FORMAT = '"¥"#,##0.00'
 #: Fixed timestamp written into budget.xlsx, so the same budget gives the same bytes.
-_STAMP = "2000-01-01T00:00:00Z"
 
 
 def _labels(lang: str) -> dict[str, str]:
@@ -339,28 +337,9 @@ def xlsx_bytes(budget: Budget, *, lang: str = "zh") -> bytes:
 
     buffer = io.BytesIO()
     book.save(buffer)
-    return _stable_zip(buffer.getvalue())
+    return stable_zip(buffer.getvalue())
 
 
 def _number(value: Decimal) -> int | float:
     """A cell value: ints stay ints; other amounts go in as the nearest float (Excel's type)."""
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """The same workbook bytes for the same budget: fixed timestamps inside and out."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = _CORE_TIMES.sub(rb"\g<1>" + _STAMP.encode() + rb"\g<3>", content)
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            target.writestr(entry, content)
-    return out.getvalue()

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from planner.io import stable_zip
 from planner.render.labels import Labels
 from planner.render.view import PlanView
 
@@ -189,10 +188,6 @@ def write_table_csv(view: PlanView, table: Table, path: Path, *, lang: str) -> P
 
 #: Excel's number format for yuan amounts.
 YUAN_FORMAT = '"¥"#,##0.00'
-#: Fixed times inside the workbook, so the same plan gives the same bytes.
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-DOC_TIME = "2000-01-01T00:00:00Z"
-_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
 def xlsx_bytes(tables: list[Table]) -> bytes:
@@ -225,19 +220,3 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return stable_zip(buffer.getvalue())
-
-
-def stable_zip(data: bytes) -> bytes:
-    """Rewrite an .xlsx with fixed entry times and document dates."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = _CORE_TIMES.sub(rb"\g<1>" + DOC_TIME.encode() + rb"\g<3>", content)
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            target.writestr(entry, content)
-    return out.getvalue()

@@ -11,12 +11,11 @@ from decimal import Decimal
 import pytest
 from support import EXAMPLES
 
-from planner.budget import budget_problems, run
+from planner.budget import run
 from planner.budget.actuals import compare, read_actuals
 from planner.budget.command import BudgetReport, budget_report, print_budget_report
 from planner.errors import Infeasible, InvalidInput
 from planner.load import load_event
-from planner.load.event_file import TomlSource
 from planner.pipeline import STAGES, empty_plan
 
 
@@ -73,14 +72,17 @@ def test_bad_values_are_reported_with_their_event_toml_line(broken_school_day):
     assert (line_number(text, 'unit_price = "五百"'), "budget.lines.6.unit_price") in found
 
 
-def test_budget_problems_for_the_loader(broken_school_day):
-    """What `planner check` can call after loading: the same problems, same lines."""
+def test_the_loader_reports_budget_problems_with_their_lines(broken_school_day):
+    """`planner check` and `planner plan` list bad budget values at their event.toml lines."""
     folder, text = broken_school_day
-    event = load_event(folder)
-    source = TomlSource("event.toml", text)
-    problems = budget_problems(event, file="event.toml", line_of=source.line_of)
-    assert [p.row for p in problems] == sorted(p.row for p in problems)
-    assert len(problems) == 4
+    with pytest.raises(InvalidInput) as caught:
+        load_event(folder)
+    budget = [p for p in caught.value.problems if (p.column or "").startswith("budget")]
+    assert len(budget) == 4
+    lines = text.splitlines()
+    for problem in budget:
+        key = problem.column.split(".")[-1]
+        assert key in lines[problem.row - 1], (problem, lines[problem.row - 1])
 
 
 def test_bad_actuals_are_reported_with_the_budget_problems(broken_school_day, tmp_path):
