@@ -202,8 +202,29 @@ def plan_convoy(event: Event, plan: Plan, travel: TravelTimes) -> Convoy | None:
             f"儿童 {cid} 没有填写上车点:不安排乘车,请确认由监护人送到、接回 / "
             f"child {cid} has no pickup point: not on a bus, the guardian brings and fetches them"
         )
+    children = {c.id: c for c in event.children}
+    for cid in sorted(points):
+        if not children[cid].outing_consent:
+            warnings.append(
+                f"儿童 {cid} 乘车外出,但没有监护人的外出同意:请先取得同意 / "
+                f"child {cid} rides out without the guardian's outing consent: get it first"
+            )
     if not points:
         return Convoy((), (), 0, 0, tuple(warnings), tuple(walk_in))
+    unknown = [b for b in event.buses if b.depot and event.place(b.depot) is None]
+    if unknown:
+        raise InvalidInput(
+            [
+                Problem(
+                    "event.toml",
+                    None,
+                    f"buses.{b.id}.depot",
+                    f"车辆 {b.id} 的出发地 {b.depot} 不在 [[places]] 里",
+                    f"bus {b.id}: depot {b.depot} is not among [[places]]",
+                )
+                for b in unknown
+            ]
+        )
     units = units_of(event, points)
     out_place = travel_end_place(event, out_act) if out_act else None
     back_place = travel_end_place(event, back_act) if back_act else None

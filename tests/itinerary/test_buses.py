@@ -243,3 +243,19 @@ def test_escorts_whose_children_live_in_two_villages_still_ride_with_them():
         for v in leg.volunteer_ids:
             own = dict(pairs).get(v, ())
             assert set(own) <= set(leg.child_ids)
+
+
+def test_riding_without_outing_consent_is_warned_about():
+    kids = tuple(
+        c.model_copy(update={"outing_consent": False}) if c.id == "C3" else c
+        for c in trip().children
+    )
+    plan = planned(trip(children=kids))
+    assert [w for w in plan.warnings if "C3" in w and "外出同意" in w]
+
+
+def test_unknown_depot_is_an_input_problem():
+    buses = (Bus(id="B1", seats=20, depot="garage"),)
+    with pytest.raises(InvalidInput) as err:
+        planned(trip(buses=buses))
+    assert err.value.problems[0].column == "buses.B1.depot"
