@@ -7,6 +7,8 @@ the fewest changes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from planner.errors import Infeasible, InvalidInput, Problem
 from planner.matching.criteria import CRITERIA, Scorer, check_weights
 from planner.matching.explain import explain_pair
@@ -15,6 +17,9 @@ from planner.matching.feasibility import Facts, counting_problems, why_impossibl
 from planner.matching.flow import Assignment, assign
 from planner.matching.solve import Pairing, Unpairable, solve_pairing
 from planner.model import Event, Pair, Plan, Volunteer
+
+if TYPE_CHECKING:
+    from planner.matching.rematch import Change
 
 __all__ = ["CRITERIA", "Assignment", "Pairing", "assign", "pairs_for", "rematch", "run"]
 
@@ -97,7 +102,7 @@ def run(event: Event, plan: Plan) -> Plan:
     return plan.model_copy(update={"pairs": pairs, "warnings": warnings})
 
 
-def rematch(plan: Plan, absent: list[str]):
+def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
     """Re-pair on the day with the fewest changes (see :mod:`planner.matching.rematch`)."""
     from planner.matching.rematch import rematch as _rematch
 

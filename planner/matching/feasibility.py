@@ -18,7 +18,6 @@ import numpy as np
 
 from planner.matching.facts import (
     effective_capacity,
-    locked_children,
     sibling_groups,
     special_care_needs,
     trained_for_special_care,
@@ -453,6 +452,5 @@ __all__ = [
     "colliding_rules",
     "core_reasons",
     "counting_problems",
-    "locked_children",
     "why_impossible",
 ]

@@ -23,7 +23,7 @@ Deterministic: arcs are built in a fixed order, no randomness, one worker.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -53,7 +53,6 @@ class Assignment:
     arcs: int = 0
     rounds: int = 1
     optimal: bool = True
-    notes: tuple[str, ...] = field(default=())
 
     def children_of(self) -> dict[int, list[int]]:
         """Volunteer -> its children, both sorted."""

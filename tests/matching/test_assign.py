@@ -194,3 +194,15 @@ def test_dense_pricing_at_two_thousand_volunteers_equals_scipy():
     a = assign(matrix, [2] * 2000)
     assert a.method == "min_cost_flow+pricing"
     assert a.objective == scipy_optimum(matrix, [2] * 2000)
+
+
+def test_a_sparse_instance_without_a_full_assignment_is_refused_with_a_hall_set():
+    """Each child may go only to its 2 nearest volunteers: no full assignment exists,
+    and min-cost flow says so at once (never searched), with a group that proves it."""
+    matrix = geographic(400)
+    rows, cols, costs = nearest_triples(matrix, 2)
+    with pytest.raises(Infeasible) as caught:
+        assign((rows, cols, costs), [2] * 400)
+    first, hall = caught.value.reasons
+    assert first.startswith("800 名儿童中最多 ") and "差 " in first
+    assert hall.startswith("儿童 #") and "只能由志愿者 #" in hall
