@@ -146,6 +146,9 @@ def _by_cp_sat(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = settings.seed
+    # assignment models: full LP linearisation proves the optimum at once (Expo day with
+    # two children absent: 26.7 s without a proof at the default level, 0.02 s proved)
+    solver.parameters.linearization_level = 2
     solver.parameters.max_deterministic_time = settings.time_limit_s
     solver.parameters.max_time_in_seconds = settings.time_limit_s * 4
     status = solver.solve(model)
