@@ -215,6 +215,7 @@ def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
     new_plan = empty_plan(day).model_copy(
         update={
             "schema_version": plan.schema_version,
+            "revision": plan.revision + 1,  # the invites' SEQUENCE: calendars update, not duplicate
             "volunteers_selected": selected,
             "volunteers_rejected": sorted(rejections, key=lambda r: r.volunteer_id),
             "pairs": pairs,

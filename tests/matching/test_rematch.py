@@ -47,6 +47,7 @@ def test_an_absent_volunteers_children_fill_spare_places_and_nobody_else_moves()
             assert set(k) <= set(after[v])  # everyone else keeps their children
     assert sorted(c.kind for c in changes) == ["absent_volunteer", "headcount", "moved", "moved"]
     assert new.volunteers_selected == sorted(v for v in before if v != gone)
+    assert new.revision == plan.revision + 1  # re-imported invites update, not duplicate
     sound(new)
 
 
