@@ -62,10 +62,8 @@ def test_same_input_same_plan_byte_for_byte(planned, tmp_path):
     assert (tmp_path / "plan.json").read_bytes() == (out / "plan.json").read_bytes()
 
 
-def test_expo_day_numbers_from_the_brief(planned):
-    name, out = planned
-    if name != "expo_day":
-        pytest.skip("Expo day only")
+def test_expo_day_numbers_from_the_brief(tmp_path):
+    _, out = _plan("expo_day", tmp_path)
     plan = read_plan(out / "plan.json")
     assert len(plan.volunteers_selected) == 15
     assert sorted(len(p.child_ids) for p in plan.pairs) == [2] * 15
@@ -74,14 +72,14 @@ def test_expo_day_numbers_from_the_brief(planned):
     assert [t.kind for t in plan.timeline][-1] == "travel_back"
 
 
-def test_school_day_numbers_from_the_brief(planned):
-    name, out = planned
-    if name != "school_day":
-        pytest.skip("school day only")
+def test_school_day_numbers_from_the_brief(tmp_path):
+    _, out = _plan("school_day", tmp_path)
     plan = read_plan(out / "plan.json")
     assert len(plan.pairs) == 30 and all(len(p.child_ids) == 1 for p in plan.pairs)
     assert sorted(len(g.volunteer_ids) for g in plan.groups) == [15, 15]
     assert str(plan.budget.total) == "2360.00"
+    kept = next(p for p in plan.pairs if p.locked)  # last year's long-term pair goes on
+    assert (kept.volunteer_id, kept.child_ids) == ("V08", ["C11"])
 
 
 def test_json_mode_writes_only_json(tmp_path):

@@ -60,6 +60,7 @@ class PlaceKind(StrEnum):
     SCHOOL = "school"
     MEETING = "meeting"
     ROOM = "room"
+    AREA = "area"  # where volunteers live (home_area), for the distance criterion
 
 
 class Person(Frozen):
