@@ -17,14 +17,15 @@ from planner.model import Plan
 runner = CliRunner()
 
 
+def _plan(name: str, out):
+    result = runner.invoke(app, ["plan", str(EXAMPLES / name), "--out", str(out), "--no-render"])
+    assert result.exit_code == 0, result.output
+    return name, out
+
+
 @pytest.fixture(scope="module", params=["expo_day", "school_day"])
 def planned(request, tmp_path_factory):
-    out = tmp_path_factory.mktemp(request.param)
-    result = runner.invoke(
-        app, ["plan", str(EXAMPLES / request.param), "--out", str(out), "--no-render"]
-    )
-    assert result.exit_code == 0, result.output
-    return request.param, out
+    return _plan(request.param, tmp_path_factory.mktemp(request.param))
 
 
 def test_plan_json_loads_back_unchanged(planned):
@@ -68,8 +69,8 @@ def test_expo_day_numbers_from_the_brief(tmp_path):
     assert len(plan.volunteers_selected) == 15
     assert sorted(len(p.child_ids) for p in plan.pairs) == [2] * 15
     assert plan.tickets["child"] + plan.tickets["volunteer"] == 45
-    assert [t.kind for t in plan.timeline][0] == "travel_out"
-    assert [t.kind for t in plan.timeline][-1] == "travel_back"
+    assert plan.timeline[0].kind == "travel_out"
+    assert plan.timeline[-1].kind == "travel_back"
 
 
 def test_school_day_numbers_from_the_brief(tmp_path):
