@@ -41,8 +41,13 @@ SEED = 20261212
 def big_trip(children: int, buses: int, points: int, seed: int = SEED) -> tuple[Event, list[Pair]]:
     rng = random.Random(seed)
     villages = [
-        Place(id=f"p{i:02d}", name=f"村{i:02d}", kind="pickup",
-              lat=34.0 + rng.random() * 0.36, lon=108.5 + rng.random() * 0.44)
+        Place(
+            id=f"p{i:02d}",
+            name=f"村{i:02d}",
+            kind="pickup",
+            lat=34.0 + rng.random() * 0.36,
+            lon=108.5 + rng.random() * 0.44,
+        )
         for i in range(points)
     ]
     places = (
@@ -56,17 +61,30 @@ def big_trip(children: int, buses: int, points: int, seed: int = SEED) -> tuple[
         sibling = f"S{i // 2}" if i % 10 in (0, 1) else None  # one child in five has a sibling
         village = villages[(i // 2) % points] if sibling else rng.choice(villages)
         kids.append(
-            Child(id=f"C{i:03d}", name=f"儿童{i}", gender=rng.choice(["male", "female"]),
-                  birth_date=date(rng.randint(2010, 2019), rng.randint(1, 12), 1),
-                  pickup_point=village.id, sibling_group=sibling,
-                  dietary=("halal",) if rng.random() < 0.05 else (), outing_consent=True)
+            Child(
+                id=f"C{i:03d}",
+                name=f"儿童{i}",
+                gender=rng.choice(["male", "female"]),
+                birth_date=date(rng.randint(2010, 2019), rng.randint(1, 12), 1),
+                pickup_point=village.id,
+                sibling_group=sibling,
+                dietary=("halal",) if rng.random() < 0.05 else (),
+                outing_consent=True,
+            )
         )
     n_pairs = (children + 1) // 2
     skills = ["first_aid", "games", "driving", "art", "music"]
     vols = [
-        Volunteer(id=f"V{i:03d}", name=f"志愿者{i}", gender=rng.choice(["male", "female"]),
-                  age=rng.randint(19, 60), skills=tuple(rng.sample(skills, 2)),
-                  training_done=True, background_check_done=True, max_children=2)
+        Volunteer(
+            id=f"V{i:03d}",
+            name=f"志愿者{i}",
+            gender=rng.choice(["male", "female"]),
+            age=rng.randint(19, 60),
+            skills=tuple(rng.sample(skills, 2)),
+            training_done=True,
+            background_check_done=True,
+            max_children=2,
+        )
         for i in range(n_pairs + 10)
     ]
     pairs = [
@@ -82,24 +100,55 @@ def big_trip(children: int, buses: int, points: int, seed: int = SEED) -> tuple[
         places=places,
         groups=GroupSettings(count=10),
         activities=(
-            Activity(id="pickup", title="接孩子", kind="travel_out", duration=150,
-                     earliest="06:00", who=("escorts", "children")),
-            Activity(id="games", title="游戏", kind="games", duration=45, after=("pickup",),
-                     place="park", who=("pairs",)),
-            Activity(id="tour", title="参观", kind="tour", duration=120, after=("games",),
-                     place="park"),
-            Activity(id="lunch", title="午餐", kind="meal", duration=60, after=("tour",),
-                     place="inn"),
-            Activity(id="return", title="送回家", kind="travel_back", duration=150,
-                     after=("lunch",), who=("escorts", "children")),
+            Activity(
+                id="pickup",
+                title="接孩子",
+                kind="travel_out",
+                duration=150,
+                earliest="06:00",
+                who=("escorts", "children"),
+            ),
+            Activity(
+                id="games",
+                title="游戏",
+                kind="games",
+                duration=45,
+                after=("pickup",),
+                place="park",
+                who=("pairs",),
+            ),
+            Activity(
+                id="tour", title="参观", kind="tour", duration=120, after=("games",), place="park"
+            ),
+            Activity(
+                id="lunch", title="午餐", kind="meal", duration=60, after=("tour",), place="inn"
+            ),
+            Activity(
+                id="return",
+                title="送回家",
+                kind="travel_back",
+                duration=150,
+                after=("lunch",),
+                who=("escorts", "children"),
+            ),
         ),
-        itinerary=ItinerarySettings(day_start="06:00", day_end="21:00", venue="park",
-                                    escorts=escorts),
-        buses=tuple(Bus(id=f"B{b:02d}", seats=40, cost="1200", depot="depot")
-                    for b in range(1, buses + 1)),
+        itinerary=ItinerarySettings(
+            day_start="06:00", day_end="21:00", venue="park", escorts=escorts
+        ),
+        buses=tuple(
+            Bus(id=f"B{b:02d}", seats=40, cost="1200", depot="depot") for b in range(1, buses + 1)
+        ),
         travel=Travel(speed_kmh=40, boarding_minutes=3),
-        meals=(MealSettings(id="lunch", venue="inn", activity="lunch", opens="11:00",
-                            closes="15:00", seating_by_group=True),),
+        meals=(
+            MealSettings(
+                id="lunch",
+                venue="inn",
+                activity="lunch",
+                opens="11:00",
+                closes="15:00",
+                seating_by_group=True,
+            ),
+        ),
         tickets=TicketSettings(required=True),
         volunteers=tuple(vols),
         children=tuple(kids),
@@ -122,8 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     plan = empty_plan(event).model_copy(
         update={"volunteers_selected": [v.id for v in event.volunteers], "pairs": pairs}
     )
-    print(f"children {args.children}, buses {args.buses}, pickup points {args.points}, "
-          f"escorts {event.itinerary.escorts}, groups {event.groups.count}")
+    print(
+        f"children {args.children}, buses {args.buses}, pickup points {args.points}, "
+        f"escorts {event.itinerary.escorts}, groups {event.groups.count}"
+    )
 
     t0 = time.perf_counter()
     make_groups(event, plan)
@@ -143,12 +194,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  plan checker            {t5 - t4:6.2f} s, {len(broken)} rule(s) broken")
     used = [b for b in done.buses if b.legs]
     out = [leg for b in used for leg in b.legs if leg.direction == "out"]
-    print(f"  buses used {len(used)}, stops {sum(len(leg.stops) for leg in out)}, "
-          f"longest pickup round {max((leg.arrive - leg.depart) for leg in out)}")
+    print(
+        f"  buses used {len(used)}, stops {sum(len(leg.stops) for leg in out)}, "
+        f"longest pickup round {max((leg.arrive - leg.depart) for leg in out)}"
+    )
     pickup = next(t for t in done.timeline if t.id == "pickup")
     back = next(t for t in done.timeline if t.id == "return")
-    print(f"  pickup {pickup.start:%H:%M}–{pickup.end:%H:%M}, return {back.start:%H:%M}–"
-          f"{back.end:%H:%M}, lunch headcount {done.meals[0].headcount}")
+    print(
+        f"  pickup {pickup.start:%H:%M}–{pickup.end:%H:%M}, return {back.start:%H:%M}–"
+        f"{back.end:%H:%M}, lunch headcount {done.meals[0].headcount}"
+    )
     for name, message in broken[:10]:
         print(f"    [{name}] {message}")
     return 1 if broken else 0

@@ -85,9 +85,7 @@ class Need(StrEnum):
 
 
 #: Needs that only a volunteer trained for special needs may take on (hard rule).
-SPECIAL_CARE_NEEDS: frozenset[Need] = frozenset(
-    {Need.WHEELCHAIR, Need.SPECIAL_NEEDS, Need.HEARING}
-)
+SPECIAL_CARE_NEEDS: frozenset[Need] = frozenset({Need.WHEELCHAIR, Need.SPECIAL_NEEDS, Need.HEARING})
 
 #: Which volunteer skill answers which child need (soft rule: need ↔ skill).
 SKILL_FOR_NEED: dict[Need, Skill] = {
