@@ -47,11 +47,18 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         "groups": len(plan.groups),
         "timeline_items": len(plan.timeline),
         "buses": len(plan.buses),
-        "meals": [{"venue": m.venue, "headcount": m.headcount} for m in plan.meals],
+        "meals": [
+            {"venue": m.venue, "venue_name": _place_name(plan, m.venue), "headcount": m.headcount}
+            for m in plan.meals
+        ],
         "tickets": dict(plan.tickets),
         "budget_total": str(budget.total) if budget else None,
         "warnings": list(plan.warnings),
     }
+
+
+def _place_name(plan: Plan, place_id: str) -> str:
+    return next((p.name for p in plan.people.places if p.id == place_id), place_id)
 
 
 def _table(rows: list[tuple[str, str]], title: str) -> None:
@@ -107,7 +114,7 @@ def _yuan(total: str | None) -> str:
 def print_plan_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:
     zh = lang != "en"
     tickets = ", ".join(f"{k} {v}" for k, v in summary["tickets"].items())
-    meals = ", ".join(f"{m['venue']} {m['headcount']}" for m in summary["meals"])
+    meals = ", ".join(f"{m['venue_name']} {m['headcount']}" for m in summary["meals"])
     rows = [
         ("活动" if zh else "Event", f"{summary['event']['name']} ({summary['event']['date']})"),
         ("入选志愿者" if zh else "Volunteers selected", f"{summary['volunteers_selected']}"
