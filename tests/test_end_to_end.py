@@ -90,3 +90,13 @@ def test_json_mode_writes_only_json(tmp_path):
     assert result.exit_code == 0
     payload = json.loads(result.stdout)
     assert payload["ok"] and payload["pairs"] == 30
+
+
+def test_a_pairing_programme_without_activities_plans(tiny_event, tmp_path):
+    """A long-term pairing (大手拉小手) has no day to schedule: pairs, no timeline."""
+    result = runner.invoke(app, ["plan", str(tiny_event), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    plan = read_plan(tmp_path / "plan.json")
+    assert plan.timeline == [] and plan.buses == []
+    assert sorted(c for p in plan.pairs for c in p.child_ids) == ["C01", "C02"]
+    assert (tmp_path / "print" / "cards.html").exists()

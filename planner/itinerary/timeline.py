@@ -573,7 +573,12 @@ def _person_label(day: Day, person: str) -> tuple[str, str]:
 
 
 def place_activities(day: Day) -> Placed:
-    """Solve the timeline; every activity gets its start and end."""
+    """Solve the timeline; every activity gets its start and end.
+
+    An event without activities (a long-term pairing programme) has an empty day.
+    """
+    if not day.blocks:
+        return Placed({}, {}, [])
     precheck(day)
     it = day.event.itinerary
     solved = solve(
