@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from planner.errors import InvalidInput, Problem
-from planner.load.event_file import TomlSource, event_fields, read_event_toml
+from planner.load.event_file import EVENT_KEYS, TomlSource, event_fields, read_event_toml
 from planner.load.people import read_children, read_volunteers
 from planner.model import Event, Files
 
@@ -95,10 +95,7 @@ def _validate(fields: dict, source: TomlSource, problems: list[Problem]) -> Even
 
 def _toml_loc(loc: tuple) -> tuple:
     """Event field path → the path as written in event.toml ([event] keys)."""
-    if loc and loc[0] in {"id", "name", "organiser", "date", "timezone", "shape", "location",
-                          "meeting_point", "coordinator", "emergency_phones"}:  # fmt: skip
-        return ("event", *loc)
-    return loc
+    return ("event", *loc) if loc and loc[0] in EVENT_KEYS else loc
 
 
 def _cross_references(
