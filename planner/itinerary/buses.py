@@ -559,19 +559,8 @@ class AssignModel:
 
         def build(sw: Switches):
             md = sw.model
-            m = {
-                (c, b): md.new_int_var(0, len(self.classes[c]), f"m[{c[0]}|{c[1]},{b}]")
-                for c in classes
-                for b in range(nb)
-            }
-            x = {(u, b): md.new_bool_var(f"x[{u},{b}]") for u in self.single for b in range(nb)}
+            m, x, used, y = self._assignment(md, classes, nb)
             esc = {b: md.new_int_var(0, passenger_seats(buses[b]), f"esc[{b}]") for b in range(nb)}
-            used = [md.new_bool_var(f"used[{b}]") for b in range(nb)]
-            y = {(b, p): md.new_bool_var(f"y[{b},{p}]") for b in range(nb) for p in self.points}
-            for c in classes:
-                md.add(sum(m[c, b] for b in range(nb)) == len(self.classes[c]))
-            for u in self.single:
-                md.add_exactly_one(x[u, b] for b in range(nb))
             total = sum(esc.values())
             if it.escorts is not None:
                 sw.add(
@@ -613,6 +602,24 @@ class AssignModel:
             return m, x, esc
 
         return build
+
+    def _assignment(self, md, classes, nb: int):
+        """Children to buses: ``m`` (how many of a class ride bus b), ``x`` (a
+        unit that rides whole), ``used`` buses and ``y`` (bus b stops at point p);
+        every child rides exactly one bus."""
+        m = {
+            (c, b): md.new_int_var(0, len(self.classes[c]), f"m[{c[0]}|{c[1]},{b}]")
+            for c in classes
+            for b in range(nb)
+        }
+        x = {(u, b): md.new_bool_var(f"x[{u},{b}]") for u in self.single for b in range(nb)}
+        used = [md.new_bool_var(f"used[{b}]") for b in range(nb)]
+        y = {(b, p): md.new_bool_var(f"y[{b},{p}]") for b in range(nb) for p in self.points}
+        for c in classes:
+            md.add(sum(m[c, b] for b in range(nb)) == len(self.classes[c]))
+        for u in self.single:
+            md.add_exactly_one(x[u, b] for b in range(nb))
+        return m, x, used, y
 
     def _kids(self, m, x, classes, b: int):
         return sum(c[1] * m[c, b] for c in classes) + sum(
@@ -688,19 +695,8 @@ class AssignModel:
 
         def build(sw: Switches):
             md = sw.model
-            m = {
-                (c, b): md.new_int_var(0, len(self.classes[c]), f"m[{c[0]}|{c[1]},{b}]")
-                for c in classes
-                for b in range(nb)
-            }
-            x = {(u, b): md.new_bool_var(f"x[{u},{b}]") for u in self.single for b in range(nb)}
+            m, x, used, y = self._assignment(md, classes, nb)
             e = {(v, b): md.new_bool_var(f"e[{v},{b}]") for v in prefs for b in range(nb)}
-            used = [md.new_bool_var(f"used[{b}]") for b in range(nb)]
-            y = {(b, p): md.new_bool_var(f"y[{b},{p}]") for b in range(nb) for p in self.points}
-            for c in classes:
-                md.add(sum(m[c, b] for b in range(nb)) == len(self.classes[c]))
-            for u in self.single:
-                md.add_exactly_one(x[u, b] for b in range(nb))
             for v in prefs:
                 md.add_at_most_one(e[v, b] for b in range(nb))
             if it.escorts is not None:
@@ -713,9 +709,7 @@ class AssignModel:
             fa_on = []
             for b, bus in enumerate(buses):
                 cap = passenger_seats(bus)
-                kids = sum(c[1] * m[c, b] for c in classes) + sum(
-                    len(self.units[u].child_ids) * x[u, b] for u in self.single
-                )
+                kids = self._kids(m, x, classes, b)
                 esc = sum(e[v, b] for v in prefs)
                 md.add(kids <= cap * used[b])
                 md.add(esc <= cap * used[b])
