@@ -12,17 +12,22 @@ from pathlib import Path
 from planner.model import Plan
 
 
-def write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically, creating parent folders."""
+def write_bytes(path: Path, data: bytes, *, private: bool = False) -> Path:
+    """Write ``data`` to ``path`` atomically, creating parent folders.
+
+    ``private`` files (children's personal data) are readable by their owner
+    only (0600), and folders this call creates are 0700.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700 if private else 0o777, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
+        if not private:
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -36,8 +41,8 @@ def _umask() -> int:
     return current
 
 
-def write_text(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
-    return write_bytes(path, text.encode(encoding))
+def write_text(path: Path, text: str, *, encoding: str = "utf-8", private: bool = False) -> Path:
+    return write_bytes(path, text.encode(encoding), private=private)
 
 
 #: Fixed times inside .xlsx files, so the same content gives the same bytes.
