@@ -1,0 +1,107 @@
+"""The ledger's schema: the migrations build exactly ``schema.metadata``, and a
+ledger made by the previous version opens in this one with every row kept."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from planner.followup import schema
+from planner.followup.db import current_revision, open_ledger, upgrade
+
+NOW = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
+
+
+def test_head_builds_exactly_the_schema(db_url: str) -> None:
+    engine = open_ledger(db_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), schema.metadata)
+    assert diff == []
+    assert current_revision(engine) == "0002"
+    engine.dispose()
+
+
+def test_opening_twice_changes_nothing(db_url: str) -> None:
+    open_ledger(db_url).dispose()
+    engine = open_ledger(db_url)
+    assert current_revision(engine) == "0002"
+    engine.dispose()
+
+
+def _record(i: int, problems: str | None, solved: bool | None, reported: bool) -> dict:
+    return dict(
+        programme_id="p", carer_id="T1", child_id="C1", kind="visit", on=date(2026, 9, i),
+        for_period=None, done=f"家访 {i}", problems=problems, solved=solved, reported=reported,
+        source="old.xlsx", entered_at=NOW, fingerprint=f"{i:064d}",
+    )  # fmt: skip
+
+
+def test_a_ledger_of_the_first_version_upgrades_with_its_data(db_url: str) -> None:
+    old = open_ledger(db_url, migrate=False)
+    upgrade(old, "0001")
+    assert current_revision(old) == "0001"
+    with old.begin() as conn:
+        conn.execute(schema.programme.insert(), [dict(
+            id="p", name="关爱", organiser="红星小学", timezone="Asia/Shanghai",
+            start=date(2026, 9, 1), end=date(2027, 7, 10), synced_at=NOW)])  # fmt: skip
+        conn.execute(
+            schema.carer.insert(), [dict(programme_id="p", id="T1", name="李老师", role="teacher")]
+        )
+        conn.execute(schema.child.insert(), [dict(programme_id="p", id="C1", name="王小明")])
+        conn.execute(
+            schema.pair.insert(),
+            [dict(programme_id="p", carer_id="T1", child_id="C1", since=date(2026, 9, 1))],
+        )
+        conn.execute(
+            schema.record.insert(),
+            [
+                _record(2, "作业没人辅导", True, False),
+                _record(3, "  ", None, False),
+                _record(4, None, None, False),
+                _record(5, "奶奶生病", False, True),
+            ],
+        )
+    old.dispose()
+
+    engine = open_ledger(db_url)
+    assert current_revision(engine) == "0002"
+    with engine.connect() as conn:
+        for table, count in (
+            ("programme", 1),
+            ("carer", 1),
+            ("child", 1),
+            ("pair", 1),
+            ("record", 4),
+        ):
+            assert (
+                conn.execute(
+                    select(func.count()).select_from(schema.metadata.tables[table])
+                ).scalar()
+                == count
+            )
+        rows = (
+            conn.execute(
+                select(schema.problem, schema.record.c.on.label("record_on"))
+                .join(schema.record, schema.record.c.id == schema.problem.c.record_id)
+                .order_by(schema.problem.c.found_on)
+            )
+            .mappings()
+            .all()
+        )
+        assert [r["text"] for r in rows] == ["作业没人辅导", "奶奶生病"]
+        first, second = rows
+        assert first["found_on"] == first["record_on"] == date(2026, 9, 2)
+        assert first["solved_on"] == date(2026, 9, 2) and first["reported_on"] is None
+        assert second["solved_on"] is None and second["reported_on"] == date(2026, 9, 5)
+        assert {r["child_id"] for r in rows} == {"C1"} and {r["carer_id"] for r in rows} == {"T1"}
+        # the records keep their own text
+        assert (
+            conn.execute(
+                select(schema.record.c.problems).where(schema.record.c.fingerprint == f"{2:064d}")
+            ).scalar()
+            == "作业没人辅导"
+        )
+    engine.dispose()
