@@ -1,0 +1,219 @@
+"""Apply the edited programme sheets to the ledger, keeping every bit of history.
+
+New people are inserted; a changed field is updated and the change written to
+``change`` (old, new, when); a carer or child gone from the sheet is never
+deleted but marked ``left_on`` today; a pair (keyed by carer, child, since)
+gone from the sheet is closed the day before, a pair's new ``until`` is
+recorded. The whole sync is one transaction: it lands entirely or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, select, update
+
+from planner.followup import schema
+from planner.followup.load import Carer, Child, LoadedProgramme, Pair
+from planner.followup.model import Programme
+
+__all__ = ["SyncReport", "is_synced", "sync"]
+
+
+@dataclass
+class SyncReport:
+    """What one sync changed, counted per kind of row."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    changed: dict[str, int] = field(default_factory=dict)
+    left: dict[str, int] = field(default_factory=dict)
+    closed_pairs: int = 0
+
+    def count(self, bucket: dict[str, int], entity: str) -> None:
+        bucket[entity] = bucket.get(entity, 0) + 1
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "added": dict(sorted(self.added.items())),
+            "changed": dict(sorted(self.changed.items())),
+            "left": dict(sorted(self.left.items())),
+            "closed_pairs": self.closed_pairs,
+        }
+
+
+def is_synced(engine: Engine, programme_id: str) -> bool:
+    """Has this programme ever been synced into the ledger?"""
+    with engine.connect() as conn:
+        return (
+            conn.execute(
+                select(schema.programme.c.synced_at).where(schema.programme.c.id == programme_id)
+            ).scalar()
+            is not None
+        )
+
+
+def sync(
+    engine: Engine,
+    loaded: LoadedProgramme,
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> SyncReport:
+    """Bring the ledger in line with ``loaded`` (one transaction)."""
+    today = today or date.today()
+    now = now or datetime.now(UTC)
+    report = SyncReport()
+    with engine.begin() as conn:
+        _Sync(conn, loaded.programme, today, now, report).run(loaded)
+    return report
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+class _Sync:
+    def __init__(
+        self, conn: Connection, programme: Programme, today: date, now: datetime, report: SyncReport
+    ) -> None:
+        self.conn = conn
+        self.programme = programme
+        self.pid = programme.id
+        self.today = today
+        self.now = now
+        self.report = report
+        self.changes: list[dict[str, Any]] = []
+
+    def run(self, loaded: LoadedProgramme) -> None:
+        self.programme_row()
+        self.people(
+            schema.unit, "unit", {u.id: {"name": u.name} for u in self.programme.units}, leave=False
+        )
+        self.people(schema.carer, "carer", _rows(loaded.carers), leave=True)
+        self.people(schema.child, "child", _rows(loaded.children), leave=True)
+        self.pairs(loaded.pairs)
+        if self.changes:
+            self.conn.execute(schema.change.insert(), self.changes)
+
+    def note(self, entity: str, entity_id: str, name: str, old: object, new: object) -> None:
+        self.changes.append(
+            dict(programme_id=self.pid, at=self.now, entity=entity, entity_id=entity_id,
+                 field=name, old=_text(old), new=_text(new))
+        )  # fmt: skip
+
+    def programme_row(self) -> None:
+        p = self.programme
+        wanted = dict(
+            name=p.name, organiser=p.organiser, timezone=p.timezone, start=p.start, end=p.end
+        )
+        table = schema.programme
+        row = self.conn.execute(select(table).where(table.c.id == self.pid)).mappings().first()
+        if row is None:
+            self.conn.execute(table.insert().values(id=self.pid, synced_at=self.now, **wanted))
+            self.report.count(self.report.added, "programme")
+            return
+        diff = {k: v for k, v in wanted.items() if row[k] != v}
+        for k, v in diff.items():
+            self.note("programme", self.pid, k, row[k], v)
+        if diff:
+            self.report.count(self.report.changed, "programme")
+        self.conn.execute(
+            update(table).where(table.c.id == self.pid).values(synced_at=self.now, **diff)
+        )
+
+    def people(
+        self, table: Table, entity: str, wanted: Mapping[str, dict[str, Any]], *, leave: bool
+    ) -> None:
+        """Insert the new, update the changed (a change row per field), mark the gone."""
+        existing = {
+            row["id"]: row
+            for row in self.conn.execute(
+                select(table).where(table.c.programme_id == self.pid)
+            ).mappings()
+        }
+        new = [
+            {"programme_id": self.pid, "id": pid, **fields}
+            for pid, fields in sorted(wanted.items())
+            if pid not in existing
+        ]
+        if new:
+            self.conn.execute(table.insert(), new)
+            self.report.added[entity] = self.report.added.get(entity, 0) + len(new)
+        for pid, fields in sorted(wanted.items()):
+            row = existing.get(pid)
+            if row is None:
+                continue
+            diff = {k: v for k, v in fields.items() if row[k] != v}
+            if leave and row["left_on"] is not None:
+                diff["left_on"] = None  # back in the sheet: back in the programme
+            if not diff:
+                continue
+            for k, v in diff.items():
+                self.note(entity, pid, k, row[k], v)
+            self.conn.execute(
+                update(table)
+                .where(table.c.programme_id == self.pid, table.c.id == pid)
+                .values(**diff)
+            )
+            self.report.count(self.report.changed, entity)
+        if not leave:
+            return
+        for pid, row in sorted(existing.items()):
+            if pid in wanted or row["left_on"] is not None:
+                continue
+            self.note(entity, pid, "left_on", None, self.today)
+            self.conn.execute(
+                update(table)
+                .where(table.c.programme_id == self.pid, table.c.id == pid)
+                .values(left_on=self.today)
+            )
+            self.report.count(self.report.left, entity)
+
+    def pairs(self, pairs: Iterable[Pair]) -> None:
+        table = schema.pair
+        existing = {
+            (row["carer_id"], row["child_id"], row["since"]): row["until"]
+            for row in self.conn.execute(
+                select(table).where(table.c.programme_id == self.pid)
+            ).mappings()
+        }
+        wanted = {(p.carer_id, p.child_id, p.since): p.until for p in pairs}
+        new = [
+            dict(programme_id=self.pid, carer_id=k[0], child_id=k[1], since=k[2], until=until)
+            for k, until in sorted(wanted.items())
+            if k not in existing
+        ]
+        if new:
+            self.conn.execute(table.insert(), new)
+            self.report.added["pair"] = self.report.added.get("pair", 0) + len(new)
+        yesterday = self.today - timedelta(days=1)
+        for key, until in sorted(existing.items()):
+            if key in wanted:
+                target = wanted[key]
+            elif until is None or until > yesterday:
+                target = max(yesterday, key[2])  # gone from the sheet: ended yesterday
+                self.report.closed_pairs += 1
+            else:
+                continue
+            if target == until:
+                continue
+            self.note("pair", f"{key[0]}/{key[1]}/{key[2].isoformat()}", "until", until, target)
+            self.conn.execute(
+                update(table)
+                .where(table.c.programme_id == self.pid, table.c.carer_id == key[0],
+                       table.c.child_id == key[1], table.c.since == key[2])
+                .values(until=target)
+            )  # fmt: skip
+            if key in wanted:
+                self.report.count(self.report.changed, "pair")
+
+
+def _rows(people: Iterable[Carer | Child]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for person in people:
+        fields = asdict(person)
+        out[fields.pop("id")] = fields
+    return out
