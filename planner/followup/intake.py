@@ -1,0 +1,727 @@
+"""Records into the ledger: filled record sheets (``import``) and one-off entries (``log``).
+
+Every file is checked whole before anything is written: each bad cell is
+reported as ``file:row:column`` and a file with any bad cell writes nothing,
+while the other files of the same command still land, each in its own
+transaction. A record's identity (its fingerprint) is the programme, carer,
+child, kind, date, the period it makes up for, and what was done; importing
+the same sheet twice adds nothing, and an edited row with the same identity
+updates what may change later (problems, solved, reported, growth fields).
+
+A record is refused when its child is not that carer's on that date, when it
+is dated outside the programme or in the future, or when it makes up for a
+period that is not one of that kind's periods or has not begun by then.
+
+Validation is plain Python over dict look-ups; the rows of a file go to the
+database as one ``INSERT ... ON CONFLICT`` executemany, so a county's 300,000
+records import in seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from planner.errors import InvalidInput, Problem
+from planner.followup import schema
+from planner.followup.load import LoadedProgramme, capped
+from planner.followup.model import GROWTH_FIELDS, Period, Programme, periods
+from planner.followup.schema import ID, TEXT
+from planner.load import cells
+from planner.load.columns import Column, match_header
+from planner.load.people import RowReader
+
+__all__ = [
+    "ABOUT_SHEET",
+    "EXAMPLE_MARK",
+    "PROBLEMS_SHEET",
+    "PROBLEM_COLUMNS",
+    "RECORDS_SHEET",
+    "RECORD_COLUMNS",
+    "FileResult",
+    "Ledger",
+    "fingerprint",
+    "import_files",
+    "log_record",
+    "solve_problem",
+]
+
+RECORDS_SHEET = "记录 records"
+DUTIES_SHEET = "本期职责 duties"
+PROBLEMS_SHEET = "问题 problems"
+ABOUT_SHEET = "说明 about"
+LISTS_SHEET = "lists"
+#: The example row of a record sheet starts with this; import skips it.
+EXAMPLE_MARK = "示例/example"
+ABOUT_PROGRAMME = "项目编号 programme"
+ABOUT_CARER = "结对人编号 carer"
+
+RECORD_COLUMNS: tuple[Column, ...] = (
+    Column("child_id", "儿童编号", "child_id", ("儿童", "child"), required=True),
+    Column("kind", "事项", "kind", ("类别", "种类", "what"), required=True),
+    Column("on", "日期", "date", ("on", "时间", "day"), required=True),
+    Column("done", "做了什么", "done", ("内容", "工作内容", "what_was_done")),
+    Column("problems", "发现的问题", "problems", ("问题", "problems_found")),
+    Column("solved", "是否解决", "solved", ("已解决",)),
+    Column("reported", "是否上报", "reported", ("已上报", "reported_upward")),
+    Column("for_period", "补记周期", "for_period", ("补记", "make_up_for")),
+    *(Column(f, zh, en) for f, (zh, en) in GROWTH_FIELDS.items()),
+)
+
+PROBLEM_COLUMNS: tuple[Column, ...] = (
+    Column("id", "问题编号", "problem_id", ("id",), required=True),
+    Column("child_id", "儿童编号", "child_id", ("儿童", "child")),
+    Column("found_on", "发现日期", "found_on", ()),
+    Column("text", "问题", "problem", ("text",)),
+    Column("solved", "已解决", "solved", ("是否解决",), required=True),
+    Column("how", "解决办法", "how", ("怎么解决的",)),
+    Column("solved_on", "解决日期", "solved_on", ()),
+)
+
+MUTABLE = ("problems", "solved", "reported", *GROWTH_FIELDS)
+CHUNK = 500
+
+free_text = capped(TEXT)
+
+
+@dataclass
+class FileResult:
+    """What one file (or one ``log``) did to the ledger."""
+
+    source: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    solved: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": self.source,
+            "ok": self.ok,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "solved": self.solved,
+            "problems": [p.render("en") for p in self.problems],
+        }
+
+
+def fingerprint(
+    programme_id: str,
+    carer_id: str,
+    child_id: str,
+    kind: str,
+    on: date,
+    for_period: str | None,
+    done: str | None,
+) -> str:
+    """The record's identity: same carer, child, kind, day, make-up period and words.
+
+    >>> a = fingerprint("p", "T1", "C1", "visit", date(2026, 9, 1), None, " 家访 ")
+    >>> a == fingerprint("p", "T1", "C1", "visit", date(2026, 9, 1), None, "家访"), len(a)
+    (True, 64)
+    """
+    words = unicodedata.normalize("NFKC", done or "").strip()
+    key = "\x1f".join(
+        (programme_id, carer_id, child_id, kind, on.isoformat(), for_period or "", words)
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- the ledger's people
+
+
+@dataclass
+class Ledger:
+    """What validation needs from the ledger, read once: roles, pairs, kinds, periods."""
+
+    programme: Programme
+    roles: dict[str, str]  # carer id -> role
+    pairs: dict[tuple[str, str], list[tuple[date, date | None]]]  # (carer, child) -> spans
+    children: set[str]
+    kinds: dict[str, str]  # any label, normalised -> kind id
+    periods: dict[str, dict[str, Period]]  # kind -> period id -> period
+
+    @classmethod
+    def read(cls, conn: Connection, programme: Programme) -> Ledger:
+        pid = programme.id
+        roles = {
+            r.id: r.role
+            for r in conn.execute(
+                select(schema.carer.c.id, schema.carer.c.role).where(
+                    schema.carer.c.programme_id == pid
+                )
+            )
+        }
+        pairs: dict[tuple[str, str], list[tuple[date, date | None]]] = defaultdict(list)
+        p = schema.pair
+        for r in conn.execute(
+            select(p.c.carer_id, p.c.child_id, p.c.since, p.c.until).where(p.c.programme_id == pid)
+        ):
+            pairs[(r.carer_id, r.child_id)].append((r.since, r.until))
+        children = set(
+            conn.execute(
+                select(schema.child.c.id).where(schema.child.c.programme_id == pid)
+            ).scalars()
+        )
+        kinds: dict[str, str] = {}
+        for kid, (zh, en) in programme.kind_labels().items():
+            for name in (kid, zh, en):
+                kinds.setdefault(_norm(name), kid)
+        spans: dict[str, dict[str, Period]] = defaultdict(dict)
+        for duty in programme.duties:
+            for period in periods(programme, duty.every):
+                spans[duty.what].setdefault(period.id, period)
+        return cls(programme, roles, dict(pairs), children, kinds, dict(spans))
+
+    def covers(self, carer_id: str, child_id: str, day: date) -> bool:
+        return any(
+            since <= day and (until is None or day <= until)
+            for since, until in self.pairs.get((carer_id, child_id), ())
+        )
+
+    def children_of(self, carer_id: str) -> set[str]:
+        return {child for (carer, child) in self.pairs if carer == carer_id}
+
+
+def _norm(word: str) -> str:
+    return unicodedata.normalize("NFKC", word).strip().lower().replace(" ", "_")
+
+
+# ---------------------------------------------------------------- one row
+
+
+@dataclass(frozen=True)
+class _Row:
+    values: dict[str, Any]
+    fingerprint: str
+    row: int | None
+
+
+def _read_record(r: RowReader, ledger: Ledger, carer_id: str, today: date) -> dict[str, Any] | None:
+    """One record row checked against the ledger; None (and problems reported) if bad."""
+    programme = ledger.programme
+    child_id = r.get("child_id", capped(ID), required=True)
+    kind_text = r.get("kind", cells.text, required=True)
+    kind = ledger.kinds.get(_norm(kind_text)) if isinstance(kind_text, str) else None
+    if isinstance(kind_text, str) and kind_text and kind is None:
+        r.report("kind", f"不认识的事项「{kind_text}」(可填:{'、'.join(_kind_words(programme))})",
+                 f"unknown kind {kind_text!r} (use one of: {', '.join(programme.kind_labels())})")  # fmt: skip
+    on = r.get("on", cells.day, required=True)
+    if isinstance(on, date):
+        if not programme.start <= on <= programme.end:
+            r.report("on", f"日期 {on} 不在项目起止日期({programme.start}–{programme.end})之内",
+                     f"date {on} is outside the programme ({programme.start}..{programme.end})")  # fmt: skip
+        elif on > today:
+            r.report(
+                "on",
+                f"日期 {on} 还没到(今天是 {today})",
+                f"date {on} is in the future (today is {today})",
+            )
+    if isinstance(child_id, str) and child_id and isinstance(on, date):
+        if child_id not in ledger.children:
+            r.report("child_id", f"没有编号为 {child_id} 的儿童", f"no child with id {child_id}")
+        elif not ledger.covers(carer_id, child_id, on):
+            r.report("child_id", f"{on} 那天儿童 {child_id} 不是 {carer_id} 结对负责的儿童",
+                     f"child {child_id} is not {carer_id}'s on {on}")  # fmt: skip
+    for_period = r.get("for_period", _period_text)
+    if for_period and kind is not None and isinstance(on, date):
+        spans = ledger.periods.get(kind, {})
+        period = spans.get(str(for_period))
+        if period is None:
+            r.report("for_period", f"「{for_period}」不是这类事项的周期(可填:{'、'.join(spans) or '无'})",
+                     f"{for_period!r} is not a period of this kind (use one of: {', '.join(spans)})")  # fmt: skip
+        elif period.start > on:
+            r.report("for_period", f"周期 {for_period} 在 {on} 还没开始,不能补记",
+                     f"period {for_period} had not begun on {on}")  # fmt: skip
+    values: dict[str, Any] = {
+        "done": r.get("done", free_text),
+        "problems": r.get("problems", free_text),
+        "solved": r.get("solved", cells.boolean),
+        "reported": r.get("reported", cells.boolean, default=False),
+    }
+    for name in GROWTH_FIELDS:
+        values[name] = r.get(name, free_text)
+    if not r.ok:
+        return None
+    values.update(child_id=child_id, kind=kind, on=on, for_period=for_period or None)
+    for key in ("done", "problems", *GROWTH_FIELDS):
+        values[key] = values[key] or None
+    return values
+
+
+def _period_text(raw: object) -> str:
+    """A period id; Excel turns ``2026-10`` into a date, which means that month."""
+    if isinstance(raw, datetime | date):
+        return f"{raw:%Y-%m}"
+    return capped(40)(raw)
+
+
+def _kind_words(programme: Programme) -> list[str]:
+    return [zh for zh, _ in programme.kind_labels().values()]
+
+
+# ---------------------------------------------------------------- files
+
+
+def _grid_rows(
+    grid: list[list[object]], columns: tuple[Column, ...], shown: str, problems: list[Problem]
+) -> Iterator[RowReader]:
+    """RowReaders over a sheet grid (header on its first filled row)."""
+    rows = [(n, row) for n, row in enumerate(grid, start=1) if any(_filled(c) for c in row)]
+    if not rows:
+        return
+    header = [cells.text(c) for c in rows[0][1]]
+    mapping = match_header(header, columns)
+    present = {col.field for col in mapping.values()}
+    missing = [col for col in columns if col.required and col.field not in present]
+    for col in missing:
+        problems.append(Problem(shown, rows[0][0], col.label, f"缺少必需的列「{col.zh}」({col.en})",
+                                f"missing required column {col.en!r} ({col.zh})"))  # fmt: skip
+    if missing:
+        return
+    for number, row in rows[1:]:
+        by_field = {
+            col.field: (col, row[i] if i < len(row) else None) for i, col in mapping.items()
+        }
+        yield RowReader(shown, number, by_field, problems)
+
+
+def _filled(cell: object) -> bool:
+    return cell is not None and str(cell).strip() != ""
+
+
+@dataclass
+class _Workbook:
+    programme_id: str | None
+    carer_id: str | None
+    records: list[list[object]]
+    problems: list[list[object]]
+
+
+def _read_workbook(path: Path, shown: str, problems: list[Problem]) -> _Workbook | None:
+    if path.suffix.lower() not in {".xlsx", ".xlsm", ".xls", ".ods"}:
+        problems.append(Problem(shown, None, None,
+                                "只能导入 planner followup sheets 写出的 .xlsx 记录表",
+                                "only .xlsx record sheets written by planner followup sheets can be imported"))  # fmt: skip
+        return None
+    if not path.is_file():
+        problems.append(Problem(shown, None, None, "文件不存在", "file not found"))
+        return None
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+
+        def grid(name: str) -> list[list[object]]:
+            if name not in book.sheet_names:
+                return []
+            return [list(r) for r in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+
+        about = grid(ABOUT_SHEET)
+        records = grid(RECORDS_SHEET)
+        open_problems = grid(PROBLEMS_SHEET)
+    except Exception as exc:  # calamine's own error types for broken files
+        problems.append(Problem(shown, None, None, f"无法作为 Excel 文件读取({type(exc).__name__})",
+                                f"cannot be read as an Excel file ({type(exc).__name__}: {exc})"))  # fmt: skip
+        return None
+    if RECORDS_SHEET not in book.sheet_names or ABOUT_SHEET not in book.sheet_names:
+        problems.append(Problem(shown, None, None,
+                                f"不是记录表:缺少工作表「{RECORDS_SHEET}」或「{ABOUT_SHEET}」(请用 planner followup sheets 生成)",
+                                f"not a record sheet: no {RECORDS_SHEET!r} or {ABOUT_SHEET!r} sheet "
+                                "(write one with planner followup sheets)"))  # fmt: skip
+        return None
+    values = {cells.text(row[0]): cells.text(row[1]) for row in about if len(row) >= 2}
+    return _Workbook(values.get(ABOUT_PROGRAMME), values.get(ABOUT_CARER), records, open_problems)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def import_files(
+    engine: Engine,
+    programme: Programme | LoadedProgramme,
+    paths: Sequence[Path],
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> list[FileResult]:
+    """Import filled record sheets, each in its own transaction; a bad file writes nothing.
+
+    People come from the ledger (sync first). Returns one result per file, in
+    order; a result with ``problems`` wrote nothing.
+    """
+    if isinstance(programme, LoadedProgramme):
+        programme = programme.programme
+    today = today or date.today()
+    now = now or datetime.now(UTC)
+    with engine.connect() as conn:
+        ledger = Ledger.read(conn, programme)
+    results = []
+    for path in paths:
+        result = _import_one(engine, ledger, Path(path), today, now)
+        results.append(result)
+        if on_file is not None:
+            on_file(result)
+    return results
+
+
+def _import_one(
+    engine: Engine, ledger: Ledger, path: Path, today: date, now: datetime
+) -> FileResult:
+    shown = _shown(path)
+    result = FileResult(shown)
+    problems = result.problems
+    book = _read_workbook(path, shown, problems)
+    if book is None:
+        return result
+    pid = ledger.programme.id
+    carer_id = book.carer_id or ""
+    where = (f"{shown}", None, ABOUT_SHEET)
+    if book.programme_id != pid:
+        problems.append(Problem(*where, f"这张表属于项目「{book.programme_id}」,不是「{pid}」",
+                                f"this sheet belongs to programme {book.programme_id!r}, not {pid!r}"))  # fmt: skip
+        return result
+    if carer_id not in ledger.roles:
+        problems.append(Problem(*where, f"没有编号为「{carer_id}」的结对人",
+                                f"no carer with id {carer_id!r}"))  # fmt: skip
+        return result
+    rows: dict[str, _Row] = {}
+    records_shown = f"{shown}[{RECORDS_SHEET}]"
+    for r in _grid_rows(book.records, RECORD_COLUMNS, records_shown, problems):
+        if cells.text(r.raw("child_id")).startswith(("示例", "example")):
+            continue
+        values = _read_record(r, ledger, carer_id, today)
+        if values is not None:
+            row = _build(ledger.programme, carer_id, values, shown, now, r.row)
+            rows[row.fingerprint] = row
+    solved = list(
+        _read_solved(book.problems, f"{shown}[{PROBLEMS_SHEET}]", ledger, carer_id, today, problems)
+    )
+    if problems:
+        return result
+    try:
+        with engine.begin() as conn:
+            result.solved = _apply_solved(conn, pid, solved, ledger, carer_id, problems)
+            if problems:
+                raise _Refused
+            _write(conn, pid, rows.values(), result)
+    except _Refused:
+        result.solved = 0
+    return result
+
+
+class _Refused(Exception):
+    """Raised inside a file's transaction to roll it back."""
+
+
+def _build(
+    programme: Programme,
+    carer_id: str,
+    values: dict[str, Any],
+    source: str,
+    now: datetime,
+    row: int | None,
+) -> _Row:
+    full = dict(
+        values, programme_id=programme.id, carer_id=carer_id, source=source[-200:], entered_at=now
+    )
+    full["fingerprint"] = fingerprint(
+        programme.id,
+        carer_id,
+        full["child_id"],
+        full["kind"],
+        full["on"],
+        full["for_period"],
+        full["done"],
+    )
+    return _Row(full, full["fingerprint"], row)
+
+
+def _upsert(conn: Connection, table: Table, index: list[str], update_cols: Sequence[str]) -> Any:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=index, set_={c: stmt.excluded[c] for c in update_cols}
+    )
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
+
+
+def _write(conn: Connection, pid: str, rows: Iterable[_Row], result: FileResult) -> None:
+    """Insert the new records, update the edited ones, leave the rest (one executemany)."""
+    by_fp = {row.fingerprint: row for row in rows}
+    rec = schema.record
+    existing: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(sorted(by_fp)):
+        for found in conn.execute(
+            select(rec.c.fingerprint, *(rec.c[c] for c in MUTABLE)).where(
+                rec.c.programme_id == pid, rec.c.fingerprint.in_(chunk)
+            )
+        ).mappings():
+            existing[found["fingerprint"]] = dict(found)
+    todo = []
+    for fp, row in by_fp.items():
+        old = existing.get(fp)
+        if old is None:
+            result.added += 1
+        elif any(old[c] != row.values[c] for c in MUTABLE):
+            result.updated += 1
+        else:
+            result.unchanged += 1
+            continue
+        todo.append(row.values)
+    if not todo:
+        return
+    conn.execute(_upsert(conn, rec, ["programme_id", "fingerprint"], MUTABLE), todo)
+    with_problems = [v for v in todo if v["problems"]]
+    if not with_problems:
+        return
+    ids: dict[str, int] = {}
+    for chunk in _chunks([v["fingerprint"] for v in with_problems]):
+        for hit in conn.execute(
+            select(rec.c.fingerprint, rec.c.id).where(
+                rec.c.programme_id == pid, rec.c.fingerprint.in_(chunk)
+            )
+        ):
+            ids[hit.fingerprint] = hit.id
+    _write_problems(conn, pid, [(ids[v["fingerprint"]], v) for v in with_problems])
+
+
+def _write_problems(
+    conn: Connection, pid: str, items: Sequence[tuple[int, dict[str, Any]]]
+) -> None:
+    """One problem row per record with problems: found on its date, solved/reported if it says so."""
+    prob = schema.problem
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(prob)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["record_id"],
+        set_={
+            "text": stmt.excluded.text,
+            "reported_on": _coalesce(prob.c.reported_on, stmt.excluded.reported_on),
+            "solved_on": _coalesce(prob.c.solved_on, stmt.excluded.solved_on),
+        },
+    )
+    conn.execute(
+        stmt,
+        [
+            dict(programme_id=pid, record_id=rid, child_id=v["child_id"], carer_id=v["carer_id"],
+                 found_on=v["on"], text=v["problems"], how=None,
+                 reported_on=v["on"] if v["reported"] else None,
+                 solved_on=v["on"] if v["solved"] else None)
+            for rid, v in items
+        ],
+    )  # fmt: skip
+
+
+def _coalesce(a: Any, b: Any) -> Any:
+    from sqlalchemy import func
+
+    return func.coalesce(a, b)
+
+
+# ---------------------------------------------------------------- problems solved
+
+
+@dataclass(frozen=True)
+class _Solved:
+    problem_id: int
+    how: str | None
+    on: date
+    shown: str
+    row: int
+
+
+def _read_solved(
+    grid: list[list[object]],
+    shown: str,
+    ledger: Ledger,
+    carer_id: str,
+    today: date,
+    problems: list[Problem],
+) -> Iterator[_Solved]:
+    for r in _grid_rows(grid, PROBLEM_COLUMNS, shown, problems):
+        solved = r.get("solved", cells.boolean)
+        if not solved:
+            continue
+        pid = r.get("id", lambda v: cells.integer(v, low=1, high=2**62, what_zh="问题编号", what_en="problem id"),
+                    required=True)  # fmt: skip
+        how = r.get("how", free_text)
+        on = r.get("solved_on", cells.day, default=today)
+        if isinstance(on, date) and on > today:
+            r.report("solved_on", f"日期 {on} 还没到", f"date {on} is in the future")
+        if r.ok and isinstance(pid, int) and isinstance(on, date):
+            yield _Solved(pid, how or None, on, shown, r.row)
+
+
+def _apply_solved(
+    conn: Connection,
+    pid: str,
+    items: Sequence[_Solved],
+    ledger: Ledger,
+    carer_id: str,
+    problems: list[Problem],
+) -> int:
+    if not items:
+        return 0
+    prob = schema.problem
+    found = {
+        r.id: r
+        for r in conn.execute(
+            select(prob.c.id, prob.c.child_id, prob.c.solved_on, prob.c.found_on).where(
+                prob.c.programme_id == pid, prob.c.id.in_([i.problem_id for i in items])
+            )
+        )
+    }
+    mine = ledger.children_of(carer_id)
+    count = 0
+    for item in items:
+        row = found.get(item.problem_id)
+        if row is None or row.child_id not in mine:
+            problems.append(Problem(item.shown, item.row, "问题编号/problem_id",
+                                    f"没有编号为 {item.problem_id} 的问题(或不是你结对儿童的)",
+                                    f"no problem {item.problem_id} of your children"))  # fmt: skip
+            continue
+        if row.solved_on is not None:
+            continue
+        if item.on < row.found_on:
+            problems.append(Problem(item.shown, item.row, "解决日期/solved_on",
+                                    f"解决日期 {item.on} 早于发现日期 {row.found_on}",
+                                    f"solved on {item.on}, before it was found ({row.found_on})"))  # fmt: skip
+            continue
+        conn.execute(
+            update(prob).where(prob.c.id == item.problem_id).values(solved_on=item.on, how=item.how)
+        )
+        count += 1
+    return count
+
+
+# ---------------------------------------------------------------- log
+
+
+class _OptionReader(RowReader):
+    """A RowReader over command-line options: problems name the option."""
+
+    def column_name(self, field: str) -> str:
+        return "--" + field.replace("_", "-").replace("child-id", "child")
+
+
+def log_record(
+    engine: Engine,
+    programme: Programme,
+    *,
+    carer_id: str,
+    child_id: str,
+    kind: str,
+    on: date | str,
+    done: str | None = None,
+    problems: str | None = None,
+    solved: bool | None = None,
+    reported: bool = False,
+    for_period: str | None = None,
+    growth: dict[str, str] | None = None,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> FileResult:
+    """Record one entry (``planner followup log``); raises InvalidInput naming each bad option."""
+    today = today or date.today()
+    now = now or datetime.now(UTC)
+    found: list[Problem] = []
+    growth = growth or {}
+    for name in sorted(set(growth) - set(GROWTH_FIELDS)):
+        found.append(Problem("log", None, "--growth", f"没有成长记录项「{name}」(可填:{'、'.join(GROWTH_FIELDS)})",
+                             f"unknown growth field {name!r} (use: {', '.join(GROWTH_FIELDS)})"))  # fmt: skip
+    raw: dict[str, object] = dict(child_id=child_id, kind=kind, on=on, done=done, problems=problems,
+                                  solved=solved, reported=reported, for_period=for_period, **growth)  # fmt: skip
+    by_field = {c.field: (c, raw.get(c.field)) for c in RECORD_COLUMNS}
+    with engine.connect() as conn:
+        ledger = Ledger.read(conn, programme)
+    if carer_id not in ledger.roles:
+        found.append(Problem("log", None, "--carer", f"没有编号为「{carer_id}」的结对人",
+                             f"no carer with id {carer_id!r}"))  # fmt: skip
+    reader = _OptionReader("log", None, by_field, found)  # type: ignore[arg-type]
+    values = _read_record(reader, ledger, carer_id, today)
+    if found or values is None:
+        raise InvalidInput(found)
+    result = FileResult("log")
+    row = _build(programme, carer_id, values, "log", now, None)
+    with engine.begin() as conn:
+        _write(conn, programme.id, [row], result)
+    return result
+
+
+def solve_problem(
+    engine: Engine,
+    programme: Programme,
+    problem_id: int,
+    *,
+    how: str | None,
+    on: date | None = None,
+    today: date | None = None,
+) -> bool:
+    """Mark a problem solved (``log --solve ID --how TEXT``); False if it already was."""
+    today = today or date.today()
+    on = on or today
+    prob = schema.problem
+    bad: list[Problem] = []
+    if how is not None and len(how) > TEXT:
+        bad.append(
+            Problem(
+                "log",
+                None,
+                "--how",
+                f"太长:最多 {TEXT} 个字",
+                f"too long: at most {TEXT} characters",
+            )
+        )
+    if on > today:
+        bad.append(Problem("log", None, "--on", f"日期 {on} 还没到", f"date {on} is in the future"))
+    with engine.begin() as conn:
+        row = conn.execute(
+            select(prob.c.solved_on, prob.c.found_on).where(
+                prob.c.programme_id == programme.id, prob.c.id == problem_id
+            )
+        ).first()
+        if row is None:
+            bad.append(
+                Problem(
+                    "log",
+                    None,
+                    "--solve",
+                    f"没有编号为 {problem_id} 的问题",
+                    f"no problem {problem_id}",
+                )
+            )
+        elif on < row.found_on:
+            bad.append(Problem("log", None, "--on", f"解决日期 {on} 早于发现日期 {row.found_on}",
+                               f"solved on {on}, before it was found ({row.found_on})"))  # fmt: skip
+        if bad:
+            raise InvalidInput(bad)
+        assert row is not None
+        if row.solved_on is not None:
+            return False
+        conn.execute(update(prob).where(prob.c.id == problem_id).values(solved_on=on, how=how))
+    return True
