@@ -292,6 +292,11 @@ def budget(
     run_reporting(work, lang=lang, as_json=as_json)
 
 
+from planner.followup.cli import app as followup_app  # noqa: E402 - needs run_reporting above
+
+app.add_typer(followup_app, name="followup")
+
+
 def main() -> None:
     app()
 
