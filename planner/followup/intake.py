@@ -222,6 +222,7 @@ def _read_record(r: RowReader, ledger: Ledger, carer_id: str, today: date) -> di
         r.report("kind", f"不认识的事项「{kind_text}」(可填:{'、'.join(_kind_words(programme))})",
                  f"unknown kind {kind_text!r} (use one of: {', '.join(programme.kind_labels())})")  # fmt: skip
     on = r.get("on", cells.day, required=True)
+    dated = isinstance(on, date) and programme.start <= on <= min(programme.end, today)
     if isinstance(on, date):
         if not programme.start <= on <= programme.end:
             r.report("on", f"日期 {on} 不在项目起止日期({programme.start}–{programme.end})之内",
@@ -232,10 +233,10 @@ def _read_record(r: RowReader, ledger: Ledger, carer_id: str, today: date) -> di
                 f"日期 {on} 还没到(今天是 {today})",
                 f"date {on} is in the future (today is {today})",
             )
-    if isinstance(child_id, str) and child_id and isinstance(on, date):
+    if isinstance(child_id, str) and child_id:
         if child_id not in ledger.children:
             r.report("child_id", f"没有编号为 {child_id} 的儿童", f"no child with id {child_id}")
-        elif not ledger.covers(carer_id, child_id, on):
+        elif dated and isinstance(on, date) and not ledger.covers(carer_id, child_id, on):
             r.report("child_id", f"{on} 那天儿童 {child_id} 不是 {carer_id} 结对负责的儿童",
                      f"child {child_id} is not {carer_id}'s on {on}")  # fmt: skip
     for_period = r.get("for_period", _period_text)

@@ -112,3 +112,50 @@ def make_programme(
     write_csv(folder / "children.csv", CHILDREN if children is None else children, encoding)
     write_csv(folder / "pairs.csv", PAIRS if pairs is None else pairs, encoding)
     return folder
+
+
+TODAY = date(2026, 10, 15)
+
+
+def synced(db_url: str, folder: Path, **sheets: list[list[str]]):  # -> (Engine, LoadedProgramme)
+    """A programme folder written, loaded and synced into the ledger at ``db_url``."""
+    from planner.followup.db import open_ledger
+    from planner.followup.load import load_programme
+    from planner.followup.sync import sync
+
+    loaded = load_programme(make_programme(folder, **sheets))
+    engine = open_ledger(db_url)
+    sync(engine, loaded, today=START)
+    return engine, loaded
+
+
+def fill(sheet: Path, rows: list[dict[str, object]], out: Path | None = None, *,
+         solved: dict[int, tuple[str, str]] | None = None) -> Path:  # fmt: skip
+    """Fill a carer's record sheet as a teacher would (row 3 on; row 2 is the example).
+
+    ``rows`` map field names (child_id, kind, on, done, problems, solved, ...)
+    to cell values; strings are written as text, exactly as typed.
+    ``solved`` marks open problems: problem id -> (是/否, how).
+    """
+    from openpyxl import load_workbook
+
+    from planner.followup.intake import PROBLEMS_SHEET, RECORD_COLUMNS, RECORDS_SHEET
+
+    book = load_workbook(sheet)
+    ws = book[RECORDS_SHEET]
+    col = {c.field: i for i, c in enumerate(RECORD_COLUMNS, start=1)}
+    for r, row in enumerate(rows, start=3):
+        for field, value in row.items():
+            cell = ws.cell(r, col[field], value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+    if solved:
+        ps = book[PROBLEMS_SHEET]
+        for r in range(2, ps.max_row + 1):
+            pid = ps.cell(r, 1).value
+            if pid in solved:
+                ps.cell(r, 5, solved[pid][0])
+                ps.cell(r, 6, solved[pid][1])
+    target = out or sheet
+    book.save(target)
+    return target
