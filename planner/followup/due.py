@@ -15,26 +15,25 @@ that has started by A, and each child c:
 Children without any carer on some day are listed apart (coverage must be
 full). The database does the counting: one GROUP BY over the records, with
 each record's period computed in SQL by a ``case()`` over the periods'
-boundaries; the owners and statuses are worked out on whole columns with
-pandas, never a query per child, so a county's ledger answers in about a
+boundaries; the owners and statuses are worked out on whole arrays with
+numpy, never a query per child, so a county's ledger answers in about a
 second.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import Any, NamedTuple, overload
 
-from sqlalchemy import ColumnElement, Engine, and_, case, func, select
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import ColumnElement, Engine, case, func, literal, select
 
 from planner.followup import schema
 from planner.followup.model import Duty, Frequency, Period, Programme, periods
-
-if TYPE_CHECKING:
-    import pandas as pd  # type: ignore[import-untyped]
 
 __all__ = [
     "CarerInfo",
@@ -42,6 +41,7 @@ __all__ = [
     "DueItem",
     "DueReport",
     "Gap",
+    "Items",
     "Status",
     "Tally",
     "compute_due",
@@ -188,6 +188,60 @@ class DueItem(NamedTuple):
     days_left: int
 
 
+class Items(Sequence[DueItem]):
+    """A report's items, kept as columns (one list per field); an item is built when read.
+
+    A county has hundreds of thousands of items: kept as columns they cost
+    no objects until read, and ``due_json`` writes them column by column.
+    """
+
+    __slots__ = ("_columns", "_n")
+
+    def __init__(self, columns: tuple[list[Any], ...]) -> None:
+        if len(columns) != len(DueItem._fields) or len({len(c) for c in columns}) > 1:
+            raise ValueError("one column per DueItem field, all of one length")
+        self._columns = columns
+        self._n = len(columns[0])
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, index: int) -> DueItem: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[DueItem]: ...
+    def __getitem__(self, index: int | slice) -> DueItem | list[DueItem]:
+        if isinstance(index, slice):
+            return list(map(DueItem._make, zip(*(c[index] for c in self._columns), strict=True)))
+        if not -self._n <= index < self._n:
+            raise IndexError(index)
+        return DueItem._make(c[index] for c in self._columns)
+
+    def __iter__(self) -> Iterator[DueItem]:
+        return map(DueItem._make, zip(*self._columns, strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Items):
+            return self._columns == other._columns
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    # columns are lists: an Items is never a dict key
+    __hash__ = None  # type: ignore[assignment]
+
+    def column(self, field: str) -> list[Any]:
+        """All items' values of one field (read-only by convention)."""
+        return self._columns[DueItem._fields.index(field)]
+
+
+class _Codes(NamedTuple):
+    """Per item, in item order: unit code, status rank (0 overdue, 1 due, 2 done), late."""
+
+    unit: NDArray[np.int64]
+    rank: NDArray[np.int64]
+    late: NDArray[np.bool_]
+    units: list[str]
+
+
 @dataclass(frozen=True)
 class Gap:
     """Days on which a child had no carer at all (``start`` to ``end``, inclusive)."""
@@ -250,7 +304,7 @@ class DueReport:
 
     programme: Programme
     as_of: date
-    items: tuple[DueItem, ...]
+    items: Items
     uncovered: tuple[Gap, ...]
     total: Tally
     by_unit: Mapping[str, Tally]
@@ -267,213 +321,309 @@ class _Pair(NamedTuple):
     until: int
 
 
-def _read_people(
-    engine: Engine, programme_id: str
-) -> tuple[dict[str, CarerInfo], dict[str, ChildInfo], list[_Pair]]:
-    c, k, p = schema.carer, schema.child, schema.pair
-    with engine.connect() as conn:
-        carers = {
-            row.id: CarerInfo(row.id, row.name, row.role, row.unit_id or "")
-            for row in conn.execute(
-                select(c.c.id, c.c.name, c.c.role, c.c.unit_id).where(
-                    c.c.programme_id == programme_id
+class Ledger:
+    """A programme's people as ``due`` reads them, each id with an integer code in id order.
+
+    Owners and counts are worked out on numpy arrays of these codes, so the
+    sort order of the codes is the sort order of the ids.
+    """
+
+    def __init__(
+        self, carers: dict[str, CarerInfo], children: dict[str, ChildInfo], pairs: list[_Pair]
+    ) -> None:
+        self.carers = carers
+        self.children = children
+        self.pairs = pairs
+        self.carer_ids = sorted(carers)
+        self.carer_code = {c: i for i, c in enumerate(self.carer_ids)}
+        self.child_ids = sorted(children)
+        self.child_code = {c: i for i, c in enumerate(self.child_ids)}
+
+    @classmethod
+    def read(cls, engine: Engine, programme_id: str) -> Ledger:
+        c, k, p = schema.carer, schema.child, schema.pair
+        with engine.connect() as conn:
+            carers = {
+                row.id: CarerInfo(row.id, row.name, row.role, row.unit_id or "")
+                for row in conn.execute(
+                    select(c.c.id, c.c.name, c.c.role, c.c.unit_id).where(
+                        c.c.programme_id == programme_id
+                    )
                 )
-            )
-        }
-        children = {
-            row.id: ChildInfo(row.id, row.name, row.unit_id or "", row.left_on)
-            for row in conn.execute(
-                select(k.c.id, k.c.name, k.c.unit_id, k.c.left_on).where(
-                    k.c.programme_id == programme_id
+            }
+            children = {
+                row.id: ChildInfo(row.id, row.name, row.unit_id or "", row.left_on)
+                for row in conn.execute(
+                    select(k.c.id, k.c.name, k.c.unit_id, k.c.left_on).where(
+                        k.c.programme_id == programme_id
+                    )
                 )
-            )
-        }
-        pairs = [
-            _Pair(
-                row.carer_id,
-                row.child_id,
-                carers[row.carer_id].role,
-                row.since.toordinal(),
-                NEVER if row.until is None else row.until.toordinal(),
-            )
-            for row in conn.execute(
-                select(p.c.carer_id, p.c.child_id, p.c.since, p.c.until).where(
-                    p.c.programme_id == programme_id
+            }
+            pairs = [
+                _Pair(
+                    carer_id,
+                    child_id,
+                    carers[carer_id].role,
+                    since.toordinal(),
+                    NEVER if until is None else until.toordinal(),
                 )
-            )
-            if row.carer_id in carers
-        ]
-    return carers, children, pairs
+                for carer_id, child_id, since, until in conn.execute(
+                    select(p.c.carer_id, p.c.child_id, p.c.since, p.c.until).where(
+                        p.c.programme_id == programme_id
+                    )
+                )
+                if carer_id in carers and child_id in children
+            ]
+        return cls(carers, children, pairs)
 
 
 def _period_case(day: ColumnElement[date], spans: Sequence[Period]) -> ColumnElement[str]:
-    """SQL: the id of the period among ``spans`` holding ``day``, else NULL.
+    """SQL: the id of the period among ``spans`` (sorted, disjoint) holding ``day``, else NULL.
 
-    Plain comparisons of dates, so SQLite (ISO text) and PostgreSQL agree.
+    A balanced tree of ``case()``, so each record costs a few comparisons
+    rather than two per period; plain comparisons of dates, so SQLite (ISO
+    text) and PostgreSQL agree.
     """
-    return case(*[(day.between(s.start, s.end), s.id) for s in spans], else_=None)
-
-
-def _record_counts(
-    engine: Engine, programme: Programme, spans: Mapping[Frequency, list[Period]]
-) -> pd.DataFrame:
-    """Records counted by the database, per child, kind, carer role, make-up period and period.
-
-    One GROUP BY: each record's own period under each frequency in use is a
-    ``case()`` over that frequency's period boundaries.
-    """
-    import pandas as pd
-
-    r, c = schema.record, schema.carer
-    duties = programme.duties
-    natural = {
-        freq: _period_case(r.c.on, spans[freq]).label(f"p_{freq.value}")
-        for freq in sorted({d.every for d in duties})
-        if spans[freq]
-    }
-    keys = [r.c.child_id, r.c.kind, c.c.role, r.c.for_period, *natural.values()]
-    stmt = (
-        select(*keys, func.count().label("n"))
-        .select_from(r.join(c, and_(c.c.programme_id == r.c.programme_id, c.c.id == r.c.carer_id)))
-        .where(
-            r.c.programme_id == programme.id,
-            r.c.kind.in_(sorted({d.what for d in duties})),
-            c.c.role.in_(sorted({d.who for d in duties})),
-        )
-        .group_by(*keys)
+    if len(spans) == 1:
+        span = spans[0]
+        return case((day.between(span.start, span.end), span.id), else_=None)
+    mid = len(spans) // 2
+    return case(
+        (day < spans[mid].start, _period_case(day, spans[:mid])),
+        else_=_period_case(day, spans[mid:]),
     )
-    columns = ["child_id", "kind", "role", "for_period", *(f"p_{f.value}" for f in natural), "n"]
+
+
+class _Counts(NamedTuple):
+    """Record counts from the database, one entry per group, as numpy columns."""
+
+    child: NDArray[np.int64]  # child code, -1 for a child not in the ledger
+    kind: NDArray[np.object_]
+    role: NDArray[np.object_]  # role of the record's carer
+    n: NDArray[np.int64]
+    period: dict[Frequency, NDArray[np.int64]]  # index of the period counted, -1 none
+    inside: dict[Frequency, NDArray[np.bool_]]  # dated inside the period counted
+
+
+def _read_counts(
+    engine: Engine, programme: Programme, ledger: Ledger, spans: Mapping[Frequency, list[Period]]
+) -> _Counts:
+    """Records per child, kind, carer, make-up period and period, counted by the database.
+
+    Each record's own period, under each frequency the duties use, is a
+    ``case()`` over that frequency's period boundaries, worked out in SQL.
+    PostgreSQL then counts them in one GROUP BY. SQLite reads the record
+    table in its stored order, one row per record: its index would cost a
+    row lookup per record and its GROUP BY a sort, while the groups are about
+    as many as the records (one visit per child and term); numpy adds them up.
+    """
+    r = schema.record
+    duties = programme.duties
+    freqs = [f for f in Frequency if spans[f] and any(d.every is f for d in duties)]
+    keys = [
+        r.c.child_id,
+        r.c.kind,
+        r.c.carer_id,
+        r.c.for_period,
+        *(_period_case(r.c.on, spans[f]).label(f"p_{f.value}") for f in freqs),
+    ]
+    kinds = r.c.kind.in_(sorted({d.what for d in duties}))
+    if engine.dialect.name == "sqlite":
+        whole_table = r.c.programme_id.op("||")("") == programme.id  # not by the index
+        stmt = select(*keys, literal(1)).where(whole_table, kinds)
+    else:
+        stmt = (
+            select(*keys, func.count())
+            .where(r.c.programme_id == programme.id, kinds)
+            .group_by(*keys)
+        )
     with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    frame = pd.DataFrame.from_records(rows, columns=columns)
-    for freq in Frequency:
-        if f"p_{freq.value}" not in frame.columns:
-            frame[f"p_{freq.value}"] = None
-    return frame.astype(object)
+        # plain strings and integers: read the driver's rows, without Row objects
+        rows = conn.execute(stmt).cursor.fetchall()  # type: ignore[union-attr]
+    # database values by column: child, kind, carer, make-up period, periods..., count
+    cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * (len(keys) + 1)
+    role_of = {c.id: c.role for c in ledger.carers.values()}
+    code = ledger.child_code
+    for_period = cols[3]
+    made = [i for i, x in enumerate(for_period) if x is not None]
+    period: dict[Frequency, NDArray[np.int64]] = {}
+    inside: dict[Frequency, NDArray[np.bool_]] = {}
+    for f in Frequency:
+        index: dict[str | None, int] = {p.id: i for i, p in enumerate(spans[f])}
+        natural = (
+            _ints([index.get(x, -1) for x in cols[4 + freqs.index(f)]])
+            if f in freqs
+            else np.full(len(rows), -1, dtype=np.int64)
+        )
+        made_up = np.full(len(rows), -2, dtype=np.int64)  # -2: not a make-up
+        made_up[made] = [index.get(for_period[i], -1) for i in made]
+        period[f] = np.where(made_up == -2, natural, made_up)
+        inside[f] = (made_up == -2) | (made_up == natural)
+    return _Counts(
+        child=_ints([code.get(x, -1) for x in cols[0]]),
+        kind=_objects(cols[1]),
+        role=_objects([role_of.get(x, "") for x in cols[2]]),
+        n=_ints(cols[-1]),
+        period=period,
+        inside=inside,
+    )
+
+
+def _ints(values: Sequence[int]) -> NDArray[np.int64]:
+    return np.array(values, dtype=np.int64)
+
+
+def _objects(values: Sequence[object]) -> NDArray[np.object_]:
+    return np.array(values, dtype=np.object_)
 
 
 # ------------------------------------------------------------------ owners
-def _owners(pairs: pd.DataFrame, spans: Sequence[Period], days: Sequence[int]) -> pd.DataFrame:
-    """For each (child, period): the carer among ``pairs`` owning it on ``days[i]``.
+def _owners(
+    ledger: Ledger, role: str, spans: Sequence[Period], days: Sequence[int]
+) -> NDArray[np.int64]:
+    """Carer code owning each (child, period): the one whose pair covers ``days[j]``.
 
-    The owner is the carer whose pair covers that day, else the one whose pair
-    overlapped the period most recently; children with neither get no row.
-    Columns: ``child_id``, ``carer_id``, ``pi`` (index into ``spans``).
+    Failing that, the one (of ``role``) whose pair overlapped the period most
+    recently; -1 where no pair of that role touched the period.
     """
-    import numpy as np
-    import pandas as pd
-
-    if pairs.empty or not spans:
-        return pd.DataFrame({"child_id": [], "carer_id": [], "pi": []})
-    grid = pd.DataFrame(
-        {
-            "pi": np.arange(len(spans)),
-            "p_start": np.array([s.start.toordinal() for s in spans]),
-            "day": np.asarray(days),
-        }
-    )
-    both = pairs.merge(grid, how="cross")
-    both = both[(both["since"] <= both["day"]) & (both["until"] >= both["p_start"])]
-    both = both.assign(last=np.minimum(both["until"].to_numpy(), both["day"].to_numpy()))
-    both = both.sort_values(["child_id", "pi", "last", "carer_id"], kind="stable")
-    return both.drop_duplicates(["child_id", "pi"], keep="last")[["child_id", "carer_id", "pi"]]
-
-
-def _counted(counts: pd.DataFrame, duty: Duty) -> pd.DataFrame:
-    """Per (child, period id) of ``duty``: records counted, and those dated inside the period."""
-    import pandas as pd
-
-    mine = counts[(counts["kind"] == duty.what) & (counts["role"] == duty.who)]
-    if mine.empty:
-        return pd.DataFrame({"child_id": [], "period": [], "count": [], "inside": []})
-    natural = mine[f"p_{duty.every.value}"]
-    made_up = mine["for_period"].notna()
-    period = mine["for_period"].where(made_up, natural)
-    inside = ~made_up | (mine["for_period"] == natural)
-    frame = pd.DataFrame(
-        {
-            "child_id": mine["child_id"],
-            "period": period,
-            "count": mine["n"],
-            "inside": mine["n"].where(inside, 0),
-        }
-    )
-    frame = frame[frame["period"].notna()]
-    return frame.groupby(["child_id", "period"], as_index=False)[["count", "inside"]].sum()
+    owner = np.full((len(ledger.child_ids), len(spans)), -1, dtype=np.int64)
+    mine = [p for p in ledger.pairs if p.role == role]
+    if not mine or not spans:
+        return owner
+    child = _ints([ledger.child_code[p.child_id] for p in mine])
+    carer = _ints([ledger.carer_code[p.carer_id] for p in mine])
+    since = _ints([p.since for p in mine])
+    until = _ints([p.until for p in mine])
+    for j, (span, day) in enumerate(zip(spans, days, strict=True)):
+        ok = (since <= day) & (until >= span.start.toordinal())
+        if not ok.any():
+            continue
+        c, k = child[ok], carer[ok]
+        last = np.minimum(until[ok], day)
+        order = np.lexsort((k, last, c))  # by child, then latest day covered
+        c, k = c[order], k[order]
+        final = np.ones(len(c), dtype=bool)
+        final[:-1] = c[1:] != c[:-1]
+        owner[c[final], j] = k[final]
+    return owner
 
 
-def _duty_items(
-    duty: Duty,
-    owners: pd.DataFrame,
-    spans: Sequence[Period],
-    counted: pd.DataFrame,
-    as_of: date,
-) -> pd.DataFrame:
-    """The items of one duty: owners joined with their counts, and each item's status."""
-    import numpy as np
+# ------------------------------------------------------------------ items
+class _Slots:
+    """Every (duty, period) in play, numbered: items carry a slot number."""
 
-    ids = np.array([s.id for s in spans], dtype=object)
-    frame = owners.assign(period=ids[owners["pi"].to_numpy(dtype=int)])
-    frame = frame.merge(counted, how="left", on=["child_id", "period"])
-    count = frame["count"].fillna(0).to_numpy(dtype=int)
-    inside = frame["inside"].fillna(0).to_numpy(dtype=int)
-    end = np.array([s.end.toordinal() for s in spans])[frame["pi"].to_numpy(dtype=int)]
-    today = as_of.toordinal()
-    done = count >= duty.times
-    ended = today > end
-    status = np.where(done, "done", np.where(ended, "overdue", "due"))
-    return frame.assign(
-        duty=duty.id,
-        kind=duty.what,
-        count=count,
-        required=duty.times,
-        late=done & (inside < duty.times),
-        status=status,
-        rank=np.where(done, 2, np.where(ended, 0, 1)),
-        days_overdue=np.where(~done & ended, today - end, 0),
-        days_left=np.maximum(end - today, 0),
-        p_end=end,
-    )
+    def __init__(self, duties: Sequence[Duty], spans: Mapping[Frequency, list[Period]]) -> None:
+        self.offset: dict[str, int] = {}
+        self.duty: list[Duty] = []
+        self.period: list[Period] = []
+        self.duty_code: list[int] = []
+        for code, duty in enumerate(duties):
+            self.offset[duty.id] = len(self.period)
+            for span in spans[duty.every]:
+                self.duty.append(duty)
+                self.period.append(span)
+                self.duty_code.append(code)
 
 
-def _items_frame(
+def _items(
+    engine: Engine,
     programme: Programme,
-    pairs: list[_Pair],
-    counts: pd.DataFrame,
+    ledger: Ledger,
     spans: Mapping[Frequency, list[Period]],
     owner_days: Mapping[Frequency, list[int]],
     as_of: date,
-) -> pd.DataFrame:
-    """Every item of every duty for the periods in ``spans`` (owners taken on ``owner_days``)."""
-    import pandas as pd
+) -> tuple[Items, _Codes]:
+    """The items of the periods in ``spans`` (owners taken on ``owner_days``), sorted.
 
-    pair_frame = pd.DataFrame.from_records(pairs, columns=list(_Pair._fields)).astype(
-        {"carer_id": object, "child_id": object, "role": object}
-    )
-    frames = []
-    owner_cache: dict[tuple[str, Frequency], pd.DataFrame] = {}
-    for duty in sorted(programme.duties, key=lambda d: d.id):
-        key = (duty.who, duty.every)
-        if key not in owner_cache:
-            role_pairs = pair_frame[pair_frame["role"] == duty.who]
-            owner_cache[key] = _owners(role_pairs, spans[duty.every], owner_days[duty.every])
-        owners = owner_cache[key]
-        if owners.empty:
+    Also returns each item's unit, status rank and lateness as arrays.
+    """
+    duties = sorted(programme.duties, key=lambda d: d.id)
+    slots = _Slots(duties, spans)
+    counts = _read_counts(engine, programme, ledger, spans)
+    today = as_of.toordinal()
+    nc = len(ledger.child_ids)
+    parts: list[tuple[NDArray[np.int64], ...]] = []
+    owners: dict[tuple[str, Frequency], NDArray[np.int64]] = {}
+    for duty in duties:
+        spans_d = spans[duty.every]
+        m = len(spans_d)
+        if m == 0:
             continue
-        frames.append(
-            _duty_items(duty, owners, spans[duty.every], _counted(counts, duty), as_of)
-            .assign(p_start=lambda f, d=duty: _starts(spans[d.every], f["pi"]))
-            .drop(columns=["pi", "inside"])
+        key = (duty.who, duty.every)
+        if key not in owners:
+            owners[key] = _owners(ledger, duty.who, spans_d, owner_days[duty.every])
+        owner = owners[key]
+        period = counts.period[duty.every]
+        take = (counts.kind == duty.what) & (counts.role == duty.who)
+        take &= (period >= 0) & (counts.child >= 0)
+        flat = counts.child[take] * m + period[take]
+        n = counts.n[take]
+        done_n = np.bincount(flat, weights=n, minlength=nc * m).astype(np.int64).reshape(nc, m)
+        in_n = np.bincount(
+            flat, weights=n * counts.inside[duty.every][take], minlength=nc * m
+        ).astype(np.int64)
+        in_n = in_n.reshape(nc, m)
+        child, pi = np.nonzero(owner >= 0)
+        count = done_n[child, pi]
+        end = _ints([s.end.toordinal() for s in spans_d])[pi]
+        done = count >= duty.times
+        ended = today > end
+        parts.append(
+            (
+                owner[child, pi],
+                child.astype(np.int64),
+                pi + slots.offset[duty.id],
+                count,
+                (done & (in_n[child, pi] < duty.times)).astype(np.int64),
+                np.where(done, 2, np.where(ended, 0, 1)),
+                np.where(~done & ended, today - end, 0),
+                np.maximum(end - today, 0),
+            )
         )
-    if not frames:
-        return pd.DataFrame()
-    return pd.concat(frames, ignore_index=True)
+    units = sorted(
+        {c.unit_id for c in ledger.carers.values()} | {c.unit_id for c in ledger.children.values()}
+    )
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return Items(tuple([] for _ in DueItem._fields)), _Codes(empty, empty, empty > 0, units)
+    carer, child, slot, count, late, rank, overdue, left = (
+        np.concatenate(column) for column in zip(*parts, strict=True)
+    )
+    unit_code = {u: i for i, u in enumerate(units)}
+    carer_unit = _ints([unit_code[ledger.carers[c].unit_id] for c in ledger.carer_ids])
+    child_unit = _ints([unit_code[ledger.children[c].unit_id] for c in ledger.child_ids])
+    no_unit = unit_code.get("", -1)
+    unit = np.where(carer_unit[carer] != no_unit, carer_unit[carer], child_unit[child])
+    slot_start = _ints([p.start.toordinal() for p in slots.period])
+    slot_duty = _ints(slots.duty_code)
+    order = np.lexsort((slot_start[slot], slot_duty[slot], child, rank, carer, unit))
+    carer, child, slot, unit = carer[order], child[order], slot[order], unit[order]
+    statuses = np.array([Status.OVERDUE, Status.DUE, Status.DONE], dtype=object)
 
+    def names(values: Sequence[object], codes: NDArray[np.int64]) -> list[object]:
+        picked: list[object] = _objects(values)[codes].tolist()
+        return picked
 
-def _starts(spans: Sequence[Period], index: pd.Series) -> object:
-    import numpy as np
-
-    return np.array([s.start.toordinal() for s in spans])[index.to_numpy(dtype=int)]
+    items = Items(
+        (
+            names(ledger.carer_ids, carer),
+            names([ledger.carers[c].name for c in ledger.carer_ids], carer),
+            names(units, unit),
+            names(ledger.child_ids, child),
+            names([d.id for d in slots.duty], slot),
+            names([d.what for d in slots.duty], slot),
+            names([p.id for p in slots.period], slot),
+            names([p.start for p in slots.period], slot),
+            names([p.end for p in slots.period], slot),
+            statuses[rank[order]].tolist(),
+            late[order].astype(bool).tolist(),
+            count[order].tolist(),
+            names([d.times for d in slots.duty], slot),
+            overdue[order].tolist(),
+            left[order].tolist(),
+        )
+    )
+    return items, _Codes(unit, rank[order], late[order].astype(bool), units)
 
 
 # ------------------------------------------------------------------ coverage
@@ -512,30 +662,29 @@ def uncovered_gaps(
 
 
 # ------------------------------------------------------------------ due
-def _tallies(frame: pd.DataFrame, gaps: Sequence[Gap]) -> tuple[Tally, dict[str, Tally]]:
+def _tallies(codes: _Codes, gaps: Sequence[Gap]) -> tuple[Tally, dict[str, Tally]]:
     uncovered: dict[str, set[str]] = {}
     for gap in gaps:
         uncovered.setdefault(gap.unit_id, set()).add(gap.child_id)
-    counts: dict[str, dict[str, int]] = {}
-    if not frame.empty:
-        grouped = frame.groupby(["unit_id", "status"]).size()
-        for (unit_id, status), n in grouped.items():  # type: ignore[misc]
-            counts.setdefault(str(unit_id), {})[str(status)] = int(n)
-        for unit_id, n in frame[frame["late"]].groupby("unit_id").size().items():
-            counts.setdefault(str(unit_id), {})["late"] = int(n)
+    units, unit = codes.units, codes.unit
+    size = len(units)
+    by_rank = [np.bincount(unit[codes.rank == r], minlength=size) for r in range(3)]
+    by_late = np.bincount(unit[codes.late], minlength=size)
     by_unit = {}
-    for unit_id in sorted(set(counts) | set(uncovered)):
-        c = counts.get(unit_id, {})
+    for code, unit_id in enumerate(units):
+        overdue, due, done = (int(b[code]) for b in by_rank)
+        if overdue + due + done == 0 and unit_id not in uncovered:
+            continue
         by_unit[unit_id] = Tally(
-            items=c.get("done", 0) + c.get("due", 0) + c.get("overdue", 0),
-            done=c.get("done", 0),
-            late=c.get("late", 0),
-            due=c.get("due", 0),
-            overdue=c.get("overdue", 0),
+            items=overdue + due + done,
+            done=done,
+            late=int(by_late[code]),
+            due=due,
+            overdue=overdue,
             uncovered_children=len(uncovered.get(unit_id, ())),
         )
     total = Tally(
-        items=sum(t.items for t in by_unit.values()),
+        items=len(unit),
         done=sum(t.done for t in by_unit.values()),
         late=sum(t.late for t in by_unit.values()),
         due=sum(t.due for t in by_unit.values()),
@@ -545,125 +694,28 @@ def _tallies(frame: pd.DataFrame, gaps: Sequence[Gap]) -> tuple[Tally, dict[str,
     return total, by_unit
 
 
-def _spans_until(programme: Programme, last: date) -> dict[Frequency, list[Period]]:
+def started_periods(programme: Programme, last: date) -> dict[Frequency, list[Period]]:
+    """Each frequency's periods that have started by ``last``."""
     return {f: [p for p in periods(programme, f) if p.start <= last] for f in Frequency}
-
-
-class _Ledger(NamedTuple):
-    carers: dict[str, CarerInfo]
-    children: dict[str, ChildInfo]
-    pairs: list[_Pair]
-
-
-def _read_ledger(engine: Engine, programme: Programme) -> _Ledger:
-    return _Ledger(*_read_people(engine, programme.id))
-
-
-def items_frame(
-    engine: Engine,
-    programme: Programme,
-    ledger: _Ledger,
-    spans: Mapping[Frequency, list[Period]],
-    owner_days: Mapping[Frequency, list[int]],
-    as_of: date,
-) -> pd.DataFrame:
-    """Items (a DataFrame) for the given periods, with unit and carer name, sorted as ``due`` lists them."""
-    counts = _record_counts(engine, programme, spans)
-    frame = _items_frame(programme, ledger.pairs, counts, spans, owner_days, as_of)
-    if frame.empty:
-        return frame
-    carer_unit = {k: v.unit_id for k, v in ledger.carers.items()}
-    child_unit = {k: v.unit_id for k, v in ledger.children.items()}
-    unit = frame["carer_id"].map(carer_unit).fillna("")
-    fallback = frame["child_id"].map(child_unit).fillna("")
-    frame = frame.assign(
-        unit_id=unit.where(unit != "", fallback).astype(object),
-        carer_name=frame["carer_id"].map({k: v.name for k, v in ledger.carers.items()}),
-    )
-    return frame.sort_values(
-        ["unit_id", "carer_id", "rank", "child_id", "duty", "p_start", "period"], kind="stable"
-    ).reset_index(drop=True)
 
 
 def compute_due(engine: Engine, programme: Programme, as_of: date) -> DueReport:
     """Every duty item on ``as_of`` and every day a child had no carer (see the module doc)."""
-    ledger = _read_ledger(engine, programme)
-    spans = _spans_until(programme, as_of)
+    ledger = Ledger.read(engine, programme.id)
+    spans = started_periods(programme, as_of)
     owner_days = {f: [min(p.end, as_of).toordinal() for p in ps] for f, ps in spans.items()}
-    frame = items_frame(engine, programme, ledger, spans, owner_days, as_of)
+    items, codes = _items(engine, programme, ledger, spans, owner_days, as_of)
     gaps = uncovered_gaps(programme, ledger.children, ledger.pairs, as_of)
-    total, by_unit = _tallies(frame, gaps)
+    total, by_unit = _tallies(codes, gaps)
     return DueReport(
         programme=programme,
         as_of=as_of,
-        items=_to_items(frame),
+        items=items,
         uncovered=tuple(gaps),
         total=total,
         by_unit=by_unit,
         carers=ledger.carers,
         children=ledger.children,
-    )
-
-
-def _to_items(frame: pd.DataFrame) -> tuple[DueItem, ...]:
-    if frame.empty:
-        return ()
-    day = date.fromordinal
-    starts = {o: day(o) for o in set(frame["p_start"].tolist())}
-    ends: dict[int, date] = {}
-    status = {s.value: s for s in Status}
-    return tuple(
-        DueItem(
-            carer_id,
-            carer_name,
-            unit_id,
-            child_id,
-            duty,
-            kind,
-            period,
-            starts[p_start],
-            ends.setdefault(p_end_o, day(p_end_o)),
-            status[st],
-            bool(late),
-            int(count),
-            int(required),
-            int(overdue),
-            int(left),
-        )
-        for (
-            carer_id,
-            carer_name,
-            unit_id,
-            child_id,
-            duty,
-            kind,
-            period,
-            p_start,
-            p_end_o,
-            st,
-            late,
-            count,
-            required,
-            overdue,
-            left,
-        ) in zip(
-            frame["carer_id"].tolist(),
-            frame["carer_name"].tolist(),
-            frame["unit_id"].tolist(),
-            frame["child_id"].tolist(),
-            frame["duty"].tolist(),
-            frame["kind"].tolist(),
-            frame["period"].tolist(),
-            frame["p_start"].tolist(),
-            frame["p_end"].tolist(),
-            frame["status"].tolist(),
-            frame["late"].tolist(),
-            frame["count"].tolist(),
-            frame["required"].tolist(),
-            frame["days_overdue"].tolist(),
-            frame["days_left"].tolist(),
-            strict=True,
-        )
     )
 
 
@@ -674,16 +726,18 @@ ITEM_KEYS: tuple[str, ...] = tuple("count" if f == "counted" else f for f in Due
 
 
 def due_json(report: DueReport) -> dict[str, object]:
-    """``due --json``: ``as_of``, ``programme``, ``uncovered``, ``items`` and ``summary``."""
+    """``due --json``: ``as_of``, ``programme``, ``uncovered``, ``items`` and ``summary``.
+
+    Items are written column by column (dates as ISO text, status as its
+    value), so a county's few hundred thousand items take a fraction of a second.
+    """
+    iso: dict[date, str] = {}
+    columns = [report.items.column(f) for f in DueItem._fields]
+    for n in (7, 8):  # period_start, period_end
+        columns[n] = [iso.get(d) or iso.setdefault(d, d.isoformat()) for d in columns[n]]
+    columns[9] = [s.value for s in columns[9]]
     keys = ITEM_KEYS
-    items = [
-        dict(
-            zip(keys, (*item[:7], item[7].isoformat(), item[8].isoformat(), *item[9:]), strict=True)
-        )
-        for item in report.items
-    ]
-    for entry in items:
-        entry["status"] = str(entry["status"])
+    items = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
     return {
         "as_of": report.as_of.isoformat(),
         "programme": report.programme.id,

@@ -253,7 +253,7 @@ def test_json_has_the_contract_keys_and_is_repeatable(engine: Engine) -> None:
 def test_as_of_before_the_start_owes_nothing(engine: Engine) -> None:
     school(engine)
     report = compute_due(engine, SCHOOL, date(2026, 8, 1))
-    assert report.items == () and report.uncovered == ()
+    assert len(report.items) == 0 and report.uncovered == ()
 
 
 def test_print_due_escapes_names_and_lists_uncovered_first(
