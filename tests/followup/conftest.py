@@ -163,12 +163,12 @@ def write_record_sheet(path: Path, carer_id: str, rows: list[list[object]]) -> P
     return path
 
 
-@pytest.fixture(name="write_record_sheet")
+@pytest.fixture(name="write_record_sheet", scope="session")
 def _write_record_sheet() -> Callable[[Path, str, list[list[object]]], Path]:
     return write_record_sheet
 
 
-@pytest.fixture(name="contact_rows")
+@pytest.fixture(name="contact_rows", scope="session")
 def _contact_rows() -> Callable[..., list[list[object]]]:
     return contact_rows
 
@@ -178,7 +178,7 @@ def planner_command(*args: str | Path) -> list[str]:
     return [sys.executable, "-c", "from planner.cli import main; main()", *map(str, args)]
 
 
-@pytest.fixture(name="planner_command")
+@pytest.fixture(name="planner_command", scope="session")
 def _planner_command() -> Callable[..., list[str]]:
     return planner_command
 
@@ -200,6 +200,6 @@ def dump_ledger(url: str) -> dict[str, list[tuple[object, ...]]]:
         engine.dispose()
 
 
-@pytest.fixture(name="dump_ledger")
+@pytest.fixture(name="dump_ledger", scope="session")
 def _dump_ledger() -> Callable[[str], dict[str, list[tuple[object, ...]]]]:
     return dump_ledger
