@@ -284,6 +284,7 @@ class CarerInfo:
     name: str
     role: str
     unit_id: str
+    left_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -344,9 +345,9 @@ class Ledger:
         c, k, p = schema.carer, schema.child, schema.pair
         with engine.connect() as conn:
             carers = {
-                row.id: CarerInfo(row.id, row.name, row.role, row.unit_id or "")
+                row.id: CarerInfo(row.id, row.name, row.role, row.unit_id or "", row.left_on)
                 for row in conn.execute(
-                    select(c.c.id, c.c.name, c.c.role, c.c.unit_id).where(
+                    select(c.c.id, c.c.name, c.c.role, c.c.unit_id, c.c.left_on).where(
                         c.c.programme_id == programme_id
                     )
                 )
@@ -377,7 +378,7 @@ class Ledger:
         return cls(carers, children, pairs)
 
 
-def _period_case(day: ColumnElement[date], spans: Sequence[Period]) -> ColumnElement[str]:
+def period_case(day: ColumnElement[date], spans: Sequence[Period]) -> ColumnElement[str]:
     """SQL: the id of the period among ``spans`` (sorted, disjoint) holding ``day``, else NULL.
 
     A balanced tree of ``case()``, so each record costs a few comparisons
@@ -389,8 +390,8 @@ def _period_case(day: ColumnElement[date], spans: Sequence[Period]) -> ColumnEle
         return case((day.between(span.start, span.end), span.id), else_=None)
     mid = len(spans) // 2
     return case(
-        (day < spans[mid].start, _period_case(day, spans[:mid])),
-        else_=_period_case(day, spans[mid:]),
+        (day < spans[mid].start, period_case(day, spans[:mid])),
+        else_=period_case(day, spans[mid:]),
     )
 
 
@@ -425,7 +426,7 @@ def _read_counts(
         r.c.kind,
         r.c.carer_id,
         r.c.for_period,
-        *(_period_case(r.c.on, spans[f]).label(f"p_{f.value}") for f in freqs),
+        *(period_case(r.c.on, spans[f]).label(f"p_{f.value}") for f in freqs),
     ]
     kinds = r.c.kind.in_(sorted({d.what for d in duties}))
     if engine.dialect.name == "sqlite":
@@ -525,7 +526,7 @@ class _Slots:
                 self.duty_code.append(code)
 
 
-def _items(
+def owed_items(
     engine: Engine,
     programme: Programme,
     ledger: Ledger,
@@ -704,7 +705,7 @@ def compute_due(engine: Engine, programme: Programme, as_of: date) -> DueReport:
     ledger = Ledger.read(engine, programme.id)
     spans = started_periods(programme, as_of)
     owner_days = {f: [min(p.end, as_of).toordinal() for p in ps] for f, ps in spans.items()}
-    items, codes = _items(engine, programme, ledger, spans, owner_days, as_of)
+    items, codes = owed_items(engine, programme, ledger, spans, owner_days, as_of)
     gaps = uncovered_gaps(programme, ledger.children, ledger.pairs, as_of)
     total, by_unit = _tallies(codes, gaps)
     return DueReport(
