@@ -103,6 +103,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "assessment": ("年度考核", "Year-end assessment"),
     "units": ("单位汇总", "Units"),
     "problems": ("未解决的问题", "Open problems"),
+    "all_problems": ("问题", "Problems"),
     "growth": ("成长档案", "Growth record"),
     "required": ("应做", "Required"),
     "on_time": ("按时完成", "Done"),
@@ -440,7 +441,7 @@ def _read_counts(
         )
     with engine.connect() as conn:
         # plain strings and integers: read the driver's rows, without Row objects
-        rows = conn.execute(stmt).cursor.fetchall()  # type: ignore[union-attr]
+        rows = conn.execute(stmt).cursor.fetchall()
     # database values by column: child, kind, carer, make-up period, periods..., count
     cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * (len(keys) + 1)
     role_of = {c.id: c.role for c in ledger.carers.values()}
