@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,6 +34,9 @@ from sqlalchemy import ColumnElement, Engine, case, func, literal, select
 
 from planner.followup import schema
 from planner.followup.model import Duty, Frequency, Period, Programme, periods
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 __all__ = [
     "CarerInfo",
@@ -99,6 +102,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "{uncovered} children without a carer",
     ),
     "nothing_due": ("没有待办或逾期的职责。", "Nothing due or overdue."),
+    "by_carer": (
+        "共 {n} 项，按负责人汇总（逐项清单：--json）",
+        "{n} items, counted per carer (every item: --json)",
+    ),
+    "children_n": ("儿童", "Children"),
     # reports
     "assessment": ("年度考核", "Year-end assessment"),
     "units": ("单位汇总", "Units"),
@@ -771,6 +779,34 @@ def _status_text(item: DueItem, lang: str) -> str:
 
 _STYLE = {Status.OVERDUE: "bold red", Status.DUE: "yellow", Status.DONE: "green"}
 
+#: Above this many rows, ``print_due`` counts per carer instead of listing every item.
+MAX_ITEM_ROWS = 2000
+
+
+def _carer_rows(table: Table, items: Sequence[DueItem], *, lang: str, show_done: bool) -> None:
+    """One row per carer: children, overdue, due (and done) counts, most overdue first."""
+    from rich.markup import escape
+
+    counts: dict[str, dict[Status, int]] = {}
+    children: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    for item in items:
+        counts.setdefault(item.carer_id, dict.fromkeys(Status, 0))[item.status] += 1
+        children.setdefault(item.carer_id, set()).add(item.child_id)
+        names[item.carer_id] = item.carer_name
+    statuses = [Status.OVERDUE, Status.DUE, *([Status.DONE] if show_done else [])]
+    table.add_column(label("carer", lang), overflow="fold")
+    table.add_column(label("children_n", lang), justify="right")
+    for status in statuses:
+        table.add_column(label(status.value, lang), justify="right", style=_STYLE[status])
+    ranked = sorted(counts, key=lambda c: (-counts[c][Status.OVERDUE], -counts[c][Status.DUE], c))
+    for carer_id in ranked:
+        table.add_row(
+            escape(f"{names[carer_id]} ({carer_id})"),
+            str(len(children[carer_id])),
+            *(str(counts[carer_id][s]) for s in statuses),
+        )
+
 
 def print_due(report: DueReport, *, lang: str, show_done: bool) -> None:
     """Rich tables on stdout: children without a carer first, then per unit and carer.
@@ -818,8 +854,14 @@ def print_due(report: DueReport, *, lang: str, show_done: bool) -> None:
     by_unit: dict[str, list[DueItem]] = {}
     for item in shown:
         by_unit.setdefault(item.unit_id, []).append(item)
+    if len(shown) > MAX_ITEM_ROWS:
+        console.print(label("by_carer", lang, n=len(shown)))
     for unit_id, items in by_unit.items():
         table = Table(title=unit_name(unit_id), title_justify="left")
+        if len(shown) > MAX_ITEM_ROWS:
+            _carer_rows(table, items, lang=lang, show_done=show_done)
+            console.print(table)
+            continue
         for key in ("carer", "child", "duty", "period", "count", "status"):
             table.add_column(label(key, lang), overflow="fold")
         for n, item in enumerate(items):

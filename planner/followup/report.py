@@ -18,7 +18,9 @@
 Every file names children, so every file is private (0600, folders 0700).
 Cells from spreadsheets are written as text, never as formulas; HTML is
 autoescaped, without scripts or external URLs. PDFs are printed by Chromium
-when there is one; without it the HTML is written and stderr says so.
+when there is one (a second or two per child; a booklet whose page has not
+changed since the last run into the same folder keeps its PDF); without it
+the HTML is written and stderr says so.
 """
 
 from __future__ import annotations
@@ -404,7 +406,7 @@ def growth_books(engine: Engine, report: DueReport, *, lang: str) -> list[Growth
                 child_id=child_id,
                 name=child.name,
                 unit_name=units.get(child.unit_id, child.unit_id),
-                gender=(person.gender or "") if person else "",
+                gender=_gender(person.gender if person else None, lang),
                 grade=(person.grade or "") if person else "",
                 carers=sep.join(
                     carer_name.get(row.carer_id, row.carer_id)
@@ -419,6 +421,17 @@ def growth_books(engine: Engine, report: DueReport, *, lang: str) -> list[Growth
             )
         )
     return books
+
+
+def _gender(value: str | None, lang: str) -> str:
+    if not value:
+        return ""
+    from planner.render.labels import Labels
+
+    try:
+        return Labels(lang).enum("gender", value)
+    except (KeyError, ValueError):
+        return value
 
 
 def _group(rows: Iterable[Any]) -> dict[str, list[Any]]:
@@ -634,12 +647,19 @@ def write_reports(
         ),
     ]
     books = growth_books(engine, report, lang=lang)
-    pages = []
+    pages = []  # growth pages to print: new, or changed since the last run
     for book in books:
-        html = render("growth.html", title=f"{w['growth']} · {book.name}", book=book, **page)
-        path = write_text(out / "growth" / f"{safe_name(book.child_id)}.html", html, private=True)
-        written.append(path)
-        pages.append(path)
+        html = render(
+            "growth.html", title=f"{w['growth']} · {book.name}", book=book, **{**page, "scope": ""}
+        )
+        path = out / "growth" / f"{safe_name(book.child_id)}.html"
+        pdf = path.with_suffix(".pdf")
+        unchanged = path.is_file() and pdf.is_file() and path.read_bytes() == html.encode()
+        written.append(write_text(path, html, private=True))
+        if unchanged:
+            written.append(pdf)  # printed from the same page last time
+        else:
+            pages.append(path)
     chromium = find_chromium() if pages else None
     if pages and chromium is None:
         print(

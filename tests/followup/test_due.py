@@ -271,3 +271,17 @@ def test_print_due_escapes_names_and_lists_uncovered_first(
     assert "共 " in out
     print_due(report, lang="en", show_done=True)
     assert "items:" in capsys.readouterr().out
+
+
+def test_print_due_counts_per_carer_when_the_list_is_long(
+    engine: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.followup import due
+
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(due, "MAX_ITEM_ROWS", 3)
+    school(engine)
+    print_due(compute_due(engine, SCHOOL, date(2026, 12, 5)), lang="zh", show_done=False)
+    out = capsys.readouterr().out
+    assert "按负责人汇总" in out and "张志愿 (V1)" in out
+    assert "2026-10" not in out  # no item rows, only counts

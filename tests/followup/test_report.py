@@ -214,4 +214,7 @@ def test_growth_pdf_printed_private(tmp_path: Path) -> None:
     assert pdf in paths
     assert pdf.read_bytes().startswith(b"%PDF")
     assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
+    printed = pdf.stat().st_mtime_ns
+    again = write_reports(engine, one, out=tmp_path / "out", as_of=AS_OF, term=None, lang="zh")
+    assert pdf in again and pdf.stat().st_mtime_ns == printed  # same page: not printed again
     engine.dispose()
