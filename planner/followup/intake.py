@@ -38,7 +38,6 @@ from planner.followup.model import GROWTH_FIELDS, Period, Programme, periods
 from planner.followup.schema import ID, TEXT
 from planner.load import cells
 from planner.load.columns import Column, match_header
-from planner.load.people import RowReader
 
 __all__ = [
     "ABOUT_SHEET",
@@ -205,6 +204,63 @@ def _norm(word: str) -> str:
 # ---------------------------------------------------------------- one row
 
 
+class _Cells:
+    """One row's cells by field name, collecting problems (a lean RowReader).
+
+    A record sheet may hold 300,000 rows of 14 cells, most of them blank: a
+    blank cell is told without normalising it, and cells are found by index.
+    """
+
+    __slots__ = ("index", "labels", "ok", "problems", "row", "shown", "values")
+
+    def __init__(
+        self,
+        shown: str,
+        row: int | None,
+        values: Sequence[object],
+        index: dict[str, int],
+        labels: dict[str, str],
+        problems: list[Problem],
+    ) -> None:
+        self.shown = shown
+        self.row = row
+        self.values = values
+        self.index = index
+        self.labels = labels
+        self.problems = problems
+        self.ok = True
+
+    def raw(self, field: str) -> object:
+        i = self.index.get(field)
+        return None if i is None or i >= len(self.values) else self.values[i]
+
+    def blank(self, field: str) -> bool:
+        raw = self.raw(field)
+        return raw is None or raw == "" or (isinstance(raw, str) and not raw.strip())
+
+    def report(self, field: str, zh: str, en: str) -> None:
+        self.ok = False
+        self.problems.append(Problem(self.shown, self.row, self.labels.get(field, field), zh, en))
+
+    def get(
+        self,
+        field: str,
+        parse: Callable[[object], object],
+        *,
+        required: bool = False,
+        default: object = None,
+    ) -> Any:
+        if self.blank(field):
+            if required:
+                self.report(field, "必填,不能空着", "required; the cell is empty")
+            return default
+        try:
+            return parse(self.raw(field))
+        except cells.CellError as exc:
+            self.report(field, exc.zh, exc.en)
+            return default
+
+
 @dataclass(frozen=True)
 class _Row:
     values: dict[str, Any]
@@ -212,7 +268,7 @@ class _Row:
     row: int | None
 
 
-def _read_record(r: RowReader, ledger: Ledger, carer_id: str, today: date) -> dict[str, Any] | None:
+def _read_record(r: _Cells, ledger: Ledger, carer_id: str, today: date) -> dict[str, Any] | None:
     """One record row checked against the ledger; None (and problems reported) if bad."""
     programme = ledger.programme
     child_id = r.get("child_id", capped(ID), required=True)
@@ -281,8 +337,8 @@ def _kind_words(programme: Programme) -> list[str]:
 
 def _grid_rows(
     grid: list[list[object]], columns: tuple[Column, ...], shown: str, problems: list[Problem]
-) -> Iterator[RowReader]:
-    """RowReaders over a sheet grid (header on its first filled row)."""
+) -> Iterator[_Cells]:
+    """The rows of a sheet grid (header on its first filled row), blank rows skipped."""
     rows = [(n, row) for n, row in enumerate(grid, start=1) if any(_filled(c) for c in row)]
     if not rows:
         return
@@ -295,11 +351,10 @@ def _grid_rows(
                                 f"missing required column {col.en!r} ({col.zh})"))  # fmt: skip
     if missing:
         return
+    index = {col.field: i for i, col in mapping.items()}
+    labels = {col.field: col.label for col in mapping.values()}
     for number, row in rows[1:]:
-        by_field = {
-            col.field: (col, row[i] if i < len(row) else None) for i, col in mapping.items()
-        }
-        yield RowReader(shown, number, by_field, problems)
+        yield _Cells(shown, number, row, index, labels, problems)
 
 
 def _filled(cell: object) -> bool:
@@ -425,7 +480,7 @@ def _import_one(
             result.solved = _apply_solved(conn, pid, solved, ledger, carer_id, problems)
             if problems:
                 raise _Refused
-            _write(conn, pid, rows.values(), result)
+            _write(conn, pid, carer_id, rows.values(), result)
     except _Refused:
         result.solved = 0
     return result
@@ -466,22 +521,28 @@ def _upsert(conn: Connection, table: Table, index: list[str], update_cols: Seque
     )
 
 
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for i in range(0, len(items), CHUNK):
-        yield items[i : i + CHUNK]
+def _write(
+    conn: Connection, pid: str, carer_id: str, rows: Iterable[_Row], result: FileResult
+) -> None:
+    """Insert the new records, update the edited ones, leave the rest (one executemany).
 
-
-def _write(conn: Connection, pid: str, rows: Iterable[_Row], result: FileResult) -> None:
-    """Insert the new records, update the edited ones, leave the rest (one executemany)."""
+    A file is one carer's, and so is every fingerprint in it: the carer's
+    records, read in one query, tell new from edited from unchanged (a few
+    rows are looked up by fingerprint instead).
+    """
     by_fp = {row.fingerprint: row for row in rows}
+    if not by_fp:
+        return
     rec = schema.record
+    mine = (rec.c.programme_id == pid, rec.c.carer_id == carer_id)
     existing: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(sorted(by_fp)):
-        for found in conn.execute(
-            select(rec.c.fingerprint, *(rec.c[c] for c in MUTABLE)).where(
-                rec.c.programme_id == pid, rec.c.fingerprint.in_(chunk)
-            )
-        ).mappings():
+    wanted = select(rec.c.fingerprint, *(rec.c[c] for c in MUTABLE))
+    if len(by_fp) <= CHUNK:  # a few rows: look them up by their unique fingerprints
+        wanted = wanted.where(rec.c.programme_id == pid, rec.c.fingerprint.in_(list(by_fp)))
+    else:
+        wanted = wanted.where(*mine)
+    for found in conn.execute(wanted).mappings():
+        if found["fingerprint"] in by_fp:
             existing[found["fingerprint"]] = dict(found)
     todo = []
     for fp, row in by_fp.items():
@@ -501,13 +562,15 @@ def _write(conn: Connection, pid: str, rows: Iterable[_Row], result: FileResult)
     if not with_problems:
         return
     ids: dict[str, int] = {}
-    for chunk in _chunks([v["fingerprint"] for v in with_problems]):
-        for hit in conn.execute(
-            select(rec.c.fingerprint, rec.c.id).where(
-                rec.c.programme_id == pid, rec.c.fingerprint.in_(chunk)
-            )
-        ):
-            ids[hit.fingerprint] = hit.id
+    if len(with_problems) <= CHUNK:
+        query = select(rec.c.fingerprint, rec.c.id).where(
+            rec.c.programme_id == pid,
+            rec.c.fingerprint.in_([v["fingerprint"] for v in with_problems]),
+        )
+    else:
+        query = select(rec.c.fingerprint, rec.c.id).where(*mine)
+    for hit in conn.execute(query):
+        ids[hit.fingerprint] = hit.id
     _write_problems(conn, pid, [(ids[v["fingerprint"]], v) for v in with_problems])
 
 
@@ -553,7 +616,7 @@ class _Solved:
     how: str | None
     on: date
     shown: str
-    row: int
+    row: int | None
 
 
 def _read_solved(
@@ -623,13 +686,6 @@ def _apply_solved(
 # ---------------------------------------------------------------- log
 
 
-class _OptionReader(RowReader):
-    """A RowReader over command-line options: problems name the option."""
-
-    def column_name(self, field: str) -> str:
-        return "--" + field.replace("_", "-").replace("child-id", "child")
-
-
 def log_record(
     engine: Engine,
     programme: Programme,
@@ -657,20 +713,22 @@ def log_record(
                              f"unknown growth field {name!r} (use: {', '.join(GROWTH_FIELDS)})"))  # fmt: skip
     raw: dict[str, object] = dict(child_id=child_id, kind=kind, on=on, done=done, problems=problems,
                                   solved=solved, reported=reported, for_period=for_period, **growth)  # fmt: skip
-    by_field = {c.field: (c, raw.get(c.field)) for c in RECORD_COLUMNS}
+    fields = [c.field for c in RECORD_COLUMNS]
+    options = {f: "--" + f.replace("_", "-").replace("child-id", "child") for f in fields}
     with engine.connect() as conn:
         ledger = Ledger.read(conn, programme)
     if carer_id not in ledger.roles:
         found.append(Problem("log", None, "--carer", f"没有编号为「{carer_id}」的结对人",
                              f"no carer with id {carer_id!r}"))  # fmt: skip
-    reader = _OptionReader("log", None, by_field, found)  # type: ignore[arg-type]
+    values_in = [raw.get(f) for f in fields]
+    reader = _Cells("log", None, values_in, {f: i for i, f in enumerate(fields)}, options, found)
     values = _read_record(reader, ledger, carer_id, today)
     if found or values is None:
         raise InvalidInput(found)
     result = FileResult("log")
     row = _build(programme, carer_id, values, "log", now, None)
     with engine.begin() as conn:
-        _write(conn, programme.id, [row], result)
+        _write(conn, programme.id, carer_id, [row], result)
     return result
 
 
