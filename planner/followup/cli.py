@@ -89,10 +89,13 @@ def _ledger(
     programme = read_programme(programme_arg)
     url = ledger_url(programme_path(programme_arg).parent, db)
     engine = open_ledger(url)
-    if not is_synced(engine, programme.id):
-        _err(_say(lang, f"台账 {masked(url)} 还没有同步过:先从表格同步人员和结对……",
-                  f"the ledger {masked(url)} was never synced: syncing people and pairs from the sheets first"))  # fmt: skip
-        sync(engine, load_programme(programme_arg), today=today)
+    # another process may be syncing too: sync checks again under its lock
+    if (
+        not is_synced(engine, programme.id)
+        and sync(engine, load_programme(programme_arg), today=today, first_use=True) is not None
+    ):
+        _err(_say(lang, f"台账 {masked(url)} 还没有同步过:已先从表格同步人员和结对",
+                  f"the ledger {masked(url)} was never synced: synced people and pairs from the sheets first"))  # fmt: skip
     return programme, engine
 
 
@@ -142,7 +145,9 @@ def sync(
         loaded = load_programme(programme)
         engine = open_ledger(ledger_url(programme_path(programme).parent, db))
         try:
-            return apply(engine, loaded, today=_day(today, "--today")).as_json()
+            report = apply(engine, loaded, today=_day(today, "--today"))
+            assert report is not None  # only a first-use sync may find nothing to do
+            return report.as_json()
         finally:
             engine.dispose()
 

@@ -9,12 +9,13 @@ recorded. The whole sync is one transaction: it lands entirely or not at all.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, select, update
+from sqlalchemy import Connection, Engine, Table, select, text, update
 
 from planner.followup import schema
 from planner.followup.load import Carer, Child, LoadedProgramme, Pair
@@ -47,12 +48,7 @@ class SyncReport:
 def is_synced(engine: Engine, programme_id: str) -> bool:
     """Has this programme ever been synced into the ledger?"""
     with engine.connect() as conn:
-        return (
-            conn.execute(
-                select(schema.programme.c.synced_at).where(schema.programme.c.id == programme_id)
-            ).scalar()
-            is not None
-        )
+        return _synced(conn, programme_id)
 
 
 def sync(
@@ -61,14 +57,41 @@ def sync(
     *,
     today: date | None = None,
     now: datetime | None = None,
-) -> SyncReport:
-    """Bring the ledger in line with ``loaded`` (one transaction)."""
+    first_use: bool = False,
+) -> SyncReport | None:
+    """Bring the ledger in line with ``loaded`` (one transaction).
+
+    Syncs of one programme queue behind each other (SQLite: ``BEGIN
+    IMMEDIATE``; PostgreSQL: a transaction-level advisory lock). With
+    ``first_use`` the sync happens only if no one has synced the programme
+    yet, checked under that lock, and None says someone else did.
+    """
     today = today or date.today()
     now = now or datetime.now(UTC)
     report = SyncReport()
+    pid = loaded.programme.id
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(pid)})
+        if first_use and _synced(conn, pid):
+            return None
         _Sync(conn, loaded.programme, today, now, report).run(loaded)
     return report
+
+
+def _lock_key(programme_id: str) -> int:
+    """A signed 64-bit number naming the programme, for PostgreSQL's advisory locks."""
+    digest = hashlib.sha256(f"planner-sync:{programme_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _synced(conn: Connection, programme_id: str) -> bool:
+    return (
+        conn.execute(
+            select(schema.programme.c.synced_at).where(schema.programme.c.id == programme_id)
+        ).scalar()
+        is not None
+    )
 
 
 def _text(value: object) -> str | None:

@@ -34,6 +34,7 @@ def test_first_sync_inserts_everyone(db_url: str, tmp_path: Path) -> None:
     assert is_synced(engine, "hx-care")
     assert len(_rows(engine, "carer")) == 3 and _rows(engine, "change") == []
     # the same sheets again change nothing
+    assert sync(engine, loaded, today=date(2026, 9, 2), now=NOW, first_use=True) is None
     again = sync(engine, loaded, today=date(2026, 9, 2), now=NOW)
     assert again.as_json() == {"added": {}, "changed": {}, "left": {}, "closed_pairs": 0}
     engine.dispose()
