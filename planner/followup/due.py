@@ -26,11 +26,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import ColumnElement, Engine, case, func, literal, select
+from sqlalchemy import ColumnElement, Engine, String, case, func, select, type_coerce
 
 from planner.followup import schema
 from planner.followup.model import Duty, Frequency, Period, Programme, periods
@@ -418,18 +419,63 @@ class _Counts(NamedTuple):
 def _read_counts(
     engine: Engine, programme: Programme, ledger: Ledger, spans: Mapping[Frequency, list[Period]]
 ) -> _Counts:
-    """Records per child, kind, carer, make-up period and period, counted by the database.
+    """Records per child, kind, carer, make-up period and own period, as numpy columns.
 
-    Each record's own period, under each frequency the duties use, is a
-    ``case()`` over that frequency's period boundaries, worked out in SQL.
-    PostgreSQL then counts them in one GROUP BY. SQLite reads the record
-    table in its stored order, one row per record: its index would cost a
-    row lookup per record and its GROUP BY a sort, while the groups are about
-    as many as the records (one visit per child and term); numpy adds them up.
+    PostgreSQL counts them in one GROUP BY, each record's own period under
+    each frequency the duties use being a ``case()`` over that frequency's
+    period boundaries. SQLite hands over one row per record, read in table
+    order, and numpy finds the periods (a binary search over the boundaries):
+    there the index would cost a row lookup per record and GROUP BY a sort,
+    while the groups are about as many as the records (one visit per child
+    and term), and the ``case()`` costs more than the search.
     """
-    r = schema.record
     duties = programme.duties
     freqs = [f for f in Frequency if spans[f] and any(d.every is f for d in duties)]
+    kinds = sorted({d.what for d in duties})
+    if engine.dialect.name == "sqlite":
+        cols, n, natural = _record_rows(engine, programme.id, kinds, freqs, spans)
+    else:
+        cols, n, natural = _record_groups(engine, programme.id, kinds, freqs, spans)
+    role_of = {c.id: c.role for c in ledger.carers.values()}
+    code = ledger.child_code
+    size = len(n)
+    for_period = cols[3]
+    made = [i for i, x in enumerate(for_period) if x is not None]
+    period: dict[Frequency, NDArray[np.int64]] = {}
+    inside: dict[Frequency, NDArray[np.bool_]] = {}
+    for f in Frequency:
+        index = {p.id: i for i, p in enumerate(spans[f])}
+        own = natural.get(f, np.full(size, -1, dtype=np.int64))
+        made_up = np.full(size, -2, dtype=np.int64)  # -2: not a make-up
+        made_up[made] = [index.get(for_period[i], -1) for i in made]
+        period[f] = np.where(made_up == -2, own, made_up)
+        inside[f] = (made_up == -2) | (made_up == own)
+    return _Counts(
+        child=_ints([code.get(x, -1) for x in cols[0]]),
+        kind=_objects(cols[1]),
+        role=_objects([role_of.get(x, "") for x in cols[2]]),
+        n=n,
+        period=period,
+        inside=inside,
+    )
+
+
+_Columns = tuple[list[Any], list[Any], list[Any], list[Any]]  # child, kind, carer, make-up
+
+
+def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[list[Any]]:
+    return [list(map(itemgetter(i), rows)) for i in range(width)]
+
+
+def _record_groups(
+    engine: Engine,
+    programme_id: str,
+    kinds: list[str],
+    freqs: list[Frequency],
+    spans: Mapping[Frequency, list[Period]],
+) -> tuple[_Columns, NDArray[np.int64], dict[Frequency, NDArray[np.int64]]]:
+    """One GROUP BY: per child, kind, carer, make-up period and own period (a ``case()``)."""
+    r = schema.record
     keys = [
         r.c.child_id,
         r.c.kind,
@@ -437,46 +483,47 @@ def _read_counts(
         r.c.for_period,
         *(period_case(r.c.on, spans[f]).label(f"p_{f.value}") for f in freqs),
     ]
-    kinds = r.c.kind.in_(sorted({d.what for d in duties}))
-    if engine.dialect.name == "sqlite":
-        whole_table = r.c.programme_id.op("||")("") == programme.id  # not by the index
-        stmt = select(*keys, literal(1)).where(whole_table, kinds)
-    else:
-        stmt = (
-            select(*keys, func.count())
-            .where(r.c.programme_id == programme.id, kinds)
-            .group_by(*keys)
-        )
-    with engine.connect() as conn:
-        # plain strings and integers: read the driver's rows, without Row objects
-        rows = conn.execute(stmt).cursor.fetchall()
-    # database values by column: child, kind, carer, make-up period, periods..., count
-    cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * (len(keys) + 1)
-    role_of = {c.id: c.role for c in ledger.carers.values()}
-    code = ledger.child_code
-    for_period = cols[3]
-    made = [i for i, x in enumerate(for_period) if x is not None]
-    period: dict[Frequency, NDArray[np.int64]] = {}
-    inside: dict[Frequency, NDArray[np.bool_]] = {}
-    for f in Frequency:
-        index: dict[str | None, int] = {p.id: i for i, p in enumerate(spans[f])}
-        natural = (
-            _ints([index.get(x, -1) for x in cols[4 + freqs.index(f)]])
-            if f in freqs
-            else np.full(len(rows), -1, dtype=np.int64)
-        )
-        made_up = np.full(len(rows), -2, dtype=np.int64)  # -2: not a make-up
-        made_up[made] = [index.get(for_period[i], -1) for i in made]
-        period[f] = np.where(made_up == -2, natural, made_up)
-        inside[f] = (made_up == -2) | (made_up == natural)
-    return _Counts(
-        child=_ints([code.get(x, -1) for x in cols[0]]),
-        kind=_objects(cols[1]),
-        role=_objects([role_of.get(x, "") for x in cols[2]]),
-        n=_ints(cols[-1]),
-        period=period,
-        inside=inside,
+    stmt = (
+        select(*keys, func.count())
+        .where(r.c.programme_id == programme_id, r.c.kind.in_(kinds))
+        .group_by(*keys)
     )
+    with engine.connect() as conn:
+        # plain strings and integers: the driver's rows, without Row objects
+        rows = conn.execute(stmt).cursor.fetchall()
+    cols = _columns(rows, len(keys) + 1)
+    natural = {}
+    for k, f in enumerate(freqs):
+        index = {p.id: i for i, p in enumerate(spans[f])}
+        natural[f] = _ints([index.get(x, -1) for x in cols[4 + k]])
+    return (cols[0], cols[1], cols[2], cols[3]), _ints(cols[-1]), natural
+
+
+def _record_rows(
+    engine: Engine,
+    programme_id: str,
+    kinds: list[str],
+    freqs: list[Frequency],
+    spans: Mapping[Frequency, list[Period]],
+) -> tuple[_Columns, NDArray[np.int64], dict[Frequency, NDArray[np.int64]]]:
+    """SQLite: one row per record, its own period found by numpy (``on`` is ISO text there)."""
+    r = schema.record
+    whole_table = r.c.programme_id.op("||")("") == programme_id  # not through the index
+    stmt = select(
+        r.c.child_id, r.c.kind, r.c.carer_id, r.c.for_period, type_coerce(r.c.on, String)
+    ).where(whole_table, r.c.kind.in_(kinds))
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).cursor.fetchall()
+    cols = _columns(rows, 5)
+    days = np.array(cols[4], dtype="U10")
+    natural = {}
+    for f in freqs:
+        starts = np.array([p.start.isoformat() for p in spans[f]], dtype="U10")
+        ends = np.array([p.end.isoformat() for p in spans[f]], dtype="U10")
+        j = np.searchsorted(starts, days, side="right") - 1
+        inside = (j >= 0) & (days <= ends[np.maximum(j, 0)])
+        natural[f] = np.where(inside, j, -1).astype(np.int64)
+    return (cols[0], cols[1], cols[2], cols[3]), np.ones(len(rows), dtype=np.int64), natural
 
 
 def _ints(values: Sequence[int]) -> NDArray[np.int64]:
