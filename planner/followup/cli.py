@@ -223,7 +223,9 @@ def import_(
         day = _day(today, "--today")
         prog, engine = _ledger(programme, db, lang, today=day)
         try:
-            with _FileProgress(len(files), enabled=not as_json and len(files) > 1) as step:
+            with _FileProgress(
+                len(files), enabled=not as_json and len(files) > 1 and sys.stderr.isatty()
+            ) as step:
                 return import_files(engine, prog, files, today=day, on_file=step)
         finally:
             engine.dispose()
