@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import ColumnElement, Engine, String, case, func, select, type_coerce
+from sqlalchemy import ColumnElement, Engine, Select, String, case, func, select, type_coerce
 
 from planner.followup import schema
 from planner.followup.model import Duty, Frequency, Period, Programme, periods
@@ -352,19 +352,24 @@ class Ledger:
 
     @classmethod
     def read(cls, engine: Engine, programme_id: str) -> Ledger:
+        """Carers, children and pairs of one programme (the driver's rows, for speed)."""
         c, k, p = schema.carer, schema.child, schema.pair
         with engine.connect() as conn:
+
+            def rows(stmt: Select[Any]) -> Sequence[Any]:
+                return conn.execute(stmt).cursor.fetchall()
+
             carers = {
-                row.id: CarerInfo(row.id, row.name, row.role, row.unit_id or "", row.left_on)
-                for row in conn.execute(
+                row[0]: CarerInfo(row[0], row[1], row[2], row[3] or "", _day(row[4]))
+                for row in rows(
                     select(c.c.id, c.c.name, c.c.role, c.c.unit_id, c.c.left_on).where(
                         c.c.programme_id == programme_id
                     )
                 )
             }
             children = {
-                row.id: ChildInfo(row.id, row.name, row.unit_id or "", row.left_on)
-                for row in conn.execute(
+                row[0]: ChildInfo(row[0], row[1], row[2] or "", _day(row[3]))
+                for row in rows(
                     select(k.c.id, k.c.name, k.c.unit_id, k.c.left_on).where(
                         k.c.programme_id == programme_id
                     )
@@ -375,10 +380,10 @@ class Ledger:
                     carer_id,
                     child_id,
                     carers[carer_id].role,
-                    since.toordinal(),
-                    NEVER if until is None else until.toordinal(),
+                    _ordinal(since),
+                    NEVER if until is None else _ordinal(until),
                 )
-                for carer_id, child_id, since, until in conn.execute(
+                for carer_id, child_id, since, until in rows(
                     select(p.c.carer_id, p.c.child_id, p.c.since, p.c.until).where(
                         p.c.programme_id == programme_id
                     )
@@ -386,6 +391,19 @@ class Ledger:
                 if carer_id in carers and child_id in children
             ]
         return cls(carers, children, pairs)
+
+
+def _day(value: date | str | None) -> date | None:
+    """A date as the driver gives it: a date (PostgreSQL) or ISO text (SQLite)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])
+
+
+def _ordinal(value: date | str) -> int:
+    if isinstance(value, date):
+        return value.toordinal()
+    return date.fromisoformat(value[:10]).toordinal()
 
 
 def period_case(day: ColumnElement[date], spans: Sequence[Period]) -> ColumnElement[str]:
