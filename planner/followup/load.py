@@ -129,6 +129,7 @@ class LoadedProgramme:
     carers: tuple[Carer, ...]
     children: tuple[Child, ...]
     pairs: tuple[Pair, ...]
+    pairs_file: str = "pairs"  # the pairs sheet as messages name it
 
 
 def programme_path(path: Path) -> Path:
@@ -175,6 +176,7 @@ def load_programme(path: Path) -> LoadedProgramme:
         carers=tuple(sorted(carers.values(), key=lambda c: c.id)),
         children=tuple(sorted(children.values(), key=lambda c: c.id)),
         pairs=tuple(sorted(pairs)),
+        pairs_file=_shown(files["pairs"]) if files["pairs"] else "pairs",
     )
 
 

@@ -10,13 +10,15 @@ recorded. The whole sync is one transaction: it lands entirely or not at all.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, select, text, update
+from sqlalchemy import Connection, Engine, Table, and_, select, text, update
 
+from planner.errors import InvalidInput, Problem
 from planner.followup import schema
 from planner.followup.load import Carer, Child, LoadedProgramme, Pair
 from planner.followup.model import Programme
@@ -118,8 +120,40 @@ class _Sync:
         self.people(schema.carer, "carer", _rows(loaded.carers), leave=True)
         self.people(schema.child, "child", _rows(loaded.children), leave=True)
         self.pairs(loaded.pairs)
+        clashes = self.overlaps(loaded)
+        if clashes:
+            raise InvalidInput(clashes)
         if self.changes:
             self.conn.execute(schema.change.insert(), self.changes)
+
+    def overlaps(self, loaded: LoadedProgramme) -> list[Problem]:
+        """One carer of a role per child and day, over the whole history the ledger keeps.
+
+        The sheet alone may be consistent while a pair it no longer lists
+        (closed yesterday by this sync) still overlaps a new one.
+        """
+        p, c = schema.pair, schema.carer
+        rows = self.conn.execute(
+            select(p.c.carer_id, p.c.child_id, p.c.since, p.c.until, c.c.role)
+            .join(c, and_(c.c.programme_id == p.c.programme_id, c.c.id == p.c.carer_id))
+            .where(p.c.programme_id == self.pid)
+            .order_by(p.c.child_id, c.c.role, p.c.since, p.c.carer_id)
+        ).all()
+        shown = loaded.pairs_file
+        out = []
+        for a, b in itertools.pairwise(rows):
+            if (a.child_id, a.role) != (b.child_id, b.role):
+                continue
+            if a.until is None or b.since <= a.until:
+                out.append(Problem(
+                    shown, None, None,
+                    f"儿童 {b.child_id} 在 {b.since} 同时有两名{b.role}:{a.carer_id}(台账里自 {a.since} 起的结对)"
+                    f"和 {b.carer_id};请在表格里写明前一个结对的结束日期",
+                    f"child {b.child_id} would have two carers of role {b.role} on {b.since}: "
+                    f"{a.carer_id} (the ledger's pair since {a.since}) and {b.carer_id}; "
+                    "give the earlier pair its end date in the sheet",
+                ))  # fmt: skip
+        return out
 
     def note(self, entity: str, entity_id: str, name: str, old: object, new: object) -> None:
         self.changes.append(

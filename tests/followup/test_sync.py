@@ -10,6 +10,7 @@ from followup.ledger_helpers import CARERS, CHILDREN, PAIRS, make_programme
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
+from planner.errors import InvalidInput
 from planner.followup import schema
 from planner.followup.db import open_ledger
 from planner.followup.load import load_programme
@@ -98,4 +99,29 @@ def test_a_failed_sync_writes_nothing(db_url: str, tmp_path: Path) -> None:
     with pytest.raises(IntegrityError):
         sync(engine, broken, today=date(2026, 9, 1), now=NOW)
     assert _rows(engine, "carer") == [] and _rows(engine, "programme") == []
+    engine.dispose()
+
+
+def test_a_new_pair_overlapping_one_the_sheet_dropped_is_refused(
+    db_url: str, tmp_path: Path
+) -> None:
+    engine = open_ledger(db_url)
+    sync(engine, load_programme(make_programme(tmp_path / "p")), today=date(2026, 9, 1), now=NOW)
+    # C2 goes from T1 to T2 from 1 October, but T1's row is simply deleted on 1 December:
+    # T1's pair would end on 30 November and overlap T2's
+    pairs = [row for row in PAIRS if row[:2] != ["T1", "C2"]] + [["T2", "C2", "2026-10-01", ""]]
+    edited = load_programme(make_programme(tmp_path / "q", pairs=pairs))
+    with pytest.raises(InvalidInput) as info:
+        sync(engine, edited, today=date(2026, 12, 1), now=NOW)
+    assert info.value.lines("en") == [
+        f"{edited.pairs_file}: child C2 would have two carers of role teacher on 2026-10-01: "
+        "T1 (the ledger's pair since 2026-09-01) and T2; give the earlier pair its end date in the sheet"
+    ]
+    assert (
+        _rows(engine, "pair", carer_id="T1", child_id="C2")[0]["until"] is None
+    )  # nothing written
+    # written as the sheet should say it, the change lands
+    pairs.append(["T1", "C2", "2026-09-01", "2026-09-30"])
+    fixed = load_programme(make_programme(tmp_path / "r", pairs=pairs))
+    assert sync(engine, fixed, today=date(2026, 12, 1), now=NOW).changed == {"pair": 1}
     engine.dispose()
