@@ -423,7 +423,7 @@ def period_case(day: ColumnElement[date], spans: Sequence[Period]) -> ColumnElem
     )
 
 
-class _Counts(NamedTuple):
+class Counts(NamedTuple):
     """Record counts from the database, one entry per group, as numpy columns."""
 
     child: NDArray[np.int64]  # child code, -1 for a child not in the ledger
@@ -433,10 +433,22 @@ class _Counts(NamedTuple):
     period: dict[Frequency, NDArray[np.int64]]  # index of the period counted, -1 none
     inside: dict[Frequency, NDArray[np.bool_]]  # dated inside the period counted
 
+    def taken(self, duty: Duty) -> NDArray[np.bool_]:
+        """Which entries count for ``duty``: its kind, by a carer of its role, in one of its periods."""
+        mask: NDArray[np.bool_] = (self.kind == duty.what) & (self.role == duty.who)
+        return mask & (self.period[duty.every] >= 0) & (self.child >= 0)
 
-def _read_counts(
+    def per_period(self, duty: Duty, periods: int) -> NDArray[np.int64]:
+        """Records counted for ``duty`` in each of its ``periods`` periods, all children together."""
+        take = self.taken(duty)
+        return np.bincount(
+            self.period[duty.every][take], weights=self.n[take], minlength=periods
+        ).astype(np.int64)
+
+
+def read_counts(
     engine: Engine, programme: Programme, ledger: Ledger, spans: Mapping[Frequency, list[Period]]
-) -> _Counts:
+) -> Counts:
     """Records per child, kind, carer, make-up period and own period, as numpy columns.
 
     PostgreSQL counts them in one GROUP BY, each record's own period under
@@ -468,7 +480,7 @@ def _read_counts(
         made_up[made] = [index.get(for_period[i], -1) for i in made]
         period[f] = np.where(made_up == -2, own, made_up)
         inside[f] = (made_up == -2) | (made_up == own)
-    return _Counts(
+    return Counts(
         child=_ints([code.get(x, -1) for x in cols[0]]),
         kind=_objects(cols[1]),
         role=_objects([role_of.get(x, "") for x in cols[2]]),
@@ -607,14 +619,17 @@ def owed_items(
     spans: Mapping[Frequency, list[Period]],
     owner_days: Mapping[Frequency, list[int]],
     as_of: date,
+    counts: Counts | None = None,
 ) -> tuple[Items, _Codes]:
     """The items of the periods in ``spans`` (owners taken on ``owner_days``), sorted.
 
     Also returns each item's unit, status rank and lateness as arrays.
+    ``counts`` are the records as ``read_counts`` gives them (read here if not given).
     """
     duties = sorted(programme.duties, key=lambda d: d.id)
     slots = _Slots(duties, spans)
-    counts = _read_counts(engine, programme, ledger, spans)
+    if counts is None:
+        counts = read_counts(engine, programme, ledger, spans)
     today = as_of.toordinal()
     nc = len(ledger.child_ids)
     parts: list[tuple[NDArray[np.int64], ...]] = []
@@ -629,8 +644,7 @@ def owed_items(
             owners[key] = _owners(ledger, duty.who, spans_d, owner_days[duty.every])
         owner = owners[key]
         period = counts.period[duty.every]
-        take = (counts.kind == duty.what) & (counts.role == duty.who)
-        take &= (period >= 0) & (counts.child >= 0)
+        take = counts.taken(duty)
         flat = counts.child[take] * m + period[take]
         n = counts.n[take]
         done_n = np.bincount(flat, weights=n, minlength=nc * m).astype(np.int64).reshape(nc, m)

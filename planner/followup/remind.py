@@ -23,7 +23,7 @@ and day give the same bytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,7 +32,7 @@ from icalendar import Alarm, Calendar, Event, Timezone
 from sqlalchemy import Engine, func, select
 
 from planner.followup import schema
-from planner.followup.due import DueItem, Ledger, Status, label, owed_items, period_case
+from planner.followup.due import DueItem, Ledger, Status, label, owed_items, read_counts
 from planner.followup.model import Duty, Frequency, Period, Programme, periods
 from planner.io import write_bytes
 from planner.names import given_name
@@ -88,34 +88,6 @@ def _open_periods(programme: Programme, as_of: date) -> dict[Frequency, list[Per
     return {f: [p for p in periods(programme, f) if p.end >= as_of] for f in Frequency}
 
 
-def _record_totals(
-    engine: Engine, programme: Programme, spans: Mapping[Frequency, list[Period]]
-) -> dict[tuple[str, str], int]:
-    """Records of each duty counted for each period (any child, carers of the duty's role)."""
-    r, c = schema.record, schema.carer
-    out: dict[tuple[str, str], int] = {}
-    with engine.connect() as conn:
-        for duty in sorted(programme.duties, key=lambda d: d.id):
-            span = spans[duty.every]
-            if not span:
-                continue
-            own = period_case(r.c.on, span)
-            counted = func.coalesce(r.c.for_period, own)
-            stmt = (
-                select(r.c.for_period, own, func.count())
-                .select_from(
-                    r.join(c, (c.c.programme_id == r.c.programme_id) & (c.c.id == r.c.carer_id))
-                )
-                .where(r.c.programme_id == programme.id, r.c.kind == duty.what)
-                .where(c.c.role == duty.who, counted.in_([p.id for p in span]))
-                .group_by(r.c.for_period, own)
-            )
-            for for_period, natural, n in conn.execute(stmt):
-                key = (duty.id, for_period or natural)
-                out[key] = out.get(key, 0) + int(n)
-    return out
-
-
 def _ledger_rows(engine: Engine, programme_id: str) -> int:
     """Rows of ``change`` and ``pair`` of the programme: a number that only grows."""
     with engine.connect() as conn:
@@ -136,21 +108,27 @@ def reminders_for(engine: Engine, programme: Programme, as_of: date) -> dict[str
     ledger = Ledger.read(engine, programme.id)
     spans = _open_periods(programme, as_of)
     owner_days = {f: [p.end.toordinal() for p in ps] for f, ps in spans.items()}
-    items, _ = owed_items(engine, programme, ledger, spans, owner_days, as_of)
+    counts = read_counts(engine, programme, ledger, spans)
+    items, _ = owed_items(engine, programme, ledger, spans, owner_days, as_of, counts=counts)
     duties = {d.id: d for d in programme.duties}
     by_id = {p.id: p for ps in spans.values() for p in ps}
     grouped: dict[tuple[str, str, str], list[DueItem]] = {}
     for item in items:
         grouped.setdefault((item.carer_id, item.duty, item.period), []).append(item)
     base = _ledger_rows(engine, programme.id)
-    totals = _record_totals(engine, programme, spans)
+    totals = {
+        (duty.id, spans[duty.every][j].id): int(n)
+        for duty in programme.duties
+        for j, n in enumerate(counts.per_period(duty, len(spans[duty.every])))
+    }
+    given = {c.id: given_name(c.name) for c in ledger.children.values()}
     out: dict[str, list[Reminder]] = {}
     for (carer_id, duty_id, period_id), owed in sorted(grouped.items()):
         left_on = ledger.carers[carer_id].left_on
         if left_on is not None and left_on <= as_of:
             continue
         open_ = sorted(i.child_id for i in owed if i.status is not Status.DONE)
-        names = [given_name(ledger.children[c].name) for c in open_]
+        names = [given[c] for c in open_]
         out.setdefault(carer_id, []).append(
             Reminder(
                 carer_id,
