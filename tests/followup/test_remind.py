@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import stat
+import subprocess
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -163,3 +166,37 @@ def test_a_carer_who_left_gets_no_file(engine: Engine, tmp_path: Path) -> None:
         str(e["SUMMARY"]) for e in Calendar.from_ical(paths[-1].read_bytes()).walk("VEVENT")
     ]
     assert summaries[0] == "contact · 2026-11 · due 30 Nov"
+
+
+ICALJS = Path(__file__).resolve().parents[1] / "render" / "js"
+
+
+@pytest.mark.skipif(
+    shutil.which("node") is None or not (ICALJS / "node_modules" / "ical.js").is_dir(),
+    reason="Mozilla's ical.js is not installed (tests/render installs it with npm ci)",
+)
+def test_reminders_parse_in_icaljs_with_the_same_uids_and_alarms(
+    engine: Engine, tmp_path: Path
+) -> None:
+    ledger(engine)
+    paths = write_reminders(engine, SCHOOL, out=tmp_path, as_of=AS_OF, lang="zh")
+    done = subprocess.run(
+        [str(shutil.which("node")), str(ICALJS / "parse.mjs"), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    parsed = {Path(k).name: v for k, v in json.loads(done.stdout).items()}
+    for path in paths:
+        theirs = parsed[path.name]
+        assert theirs["method"] == "PUBLISH" and theirs["timezones"] == ["Asia/Shanghai"]
+        ours = events(path)
+        assert sorted(ours) == sorted(e["uid"] for e in theirs["events"])
+        for event in theirs["events"]:
+            twin = ours[event["uid"]]
+            assert event["summary"] == str(twin["SUMMARY"])  # type: ignore[index]
+            assert event["start_local"] == twin.decoded("DTSTART").isoformat()  # type: ignore[attr-defined]
+            rings = [] if str(twin["STATUS"]) == "CANCELLED" else [9 * 3600]  # type: ignore[index]
+            assert [a["trigger_s"] for a in event["alarms"]] == rings
