@@ -3,14 +3,18 @@ ledger made by the previous version opens in this one with every row kept."""
 
 from __future__ import annotations
 
+import stat
 from datetime import UTC, date, datetime
+from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
+from planner.errors import InvalidInput
 from planner.followup import schema
-from planner.followup.db import current_revision, open_ledger, upgrade
+from planner.followup.db import current_revision, ledger_url, open_ledger, upgrade
 
 NOW = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 
@@ -105,3 +109,31 @@ def test_a_ledger_of_the_first_version_upgrades_with_its_data(db_url: str) -> No
             == "作业没人辅导"
         )
     engine.dispose()
+
+
+def test_a_new_sqlite_ledger_is_private_and_queues_its_writers(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "ledger.sqlite3"
+    engine = open_ledger(f"sqlite:///{path}")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with engine.begin() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 30_000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert statements[0] == "BEGIN IMMEDIATE"
+    engine.dispose()
+
+
+def test_the_ledger_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PLANNER_DB", raising=False)
+    assert ledger_url(tmp_path, None) == f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    assert ledger_url(tmp_path / "programme.toml", None) == ledger_url(tmp_path, None)
+    monkeypatch.setenv("PLANNER_DB", "postgresql://county/care")
+    assert ledger_url(tmp_path, None) == "postgresql://county/care"
+    assert ledger_url(tmp_path, "sqlite:///x.sqlite3") == "sqlite:///x.sqlite3"
+    with pytest.raises(InvalidInput) as info:
+        open_ledger("postgresql://ann:s3cret@127.0.0.1:1/care")
+    (line,) = info.value.lines("en")
+    assert line.startswith("postgresql://ann:***@127.0.0.1:1/care: cannot open the database")
+    assert "s3cret" not in line
