@@ -19,6 +19,7 @@ records import in seconds.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from collections import defaultdict
@@ -28,7 +29,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from planner.errors import InvalidInput, Problem
@@ -87,7 +88,6 @@ PROBLEM_COLUMNS: tuple[Column, ...] = (
 )
 
 MUTABLE = ("problems", "solved", "reported", *GROWTH_FIELDS)
-CHUNK = 500
 
 free_text = capped(TEXT)
 
@@ -250,12 +250,14 @@ class _Cells:
         required: bool = False,
         default: object = None,
     ) -> Any:
-        if self.blank(field):
+        i = self.index.get(field)
+        raw = None if i is None or i >= len(self.values) else self.values[i]
+        if raw is None or raw == "" or (isinstance(raw, str) and not raw.strip()):
             if required:
                 self.report(field, "必填,不能空着", "required; the cell is empty")
             return default
         try:
-            return parse(self.raw(field))
+            return parse(raw)
         except cells.CellError as exc:
             self.report(field, exc.zh, exc.en)
             return default
@@ -513,11 +515,33 @@ def _build(
     return _Row(full, full["fingerprint"], row)
 
 
-def _upsert(conn: Connection, table: Table, index: list[str], update_cols: Sequence[str]) -> Any:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table)
+@functools.cache
+def _record_upsert(dialect_name: str) -> Any:
+    """``INSERT ... ON CONFLICT (programme_id, fingerprint) DO UPDATE`` the mutable fields.
+
+    Built once per dialect: statements are immutable, and building one (its
+    ``excluded`` columns) costs more than running it for a small sheet.
+    """
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    stmt = dialect.insert(schema.record)
     return stmt.on_conflict_do_update(
-        index_elements=index, set_={c: stmt.excluded[c] for c in update_cols}
+        index_elements=["programme_id", "fingerprint"], set_={c: stmt.excluded[c] for c in MUTABLE}
+    )
+
+
+@functools.cache
+def _problem_upsert(dialect_name: str) -> Any:
+    """One problem row per record; the text follows the record, dates once set stay."""
+    prob = schema.problem
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    stmt = dialect.insert(prob)
+    return stmt.on_conflict_do_update(
+        index_elements=["record_id"],
+        set_={
+            "text": stmt.excluded.text,
+            "reported_on": func.coalesce(prob.c.reported_on, stmt.excluded.reported_on),
+            "solved_on": func.coalesce(prob.c.solved_on, stmt.excluded.solved_on),
+        },
     )
 
 
@@ -527,20 +551,18 @@ def _write(
     """Insert the new records, update the edited ones, leave the rest (one executemany).
 
     A file is one carer's, and so is every fingerprint in it: the carer's
-    records, read in one query, tell new from edited from unchanged (a few
-    rows are looked up by fingerprint instead).
+    records of the file's children, read in one query through the child
+    index, tell new from edited from unchanged.
     """
     by_fp = {row.fingerprint: row for row in rows}
     if not by_fp:
         return
     rec = schema.record
-    mine = (rec.c.programme_id == pid, rec.c.carer_id == carer_id)
+    children = sorted({row.values["child_id"] for row in by_fp.values()})
+    # the carer's records of these children (found through the child index)
+    mine = (rec.c.programme_id == pid, rec.c.child_id.in_(children), rec.c.carer_id == carer_id)
     existing: dict[str, dict[str, Any]] = {}
-    wanted = select(rec.c.fingerprint, *(rec.c[c] for c in MUTABLE))
-    if len(by_fp) <= CHUNK:  # a few rows: look them up by their unique fingerprints
-        wanted = wanted.where(rec.c.programme_id == pid, rec.c.fingerprint.in_(list(by_fp)))
-    else:
-        wanted = wanted.where(*mine)
+    wanted = select(rec.c.fingerprint, *(rec.c[c] for c in MUTABLE)).where(*mine)
     for found in conn.execute(wanted).mappings():
         if found["fingerprint"] in by_fp:
             existing[found["fingerprint"]] = dict(found)
@@ -557,19 +579,12 @@ def _write(
         todo.append(row.values)
     if not todo:
         return
-    conn.execute(_upsert(conn, rec, ["programme_id", "fingerprint"], MUTABLE), todo)
+    conn.execute(_record_upsert(conn.dialect.name), todo)
     with_problems = [v for v in todo if v["problems"]]
     if not with_problems:
         return
     ids: dict[str, int] = {}
-    if len(with_problems) <= CHUNK:
-        query = select(rec.c.fingerprint, rec.c.id).where(
-            rec.c.programme_id == pid,
-            rec.c.fingerprint.in_([v["fingerprint"] for v in with_problems]),
-        )
-    else:
-        query = select(rec.c.fingerprint, rec.c.id).where(*mine)
-    for hit in conn.execute(query):
+    for hit in conn.execute(select(rec.c.fingerprint, rec.c.id).where(*mine)):
         ids[hit.fingerprint] = hit.id
     _write_problems(conn, pid, [(ids[v["fingerprint"]], v) for v in with_problems])
 
@@ -578,19 +593,8 @@ def _write_problems(
     conn: Connection, pid: str, items: Sequence[tuple[int, dict[str, Any]]]
 ) -> None:
     """One problem row per record with problems: found on its date, solved/reported if it says so."""
-    prob = schema.problem
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(prob)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["record_id"],
-        set_={
-            "text": stmt.excluded.text,
-            "reported_on": _coalesce(prob.c.reported_on, stmt.excluded.reported_on),
-            "solved_on": _coalesce(prob.c.solved_on, stmt.excluded.solved_on),
-        },
-    )
     conn.execute(
-        stmt,
+        _problem_upsert(conn.dialect.name),
         [
             dict(programme_id=pid, record_id=rid, child_id=v["child_id"], carer_id=v["carer_id"],
                  found_on=v["on"], text=v["problems"], how=None,
@@ -599,12 +603,6 @@ def _write_problems(
             for rid, v in items
         ],
     )  # fmt: skip
-
-
-def _coalesce(a: Any, b: Any) -> Any:
-    from sqlalchemy import func
-
-    return func.coalesce(a, b)
 
 
 # ---------------------------------------------------------------- problems solved
