@@ -284,8 +284,14 @@ def records(kids: list[Kid], rng: random.Random) -> dict[str, list[list[object]]
 
 
 def write_records(rows: dict[str, list[list[object]]]) -> None:
-    """Blank sheets from ``planner followup sheets`` (as handed out), filled in and saved."""
+    """Blank sheets from ``planner followup sheets`` (as handed out), filled in and saved.
+
+    The teachers got theirs on the first day of term; 谢老师 got hers on her
+    first day, after 周老师's sheet had been imported (so it shows what was
+    still open for her five children).
+    """
     from planner.followup.db import open_ledger
+    from planner.followup.intake import RECORDS_SHEET, import_files
     from planner.followup.load import load_programme
     from planner.followup.sheets import write_sheets
     from planner.followup.sync import sync
@@ -293,30 +299,33 @@ def write_records(rows: dict[str, list[list[object]]]) -> None:
     loaded = load_programme(HERE)
     out = HERE / "records"
     shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+
+    def fill(blank: Path) -> Path:
+        book = load_workbook(blank)
+        sheet = book[RECORDS_SHEET]
+        for r, row in enumerate(rows[blank.stem], start=3):  # row 2 is the example
+            for c, value in enumerate(row, start=1):
+                if value != "":
+                    sheet.cell(r, c, value)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        filled = out / blank.name
+        filled.write_bytes(stable_zip(buffer.getvalue()))
+        return filled
+
     with tempfile.TemporaryDirectory() as scratch:
         engine = open_ledger(f"sqlite:///{Path(scratch) / 'ledger.sqlite3'}")
         sync(engine, loaded, today=TERM_START)
-        # handed out on the first day of term; 谢老师 got hers on her first day
-        blank = write_sheets(engine, loaded.programme, Path(scratch) / "blank", as_of=TERM_START)
-        blank += write_sheets(
-            engine,
-            loaded.programme,
-            Path(scratch) / "blank",
-            as_of=LEAVES + timedelta(days=1),
-            carers=[SUCCESSOR],
-        )
+        blank = Path(scratch) / "blank"
+        for path in write_sheets(engine, loaded.programme, blank, as_of=TERM_START):
+            fill(path)
+        takeover = LEAVES + timedelta(days=1)
+        (result,) = import_files(engine, loaded, [out / "T04.xlsx"], today=takeover)
+        assert result.ok, result.problems
+        (path,) = write_sheets(engine, loaded.programme, blank, as_of=takeover, carers=[SUCCESSOR])
+        fill(path)
         engine.dispose()
-        out.mkdir()
-        for path in blank:
-            book = load_workbook(path)
-            sheet = book["记录 records"]
-            for r, row in enumerate(rows[path.stem], start=3):  # row 2 is the example
-                for c, value in enumerate(row, start=1):
-                    if value != "":
-                        sheet.cell(r, c, value)
-            buffer = io.BytesIO()
-            book.save(buffer)
-            (out / path.name).write_bytes(stable_zip(buffer.getvalue()))
 
 
 if __name__ == "__main__":
