@@ -18,6 +18,7 @@ from datetime import date
 from importlib.resources import files
 from pathlib import Path
 from string import Template
+from typing import Any
 
 from planner.errors import InvalidInput, Problem
 from planner.followup.load import CARER_COLUMNS, PAIR_COLUMNS, PROGRAMME_CHILD_COLUMNS
@@ -56,10 +57,10 @@ def sheet_bytes(
     columns: Sequence[Column], title: str, rows: Sequence[Sequence[object]] = ()
 ) -> bytes:
     """A workbook: bilingual header, the rows as text, and a help sheet."""
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.styles import Font  # type: ignore[import-untyped]
+    from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
+    from openpyxl.styles import Font  # type: ignore[import-untyped, unused-ignore]
 
-    book = Workbook()
+    book: Any = Workbook()  # typed or not (types-openpyxl), cells are written loosely
     data = book.active
     data.title = title
     for i, col in enumerate(columns, start=1):

@@ -197,12 +197,12 @@ def _put(ws: Any, row: int, col: int, value: object) -> Any:
 
 
 def workbook_bytes(programme: Programme, sheet: CarerSheet, as_of: date) -> bytes:
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
-    from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
+    from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
+    from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped, unused-ignore]
+    from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped, unused-ignore]
 
     labels = programme.kind_labels()
-    book = Workbook()
+    book: Any = Workbook()  # typed or not (types-openpyxl), cells are written loosely
     records = book.active
     records.title = RECORDS_SHEET
     for i, col in enumerate(RECORD_COLUMNS, start=1):
