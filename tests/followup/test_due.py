@@ -285,3 +285,13 @@ def test_print_due_counts_per_carer_when_the_list_is_long(
     out = capsys.readouterr().out
     assert "按负责人汇总" in out and "张志愿 (V1)" in out
     assert "2026-10" not in out  # no item rows, only counts
+
+
+def test_a_child_who_left_is_not_uncovered_after_leaving(engine: Engine) -> None:
+    ledger = school(engine)
+    ledger.child("C6", "吴小兰", left_on=date(2026, 10, 1))
+    ledger.pair("T1", "C6", date(2026, 9, 1), date(2026, 9, 20))
+    gaps = [
+        g for g in compute_due(engine, SCHOOL, date(2026, 12, 1)).uncovered if g.child_id == "C6"
+    ]
+    assert [(g.start, g.end) for g in gaps] == [(date(2026, 9, 21), date(2026, 9, 30))]

@@ -200,3 +200,15 @@ def test_reminders_parse_in_icaljs_with_the_same_uids_and_alarms(
             assert event["start_local"] == twin.decoded("DTSTART").isoformat()  # type: ignore[attr-defined]
             rings = [] if str(twin["STATUS"]) == "CANCELLED" else [9 * 3600]  # type: ignore[index]
             assert [a["trigger_s"] for a in event["alarms"]] == rings
+
+
+def test_a_reminder_never_starts_before_its_period(engine: Engine, tmp_path: Path) -> None:
+    ledger(engine)
+    programme = SCHOOL.model_copy(
+        update={"duties": tuple(d.model_copy(update={"remind_days": 60}) for d in SCHOOL.duties)}
+    )
+    paths = write_reminders(engine, programme, out=tmp_path, as_of=AS_OF, lang="zh")
+    cal = Calendar.from_ical((tmp_path / "reminders" / "V1.ics").read_bytes())
+    november = next(e for e in cal.walk("VEVENT") if "2026-11" in str(e["SUMMARY"]))
+    assert november.decoded("DTSTART") == date(2026, 11, 1)
+    assert paths
