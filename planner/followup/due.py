@@ -176,6 +176,12 @@ def label(key: str, lang: str, **values: object) -> str:
 class DueItem(NamedTuple):
     """One duty one carer owes one child in one period (a row of ``due``).
 
+    ``unit_id`` is the carer's unit (the child's when the carer has none);
+    ``counted`` (``count`` in JSON) the records counted against ``required``;
+    ``days_overdue`` is 0 unless overdue; ``days_left`` counts the days to the
+    period's end (0 once it has ended); ``late`` marks a duty done only with
+    make-ups recorded after its period.
+
     A typed, immutable tuple rather than a dataclass: a county has hundreds
     of thousands of items, and tuples are built ten times faster.
     """
