@@ -151,7 +151,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "deadline": ("截止 {month}月{day}日", "due {day} {mon}"),
     "still_owed": ("尚未完成：{names}", "Still to do: {names}"),
     "all_done": ("已全部完成", "All done"),
-    "times": ("每个周期至少 {n} 次", "At least {n} times per period"),
+    "times": ("每个周期至少 {n} 次", "At least {n} time(s) per period"),
     "reminders": ("职责提醒", "Duty reminders"),
 }
 
