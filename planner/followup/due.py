@@ -415,15 +415,15 @@ class Counts(NamedTuple):
     """Record counts from the database, one entry per group, as numpy columns."""
 
     child: NDArray[np.int64]  # child code, -1 for a child not in the ledger
-    kind: NDArray[np.object_]
-    role: NDArray[np.object_]  # role of the record's carer
+    key: NDArray[np.int64]  # code of (record's kind, its carer's role), -1 for no duty's
+    keys: dict[tuple[str, str], int]  # (what, who) of each duty -> its code
     n: NDArray[np.int64]
     period: dict[Frequency, NDArray[np.int64]]  # index of the period counted, -1 none
     inside: dict[Frequency, NDArray[np.bool_]]  # dated inside the period counted
 
     def taken(self, duty: Duty) -> NDArray[np.bool_]:
         """Which entries count for ``duty``: its kind, by a carer of its role, in one of its periods."""
-        mask: NDArray[np.bool_] = (self.kind == duty.what) & (self.role == duty.who)
+        mask = self.key == self.keys[(duty.what, duty.who)]
         return mask & (self.period[duty.every] >= 0) & (self.child >= 0)
 
     def per_period(self, duty: Duty, periods: int) -> NDArray[np.int64]:
@@ -451,11 +451,17 @@ def read_counts(
     freqs = [f for f in Frequency if spans[f] and any(d.every is f for d in duties)]
     kinds = sorted({d.what for d in duties})
     cols, n, natural = _record_rows(engine, programme.id, kinds, freqs, spans)
-    role_of = {c.id: c.role for c in ledger.carers.values()}
+    keys = {k: i for i, k in enumerate(sorted({(d.what, d.who) for d in duties}))}
+    # per carer: the code of each kind it may record for a duty of its role
+    duty_of = {
+        c.id: {what: i for (what, who), i in keys.items() if who == c.role}
+        for c in ledger.carers.values()
+    }
+    nothing: dict[str, int] = {}
     code = ledger.child_code
     size = len(n)
     for_period = cols[3]
-    made = [i for i, x in enumerate(for_period) if x is not None]
+    made = np.flatnonzero(_objects(for_period) != None).tolist()  # noqa: E711 (elementwise)
     period: dict[Frequency, NDArray[np.int64]] = {}
     inside: dict[Frequency, NDArray[np.bool_]] = {}
     for f in Frequency:
@@ -467,8 +473,10 @@ def read_counts(
         inside[f] = (made_up == -2) | (made_up == own)
     return Counts(
         child=_ints([code.get(x, -1) for x in cols[0]]),
-        kind=_objects(cols[1]),
-        role=_objects([role_of.get(x, "") for x in cols[2]]),
+        key=_ints(
+            [duty_of.get(c, nothing).get(k, -1) for k, c in zip(cols[1], cols[2], strict=True)]
+        ),
+        keys=keys,
         n=n,
         period=period,
         inside=inside,

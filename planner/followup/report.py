@@ -479,11 +479,11 @@ def workbook(
     Strings are stored as text cells even when they start with ``=``: a name
     like ``=HYPERLINK(...)`` in a spreadsheet stays a name, never a formula.
     """
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.styles import Font  # type: ignore[import-untyped]
+    from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
+    from openpyxl.styles import Font  # type: ignore[import-untyped, unused-ignore]
 
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the empty default sheet
     bold = Font(bold=True)
     for title, header, rows, formats in sheets:
         sheet = book.create_sheet(title=title[:31])
