@@ -1,7 +1,9 @@
 """What is due: owners, counts, statuses, coverage, order and the ``--json`` keys.
 
-Ledgers are built directly (``schema.metadata.create_all`` and Core inserts)
-on every database the ``db_url`` fixture gives: SQLite and PostgreSQL.
+Ledgers are opened as the command opens them (``open_ledger``: Alembic
+migrations) and filled with Core inserts, on every database the ``db_url``
+fixture gives: SQLite and PostgreSQL. Other test files build theirs with
+``schema.metadata.create_all`` (``LedgerBuilder`` does either).
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import Engine, create_engine, insert
+from sqlalchemy import Engine, insert
 
 from planner.followup import schema
+from planner.followup.db import open_ledger
 from planner.followup.due import Status, compute_due, due_json, print_due
 from planner.followup.model import Duty, Frequency, Programme, Term, Unit
 
@@ -114,7 +117,8 @@ class LedgerBuilder:
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
-    eng = create_engine(db_url)
+    """A ledger as the command opens it: migrated to the newest schema by Alembic."""
+    eng = open_ledger(db_url)
     try:
         yield eng
     finally:
