@@ -172,7 +172,8 @@ def test_make_up_for_an_earlier_period_counts_there_and_is_late(engine: Engine) 
     october = items[("C3", "contact", "2026-10")]
     assert (october.status, october.late) == (Status.DONE, True)  # type: ignore[attr-defined]
     november = items[("C3", "contact", "2026-11")]
-    assert november.status is Status.DUE  # type: ignore[attr-defined]  (the make-up is not November's)
+    # the make-up is not November's
+    assert november.status is Status.DUE  # type: ignore[attr-defined]
 
 
 def test_records_on_the_first_and_last_day_count_the_day_after_does_not(engine: Engine) -> None:
