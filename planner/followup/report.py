@@ -59,6 +59,9 @@ __all__ = [
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
+#: Growth booklets printed at the same time, at most (one Chromium process each).
+PDF_WORKERS = 4
+
 #: Labels of the usual roles; any other role is shown as written.
 ROLE_LABELS: dict[str, tuple[str, str]] = {
     "teacher": ("教师", "teacher"),
@@ -673,13 +676,19 @@ def write_reports(
             file=sys.stderr,
         )
     elif chromium is not None:
-        for path in pages:
+        from concurrent.futures import ThreadPoolExecutor
+
+        def pdf_of(path: Path) -> Path | None:
             pdf = path.with_suffix(".pdf")
             try:
                 html_to_pdf(path, pdf, chromium=chromium)
             except PdfError as exc:
                 print(f"{path.name}: PDF {exc}", file=sys.stderr)
-                continue
+                return None
             os.chmod(pdf, 0o600)  # html_to_pdf writes with the usual mode; the folder is 0700
-            written.append(pdf)
+            return pdf
+
+        # one Chromium per core at a time (each print is its own process)
+        with ThreadPoolExecutor(max_workers=max(1, min(PDF_WORKERS, os.cpu_count() or 1))) as pool:
+            written.extend(pdf for pdf in pool.map(pdf_of, pages) if pdf is not None)
     return written
