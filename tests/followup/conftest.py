@@ -129,11 +129,11 @@ def busy_programme(tmp_path: Path) -> Callable[[int, int], Path]:
     return make
 
 
-def contact_rows(carer: int, per_carer: int, per_child: int, tag: str = "") -> list[list[object]]:
+def contact_rows(carer: int, per_carer: int, per_child: int) -> list[list[object]]:
     """``per_child`` contacts per child, one a day from the programme's start."""
     start = date(2026, 2, 24)
     return [
-        [child, "联系", (start + timedelta(days=d)).isoformat(), f"电话联系{tag}{d}"]
+        [child, "联系", (start + timedelta(days=d)).isoformat(), f"电话联系{d}"]
         for child in _children_of(carer, per_carer)
         for d in range(per_child)
     ]
