@@ -1,4 +1,4 @@
-"""The `planner` command (DESIGN.md, contract).
+"""The `planner` command: its commands, options and exit codes are a contract other tools read.
 
 Heavy imports (pydantic models, pandas, OR-Tools) happen inside the
 commands, so `planner --help` answers at once. Bad input ends in exit 3 with

@@ -11,7 +11,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Exit codes of the `planner` command (DESIGN.md, contract)."""
+    """Exit codes of the `planner` command (a contract other tools read)."""
 
     DONE = 0
     INTERNAL = 1

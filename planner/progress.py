@@ -1,4 +1,4 @@
-"""Progress on stderr while the stages run (ASCII only: GBK consoles, DESIGN.md)."""
+"""Progress on stderr while the stages run (ASCII only: Rich's braille spinner crashes GBK consoles)."""
 
 from __future__ import annotations
 

@@ -201,8 +201,8 @@ def _quantity(
         return None, None
     unknown = sorted(node.names() - names)
     for name in unknown:
-        exc = unknown_name(name, names)
-        found.add((*loc, "quantity"), f"{where_zh}:{exc.zh}", f"{where_en}: {exc.en}")
+        error = unknown_name(name, names)
+        found.add((*loc, "quantity"), f"{where_zh}:{error.zh}", f"{where_en}: {error.en}")
     if unknown:
         return None, None
     expression = raw.strip() if node.names() or not isinstance(node, Num) else None

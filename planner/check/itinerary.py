@@ -324,7 +324,7 @@ def games_for_every_group_at_once(event: Event, plan: Plan) -> Iterator[str]:
         times = {(t.start, t.end) for t in items.values()}
         if len(times) > 1:
             yield f"游戏 {a.id} 各组不是同时进行 / game {a.id}: groups play at different times"
-        spots = list(a.places) or [a.place]
+        spots: list[str | None] = list(a.places) or [a.place]
         for i, g in enumerate(plan.groups):
             item = items.get(f"{a.id}-{g.id}")
             if item is None:

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 from planner.errors import Infeasible, InvalidInput, Problem
 from planner.itinerary.routing import Route, order_stops
-from planner.itinerary.solver import STAGE, Solved, Switches, solve
+from planner.itinerary.solver import STAGE, Solved, Switches, solve, try_solve
 from planner.itinerary.travel import TravelTimes, find_place
 from planner.model import (
     Activity,
@@ -36,6 +39,12 @@ from planner.model import (
     Skill,
     Stop,
 )
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+    from ortools.sat.python.cp_model import IntVar
+
+    from planner.itinerary.solver import Expr
 
 
 def passenger_seats(bus: Bus) -> int:
@@ -394,43 +403,54 @@ def assign_buses(
     children. Should no choice of escorts fit those numbers, children and
     escorts are decided together in one model (slower, same rules).
     """
-    riding = set(points)
-    prefs = escort_points(event, plan, riding)
+    prefs = escort_points(event, plan, set(points))
     _precheck(event, units, len(prefs))
-    model = AssignModel(event, plan, units, prefs, travel, venue)
+    riders = Riders(event, plan, units, prefs, travel, venue)
     share = event.itinerary.time_limit_s * BUS_SHARE
-    kwargs = {
-        "what_zh": "车辆安排",
-        "what_en": "assigning children and escorts to buses",
-        "seed": event.itinerary.seed,
-        "time_limit": share / 4,
-    }
-    fewest = solve(model.cost_builder(), **kwargs)
-    least_cost = round(fewest.solver.objective_value)
-    first = solve(model.count_builder(least_cost=least_cost), **kwargs)
-    bound = round(first.solver.objective_value)
-    counted = solve(
-        model.count_builder(least_cost=least_cost, bound=bound, hint=model.values(first)),
-        **kwargs,
-    )
-    counts = model.read_counts(counted)
-    named = solve(model.escort_builder(counts), **kwargs, quiet=True)
-    if named is not None:
-        escort_bus = {v: b for (v, b), var in named.built.items() if named.solver.value(var)}
-        return model.loads(counts, escort_bus, points)
-    kwargs["time_limit"] = share / 2
-    joint = solve(model.builder(), **kwargs)
-    bound = round(joint.solver.objective_value)
-    joint = solve(model.builder(bound=bound, hint=model.values(joint)), **kwargs)
-    m, x, e = joint.built  # type: ignore[misc]
-    value = joint.solver.value
-    counts = Counts({k: value(v) for k, v in m.items()}, {k: value(v) for k, v in x.items()}, {})
-    escort_bus = {v: b for (v, b), var in e.items() if value(var)}
-    return model.loads(counts, escort_bus, points)
+    seed, quarter = event.itinerary.seed, share / 4
 
+    def run(build: Callable[[Switches], M], limit: float = quarter) -> Solved[M]:
+        what = "车辆安排", "assigning children and escorts to buses"
+        return solve(build, what_zh=what[0], what_en=what[1], seed=seed, time_limit=limit)
+
+    fewest = run(partial(SeatModel, riders))
+    least_cost = round(fewest.solver.objective_value)
+    first = run(partial(CountModel, riders, least_cost=least_cost))
+    counted = run(
+        partial(
+            CountModel,
+            riders,
+            least_cost=least_cost,
+            bound=round(first.solver.objective_value),
+            hint=first.built.values(first.solver),
+        )
+    )
+    counts = counted.built.counts(counted.solver)
+    named = try_solve(partial(EscortModel, riders, counts), seed=seed, time_limit=quarter)
+    if named is not None:
+        return riders.loads(counts, named.built.escort_bus(named.solver), points)
+    joint = run(partial(JointModel, riders), share / 2)
+    joint = run(
+        partial(
+            JointModel,
+            riders,
+            bound=round(joint.solver.objective_value),
+            hint=joint.built.values(joint.solver),
+        ),
+        share / 2,
+    )
+    return riders.loads(
+        joint.built.counts(joint.solver), joint.built.escort_bus(joint.solver), points
+    )
+
+
+M = TypeVar("M")
 
 #: the share of ``itinerary.time_limit_s`` the bus models may use
 BUS_SHARE = 0.2
+
+#: a class of interchangeable units: (pickup point, children in the unit)
+UnitClass = tuple[str, int]
 
 
 @dataclass(frozen=True)
@@ -438,17 +458,17 @@ class Counts:
     """How many units of each class ride each bus, where the one-by-one units
     ride, and how many escorts each bus carries."""
 
-    m: dict[tuple[tuple[str, int], int], int]
+    m: dict[tuple[UnitClass, int], int]
     x: dict[tuple[str, int], int]
     escorts: dict[int, int]
 
 
-class AssignModel:
-    """The children-and-escorts-to-buses model, built for either round.
+class Riders:
+    """What the bus models know: the buses, the riding units and the possible escorts.
 
     Children are counted, not named: single-point units (a child, or
     brothers and sisters boarding at one point) of the same size at the same
-    point are interchangeable, so the model decides how many of each go on
+    point are interchangeable, so the models decide how many of each go on
     each bus. Units that board at several points, or that hold children of
     two possible escorts, are decided one by one. Names are given after
     solving: an escort's own children first, then the others in id order.
@@ -470,284 +490,31 @@ class AssignModel:
         self.first_aid = [v for v in prefs if volunteers[v].has(Skill.FIRST_AID)]
         unit_of = {c: u.key for u in units for c in u.child_ids}
         self.units = {u.key: u for u in units}
+        self.kids_total = sum(len(u.child_ids) for u in units)
         #: unit key -> the possible escorts whose paired children are in it
         self.tied: dict[str, set[str]] = defaultdict(set)
-        for p in plan.pairs:
-            if p.volunteer_id in prefs:
-                for c in p.child_ids:
-                    if c in unit_of:
-                        self.tied[unit_of[c]].add(p.volunteer_id)
+        for pair in plan.pairs:
+            if pair.volunteer_id in prefs:
+                for cid in pair.child_ids:
+                    if cid in unit_of:
+                        self.tied[unit_of[cid]].add(pair.volunteer_id)
         self.single = sorted(u.key for u in units if len(u.points) > 1 or len(self.tied[u.key]) > 1)
-        self.classes: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self.classes: dict[UnitClass, list[str]] = defaultdict(list)
         for u in units:
             if u.key not in self.single:
                 self.classes[(u.points[0], len(u.child_ids))].append(u.key)
         #: (volunteer, class) -> how many of the class's units hold the volunteer's children
-        self.own: dict[tuple[str, tuple[str, int]], int] = defaultdict(int)
-        for c, keys in self.classes.items():
+        self.own: dict[tuple[str, UnitClass], int] = defaultdict(int)
+        for cls, keys in self.classes.items():
             for key in keys:
                 for v in self.tied[key]:
-                    self.own[(v, c)] += 1
+                    self.own[(v, cls)] += 1
         self.points = sorted({p for u in units for p in u.points})
         self.detour = {
             (b, p): _detour(travel, bus.depot, p, venue)
             for b, bus in enumerate(self.buses)
             for p in self.points
         }
-
-    def values(self, solved: Solved) -> dict[str, int]:
-        """Every decision's value by name, to hint the next round."""
-        return {
-            var.name: solved.solver.value(var)
-            for table in solved.built  # type: ignore[attr-defined]
-            for var in table.values()
-        }
-
-    def cost_builder(self):
-        """The least the buses can cost, counting seats only (children as a crowd):
-        a bound the detailed model then only has to reach."""
-        it, buses = self.it, self.buses
-        kids_total = sum(len(u.child_ids) for u in self.units.values())
-        top = len(self.prefs)
-
-        def build(sw: Switches):
-            md = sw.model
-            kids = [
-                md.new_int_var(0, passenger_seats(b), f"kids[{i}]") for i, b in enumerate(buses)
-            ]
-            esc = [md.new_int_var(0, passenger_seats(b), f"esc[{i}]") for i, b in enumerate(buses)]
-            used = [md.new_bool_var(f"used[{i}]") for i in range(len(buses))]
-            md.add(sum(kids) == kids_total)
-            if it.escorts is not None:
-                sw.add(
-                    sum(esc) == it.escorts,
-                    "escort_count",
-                    f"跟车志愿者共 {it.escorts} 名",
-                    f"{it.escorts} escorts in all",
-                )
-            sw.add(
-                sum(esc) <= top,
-                "volunteers",
-                f"入选志愿者共 {top} 名",
-                f"{top} selected volunteers",
-            )
-            for b, bus in enumerate(buses):
-                md.add(kids[b] + esc[b] <= passenger_seats(bus) * used[b])
-                seats_never_exceeded(sw, bus, kids[b], esc[b])
-                escorts_per_children(sw, it.escort_ratio, kids[b], esc[b])
-                adults_on_every_bus(sw, it.min_adults_per_bus, esc[b], used[b])
-            _break_bus_symmetry(md, buses, used)
-            md.minimize(_bus_cost(buses, used))
-            return used
-
-        return build
-
-    def count_builder(
-        self,
-        *,
-        least_cost: int = 0,
-        bound: int | None = None,
-        hint: dict[str, int] | None = None,
-    ):
-        """How many children of each class and how many escorts ride each bus."""
-        it, buses = self.it, self.buses
-        nb = len(buses)
-        classes = sorted(self.classes)
-        top = len(self.prefs)
-        w_escorts = nb * len(self.points) + 1
-        w_cost = w_escorts * (top + 1)
-
-        def build(sw: Switches):
-            md = sw.model
-            m, x, used, y = self._assignment(md, classes, nb)
-            esc = {b: md.new_int_var(0, passenger_seats(buses[b]), f"esc[{b}]") for b in range(nb)}
-            total = sum(esc.values())
-            if it.escorts is not None:
-                sw.add(
-                    total == it.escorts,
-                    "escort_count",
-                    f"跟车志愿者共 {it.escorts} 名",
-                    f"{it.escorts} escorts in all",
-                )
-            sw.add(
-                total <= top, "volunteers", f"入选志愿者共 {top} 名", f"{top} selected volunteers"
-            )
-            for b, bus in enumerate(buses):
-                cap = passenger_seats(bus)
-                kids = self._kids(m, x, classes, b)
-                md.add(kids <= cap * used[b])
-                md.add(esc[b] <= cap * used[b])
-                seats_never_exceeded(sw, bus, kids, esc[b])
-                escorts_per_children(sw, it.escort_ratio, kids, esc[b])
-                adults_on_every_bus(sw, it.min_adults_per_bus, esc[b], used[b])
-                for c in classes:
-                    md.add(m[c, b] <= len(self.classes[c]) * y[b, c[0]])
-                for u in self.single:
-                    for p in self.units[u].points:
-                        md.add_implication(x[u, b], y[b, p])
-            _break_bus_symmetry(md, buses, used)
-            cost = _bus_cost(buses, used)
-            md.add(cost >= least_cost)
-            escorts = total if it.escorts is None else 0
-            round1 = w_cost * cost + w_escorts * escorts + sum(y.values())
-            if bound is None:
-                md.minimize(round1)
-            else:
-                md.add(round1 <= bound)
-                md.minimize(sum(self.detour[k] * y[k] for k in y))
-            if hint:
-                for var in (*m.values(), *x.values(), *esc.values()):
-                    if var.name in hint:
-                        md.add_hint(var, hint[var.name])
-            return m, x, esc
-
-        return build
-
-    def _assignment(self, md, classes, nb: int):
-        """Children to buses: ``m`` (how many of a class ride bus b), ``x`` (a
-        unit that rides whole), ``used`` buses and ``y`` (bus b stops at point p);
-        every child rides exactly one bus."""
-        m = {
-            (c, b): md.new_int_var(0, len(self.classes[c]), f"m[{c[0]}|{c[1]},{b}]")
-            for c in classes
-            for b in range(nb)
-        }
-        x = {(u, b): md.new_bool_var(f"x[{u},{b}]") for u in self.single for b in range(nb)}
-        used = [md.new_bool_var(f"used[{b}]") for b in range(nb)]
-        y = {(b, p): md.new_bool_var(f"y[{b},{p}]") for b in range(nb) for p in self.points}
-        for c in classes:
-            md.add(sum(m[c, b] for b in range(nb)) == len(self.classes[c]))
-        for u in self.single:
-            md.add_exactly_one(x[u, b] for b in range(nb))
-        return m, x, used, y
-
-    def _kids(self, m, x, classes, b: int):
-        return sum(c[1] * m[c, b] for c in classes) + sum(
-            len(self.units[u].child_ids) * x[u, b] for u in self.single
-        )
-
-    def read_counts(self, solved: Solved) -> Counts:
-        m, x, esc = solved.built  # type: ignore[misc]
-        value = solved.solver.value
-        return Counts(
-            {k: value(v) for k, v in m.items()},
-            {k: value(v) for k, v in x.items()},
-            {b: value(v) for b, v in esc.items()},
-        )
-
-    def escort_builder(self, counts: Counts):
-        """Who escorts which bus, given how many each carries: the preferred
-        volunteers, each on the bus their own children ride."""
-        nb = len(self.buses)
-        w_fa_bus = self.it.escort_weights.get("first_aid_each_bus", 0)
-        mine: dict[str, dict[tuple[str, int], int]] = defaultdict(dict)
-        for (v, c), n in self.own.items():
-            mine[v][c] = n
-        singles: dict[str, list[str]] = defaultdict(list)
-        for u in self.single:
-            for v in self.tied[u]:
-                singles[v].append(u)
-
-        def fits(v: str, b: int) -> bool:
-            if counts.escorts.get(b, 0) == 0:
-                return False
-            if any(counts.x[u, b] == 0 for u in singles[v]):
-                return False
-            return all(counts.m[c, b] >= n for c, n in mine[v].items())
-
-        def build(sw: Switches):
-            md = sw.model
-            e = {
-                (v, b): md.new_bool_var(f"e[{v},{b}]")
-                for v in self.prefs
-                for b in range(nb)
-                if fits(v, b)
-            }
-            for v in self.prefs:
-                md.add_at_most_one(e[v, b] for b in range(nb) if (v, b) in e)
-            fa_on = []
-            for b in range(nb):
-                here = [v for v in self.prefs if (v, b) in e]
-                md.add(sum(e[v, b] for v in here) == counts.escorts.get(b, 0))
-                for c in sorted({c for v in here for c in mine[v]}):
-                    md.add(sum(mine[v].get(c, 0) * e[v, b] for v in here) <= counts.m[c, b])
-                aid = [e[v, b] for v in here if v in self.first_aid]
-                if w_fa_bus and aid:
-                    on = md.new_bool_var(f"fa_on[{b}]")
-                    md.add(on <= sum(aid))
-                    fa_on.append(on)
-            preference = sum(self.prefs[v] * var for (v, _), var in e.items())
-            md.maximize(preference + w_fa_bus * sum(fa_on))
-            return e
-
-        return build
-
-    def builder(self, *, bound: int | None = None, hint: dict[str, int] | None = None):
-        it, buses, prefs = self.it, self.buses, self.prefs
-        nb = len(buses)
-        classes = sorted(self.classes)
-        w_fa_bus = it.escort_weights.get("first_aid_each_bus", 0)
-        # round 1: bus cost, then escorts (when free), then stops
-        w_escorts = nb * len(self.points) + 1
-        w_cost = w_escorts * (len(prefs) + 1)
-        # round 2: preferred escorts, then detour minutes
-        w_pref = sum(self.detour.values()) + 1
-
-        def build(sw: Switches):
-            md = sw.model
-            m, x, used, y = self._assignment(md, classes, nb)
-            e = {(v, b): md.new_bool_var(f"e[{v},{b}]") for v in prefs for b in range(nb)}
-            for v in prefs:
-                md.add_at_most_one(e[v, b] for b in range(nb))
-            if it.escorts is not None:
-                sw.add(
-                    sum(e.values()) == it.escorts,
-                    "escort_count",
-                    f"跟车志愿者共 {it.escorts} 名",
-                    f"{it.escorts} escorts in all",
-                )
-            fa_on = []
-            for b, bus in enumerate(buses):
-                cap = passenger_seats(bus)
-                kids = self._kids(m, x, classes, b)
-                esc = sum(e[v, b] for v in prefs)
-                md.add(kids <= cap * used[b])
-                md.add(esc <= cap * used[b])
-                seats_never_exceeded(sw, bus, kids, esc)
-                escorts_per_children(sw, it.escort_ratio, kids, esc)
-                adults_on_every_bus(sw, it.min_adults_per_bus, esc, used[b])
-                for c in classes:
-                    md.add(m[c, b] <= len(self.classes[c]) * y[b, c[0]])
-                    mine = [(v, n) for (v, cc), n in self.own.items() if cc == c]
-                    if mine:
-                        child_rides_with_escort(sw, sum(n * e[v, b] for v, n in mine), m[c, b])
-                for u in self.single:
-                    for p in self.units[u].points:
-                        md.add_implication(x[u, b], y[b, p])
-                    for v in sorted(self.tied[u]):
-                        child_rides_with_escort(sw, e[v, b], x[u, b])
-                if w_fa_bus and self.first_aid:
-                    on = md.new_bool_var(f"fa_on[{b}]")
-                    md.add(on <= sum(e[v, b] for v in self.first_aid))
-                    fa_on.append(on)
-            _break_bus_symmetry(md, buses, used)
-            cost = _bus_cost(buses, used)
-            escorts = sum(e.values()) if it.escorts is None else 0
-            round1 = w_cost * cost + w_escorts * escorts + sum(y.values())
-            preference = sum(prefs[v] * e[v, b] for (v, b) in e) + w_fa_bus * sum(fa_on)
-            detour = sum(self.detour[k] * y[k] for k in y)
-            if bound is None:
-                md.minimize(round1)
-            else:
-                md.add(round1 <= bound)
-                md.minimize(detour - w_pref * preference)
-            if hint:
-                for var in (*m.values(), *x.values(), *e.values()):
-                    if var.name in hint:
-                        md.add_hint(var, hint[var.name])
-            return m, x, e
-
-        return build
 
     def loads(
         self, counts: Counts, escort_bus: dict[str, int], points: dict[str, str]
@@ -782,6 +549,257 @@ class AssignModel:
         return loads
 
 
+class SeatModel:
+    """The least the buses can cost, counting seats only (children as a crowd):
+    a bound the detailed models then only have to reach."""
+
+    def __init__(self, riders: Riders, sw: Switches) -> None:
+        md, buses = sw.model, riders.buses
+        self.kids = [
+            md.new_int_var(0, passenger_seats(b), f"kids[{i}]") for i, b in enumerate(buses)
+        ]
+        self.esc = [md.new_int_var(0, passenger_seats(b), f"esc[{i}]") for i, b in enumerate(buses)]
+        self.used = [md.new_bool_var(f"used[{i}]") for i in range(len(buses))]
+        md.add(sum(self.kids) == riders.kids_total)
+        escorts_as_planned(sw, riders.it.escorts, sum(self.esc))
+        escorts_from_selected(sw, len(riders.prefs), sum(self.esc))
+        for b, bus in enumerate(buses):
+            md.add(self.kids[b] + self.esc[b] <= passenger_seats(bus) * self.used[b])
+            every_bus_rule(sw, riders, bus, self.kids[b], self.esc[b], self.used[b])
+        _break_bus_symmetry(md, buses, self.used)
+        md.minimize(_bus_cost(buses, self.used))
+
+
+class Seating:
+    """Children to buses: ``m`` (how many of a class ride bus b), ``x`` (a unit
+    that rides whole), ``used`` buses and ``y`` (bus b stops at point p);
+    every child rides exactly one bus."""
+
+    def __init__(self, riders: Riders, md: cp_model.CpModel) -> None:
+        self.riders = riders
+        nb = len(riders.buses)
+        self.classes = sorted(riders.classes)
+        self.m = {
+            (c, b): md.new_int_var(0, len(riders.classes[c]), f"m[{c[0]}|{c[1]},{b}]")
+            for c in self.classes
+            for b in range(nb)
+        }
+        self.x = {(u, b): md.new_bool_var(f"x[{u},{b}]") for u in riders.single for b in range(nb)}
+        self.used = [md.new_bool_var(f"used[{b}]") for b in range(nb)]
+        self.y = {(b, p): md.new_bool_var(f"y[{b},{p}]") for b in range(nb) for p in riders.points}
+        for c in self.classes:
+            md.add(sum(self.m[c, b] for b in range(nb)) == len(riders.classes[c]))
+        for u in riders.single:
+            md.add_exactly_one(self.x[u, b] for b in range(nb))
+
+    def kids(self, b: int) -> Expr:
+        """Children on bus ``b``."""
+        r = self.riders
+        return sum(c[1] * self.m[c, b] for c in self.classes) + sum(
+            len(r.units[u].child_ids) * self.x[u, b] for u in r.single
+        )
+
+    def stops(self) -> Expr:
+        return sum(self.y.values())
+
+    def detour(self) -> Expr:
+        return sum(self.riders.detour[k] * self.y[k] for k in self.y)
+
+    def counts(self, solver: cp_model.CpSolver, escorts: dict[int, int]) -> Counts:
+        value = solver.value
+        return Counts(
+            {k: value(v) for k, v in self.m.items()},
+            {k: value(v) for k, v in self.x.items()},
+            escorts,
+        )
+
+
+class CountModel:
+    """How many children of each class and how many escorts ride each bus."""
+
+    def __init__(
+        self,
+        riders: Riders,
+        sw: Switches,
+        *,
+        least_cost: int = 0,
+        bound: int | None = None,
+        hint: dict[str, int] | None = None,
+    ) -> None:
+        md, buses, nb = sw.model, riders.buses, len(riders.buses)
+        seat = self.seating = Seating(riders, md)
+        self.esc = {b: md.new_int_var(0, passenger_seats(buses[b]), f"esc[{b}]") for b in range(nb)}
+        total = sum(self.esc.values())
+        escorts_as_planned(sw, riders.it.escorts, total)
+        escorts_from_selected(sw, len(riders.prefs), total)
+        for b, bus in enumerate(buses):
+            cap, kids = passenger_seats(bus), seat.kids(b)
+            md.add(kids <= cap * seat.used[b])
+            md.add(self.esc[b] <= cap * seat.used[b])
+            every_bus_rule(sw, riders, bus, kids, self.esc[b], seat.used[b])
+            for c in seat.classes:
+                md.add(seat.m[c, b] <= len(riders.classes[c]) * seat.y[b, c[0]])
+            for u in riders.single:
+                for p in riders.units[u].points:
+                    md.add_implication(seat.x[u, b], seat.y[b, p])
+        _break_bus_symmetry(md, buses, seat.used)
+        cost = _bus_cost(buses, seat.used)
+        md.add(cost >= least_cost)
+        w_escorts = nb * len(riders.points) + 1
+        w_cost = w_escorts * (len(riders.prefs) + 1)
+        escorts = total if riders.it.escorts is None else 0
+        round1 = w_cost * cost + w_escorts * escorts + seat.stops()
+        if bound is None:
+            md.minimize(round1)
+        else:
+            md.add(round1 <= bound)
+            md.minimize(seat.detour())
+        _hint(md, [*seat.m.values(), *seat.x.values(), *self.esc.values()], hint)
+
+    def values(self, solver: cp_model.CpSolver) -> dict[str, int]:
+        """Every decision's value by name, to hint the next round."""
+        seat = self.seating
+        return _values(solver, [*seat.m.values(), *seat.x.values(), *self.esc.values()])
+
+    def counts(self, solver: cp_model.CpSolver) -> Counts:
+        return self.seating.counts(solver, {b: solver.value(v) for b, v in self.esc.items()})
+
+
+class EscortModel:
+    """Who escorts which bus, given how many each carries: the preferred
+    volunteers, each on the bus their own children ride."""
+
+    def __init__(self, riders: Riders, counts: Counts, sw: Switches) -> None:
+        md, nb, prefs = sw.model, len(riders.buses), riders.prefs
+        self.counts = counts
+        self.mine: dict[str, dict[UnitClass, int]] = defaultdict(dict)
+        for (v, c), n in riders.own.items():
+            self.mine[v][c] = n
+        self.singles: dict[str, list[str]] = defaultdict(list)
+        for u in riders.single:
+            for v in riders.tied[u]:
+                self.singles[v].append(u)
+        self.e = {
+            (v, b): md.new_bool_var(f"e[{v},{b}]")
+            for v in prefs
+            for b in range(nb)
+            if self._fits(v, b)
+        }
+        for v in prefs:
+            md.add_at_most_one(self.e[v, b] for b in range(nb) if (v, b) in self.e)
+        w_fa_bus = riders.it.escort_weights.get("first_aid_each_bus", 0)
+        fa_on = []
+        for b in range(nb):
+            here = [v for v in prefs if (v, b) in self.e]
+            md.add(sum(self.e[v, b] for v in here) == counts.escorts.get(b, 0))
+            for c in sorted({c for v in here for c in self.mine[v]}):
+                own = sum(self.mine[v].get(c, 0) * self.e[v, b] for v in here)
+                md.add(own <= counts.m[c, b])
+            aid = [self.e[v, b] for v in here if v in riders.first_aid]
+            if w_fa_bus and aid:
+                on = md.new_bool_var(f"fa_on[{b}]")
+                md.add(on <= sum(aid))
+                fa_on.append(on)
+        preference = sum(prefs[v] * var for (v, _), var in self.e.items())
+        md.maximize(preference + w_fa_bus * sum(fa_on))
+
+    def _fits(self, v: str, b: int) -> bool:
+        """Volunteer ``v`` may escort bus ``b``: it carries escorts, and every unit
+        holding v's children may ride it."""
+        counts = self.counts
+        if counts.escorts.get(b, 0) == 0:
+            return False
+        if any(counts.x[u, b] == 0 for u in self.singles[v]):
+            return False
+        return all(counts.m[c, b] >= n for c, n in self.mine[v].items())
+
+    def escort_bus(self, solver: cp_model.CpSolver) -> dict[str, int]:
+        return {v: b for (v, b), var in self.e.items() if solver.value(var)}
+
+
+class JointModel:
+    """Children and escorts decided together (when no choice of escorts fits the
+    counts): round 1 bus cost, then escorts (when free), then stops; round 2
+    (with ``bound``) preferred escorts, then detour minutes."""
+
+    def __init__(
+        self,
+        riders: Riders,
+        sw: Switches,
+        *,
+        bound: int | None = None,
+        hint: dict[str, int] | None = None,
+    ) -> None:
+        md, buses, prefs, nb = sw.model, riders.buses, riders.prefs, len(riders.buses)
+        seat = self.seating = Seating(riders, md)
+        self.e = {(v, b): md.new_bool_var(f"e[{v},{b}]") for v in prefs for b in range(nb)}
+        for v in prefs:
+            md.add_at_most_one(self.e[v, b] for b in range(nb))
+        escorts_as_planned(sw, riders.it.escorts, sum(self.e.values()))
+        w_fa_bus = riders.it.escort_weights.get("first_aid_each_bus", 0)
+        fa_on = []
+        for b, bus in enumerate(buses):
+            cap, kids = passenger_seats(bus), seat.kids(b)
+            esc = sum(self.e[v, b] for v in prefs)
+            md.add(kids <= cap * seat.used[b])
+            md.add(esc <= cap * seat.used[b])
+            every_bus_rule(sw, riders, bus, kids, esc, seat.used[b])
+            self._own_children_ride_along(sw, b)
+            if w_fa_bus and riders.first_aid:
+                on = md.new_bool_var(f"fa_on[{b}]")
+                md.add(on <= sum(self.e[v, b] for v in riders.first_aid))
+                fa_on.append(on)
+        _break_bus_symmetry(md, buses, seat.used)
+        w_escorts = nb * len(riders.points) + 1
+        w_cost = w_escorts * (len(prefs) + 1)
+        w_pref = sum(riders.detour.values()) + 1
+        escorts = sum(self.e.values()) if riders.it.escorts is None else 0
+        round1 = w_cost * _bus_cost(buses, seat.used) + w_escorts * escorts + seat.stops()
+        preference = sum(prefs[v] * var for (v, _), var in self.e.items()) + w_fa_bus * sum(fa_on)
+        if bound is None:
+            md.minimize(round1)
+        else:
+            md.add(round1 <= bound)
+            md.minimize(seat.detour() - w_pref * preference)
+        _hint(md, [*seat.m.values(), *seat.x.values(), *self.e.values()], hint)
+
+    def _own_children_ride_along(self, sw: Switches, b: int) -> None:
+        """Bus ``b`` stops where its children board, and an escort rides with their own."""
+        seat, riders, md = self.seating, self.seating.riders, sw.model
+        for c in seat.classes:
+            md.add(seat.m[c, b] <= len(riders.classes[c]) * seat.y[b, c[0]])
+            mine = [(v, n) for (v, cc), n in riders.own.items() if cc == c]
+            if mine:
+                escort_on = sum(n * self.e[v, b] for v, n in mine)
+                child_rides_with_escort(sw, escort_on, seat.m[c, b])
+        for u in riders.single:
+            for p in riders.units[u].points:
+                md.add_implication(seat.x[u, b], seat.y[b, p])
+            for v in sorted(riders.tied[u]):
+                child_rides_with_escort(sw, self.e[v, b], seat.x[u, b])
+
+    def values(self, solver: cp_model.CpSolver) -> dict[str, int]:
+        """Every decision's value by name, to hint the next round."""
+        seat = self.seating
+        return _values(solver, [*seat.m.values(), *seat.x.values(), *self.e.values()])
+
+    def counts(self, solver: cp_model.CpSolver) -> Counts:
+        return self.seating.counts(solver, {})
+
+    def escort_bus(self, solver: cp_model.CpSolver) -> dict[str, int]:
+        return {v: b for (v, b), var in self.e.items() if solver.value(var)}
+
+
+def _values(solver: cp_model.CpSolver, variables: list[IntVar]) -> dict[str, int]:
+    return {var.name: solver.value(var) for var in variables}
+
+
+def _hint(md: cp_model.CpModel, variables: list[IntVar], hint: dict[str, int] | None) -> None:
+    for var in variables if hint else ():
+        if hint and var.name in hint:
+            md.add_hint(var, hint[var.name])
+
+
 def _detour(travel: TravelTimes, depot: str | None, point: str, venue: str | None) -> int:
     """Minutes to reach ``point`` from the depot and go on to the venue: a stop's weight."""
     there = travel.minutes(depot, point) if depot else 0
@@ -789,7 +807,37 @@ def _detour(travel: TravelTimes, depot: str | None, point: str, venue: str | Non
     return (there or 0) + (on or 0)
 
 
-def seats_never_exceeded(sw: Switches, bus: Bus, kids, escorts) -> None:
+def every_bus_rule(
+    sw: Switches, riders: Riders, bus: Bus, kids: Expr, escorts: Expr, used: IntVar
+) -> None:
+    """The rules every bus keeps: seats, escorts per children, adults on board."""
+    seats_never_exceeded(sw, bus, kids, escorts)
+    escorts_per_children(sw, riders.it.escort_ratio, kids, escorts)
+    adults_on_every_bus(sw, riders.it.min_adults_per_bus, escorts, used)
+
+
+def escorts_as_planned(sw: Switches, wanted: int | None, escorts: Expr) -> None:
+    """When the organisers fix the number of escorts, exactly that many ride."""
+    if wanted is not None:
+        sw.add(
+            escorts == wanted,
+            "escort_count",
+            f"跟车志愿者共 {wanted} 名",
+            f"{wanted} escorts in all",
+        )
+
+
+def escorts_from_selected(sw: Switches, selected: int, escorts: Expr) -> None:
+    """Escorts are selected volunteers: no more escorts than there are."""
+    sw.add(
+        escorts <= selected,
+        "volunteers",
+        f"入选志愿者共 {selected} 名",
+        f"{selected} selected volunteers",
+    )
+
+
+def seats_never_exceeded(sw: Switches, bus: Bus, kids: Expr, escorts: Expr) -> None:
     """Children and escorts together never outnumber the bus's passenger seats."""
     cap = passenger_seats(bus)
     sw.add(
@@ -800,7 +848,7 @@ def seats_never_exceeded(sw: Switches, bus: Bus, kids, escorts) -> None:
     )
 
 
-def escorts_per_children(sw: Switches, ratio: int, kids, escorts) -> None:
+def escorts_per_children(sw: Switches, ratio: int, kids: Expr, escorts: Expr) -> None:
     """At least one escort per ``ratio`` children on every bus."""
     sw.add(
         ratio * escorts >= kids,
@@ -810,7 +858,7 @@ def escorts_per_children(sw: Switches, ratio: int, kids, escorts) -> None:
     )
 
 
-def adults_on_every_bus(sw: Switches, least: int, escorts, used) -> None:
+def adults_on_every_bus(sw: Switches, least: int, escorts: Expr, used: IntVar) -> None:
     """No bus travels with fewer than ``least`` screened adults."""
     sw.add(
         escorts >= least * used,
@@ -820,7 +868,7 @@ def adults_on_every_bus(sw: Switches, least: int, escorts, used) -> None:
     )
 
 
-def child_rides_with_escort(sw: Switches, escort_on_bus, child_on_bus) -> None:
+def child_rides_with_escort(sw: Switches, escort_on_bus: Expr, child_on_bus: Expr) -> None:
     """A volunteer who escorts rides with the children paired with them."""
     sw.add(
         escort_on_bus <= child_on_bus,
@@ -830,13 +878,13 @@ def child_rides_with_escort(sw: Switches, escort_on_bus, child_on_bus) -> None:
     )
 
 
-def _bus_cost(buses: list[Bus], used):
+def _bus_cost(buses: list[Bus], used: list[IntVar]) -> Expr:
     """What the buses used cost, in fen; one fen more per bus, so that of two
     equal prices the fewer buses win."""
     return sum(int(bus.cost * 100 + 1) * used[b] for b, bus in enumerate(buses))
 
 
-def _break_bus_symmetry(m, buses: list[Bus], used) -> None:
+def _break_bus_symmetry(m: cp_model.CpModel, buses: list[Bus], used: list[IntVar]) -> None:
     """Buses alike in seats, cost and depot are interchangeable: use them in order."""
     for b in range(1, len(buses)):
         a, c = buses[b - 1], buses[b]

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import time, timedelta
+from functools import partial
 
 from planner.errors import Infeasible, InvalidInput, Problem
 from planner.itinerary.buses import Convoy, travel_end_place
@@ -288,7 +289,7 @@ def _block(
             start_place, end_place = venue, None
     items = [ItemSpec(a.id, a.title, a.title_en, tuple(a.who), place)]
     if a.kind == ActivityKind.GAMES and groups:
-        spots = list(a.places) or [place]
+        spots: list[str | None] = list(a.places) or [place]
         items = [
             ItemSpec(
                 f"{a.id}-{g.id}",
@@ -411,7 +412,11 @@ def _check_windows(day: Day) -> None:
             )
 
 
-def _earliest_latest(day: Day):
+def _earliest_latest(
+    day: Day,
+) -> tuple[
+    dict[str, int], dict[str, int], dict[str, Edge | str | None], dict[str, Edge | str | None]
+]:
     """Earliest starts and latest ends by longest paths, with the edge that set each."""
     ids = sorted(day.blocks)
     es = {i: day.blocks[i].lo for i in ids}
@@ -582,38 +587,45 @@ def place_activities(day: Day) -> Placed:
     precheck(day)
     it = day.event.itinerary
     solved = solve(
-        _builder(day),
+        partial(TimelineModel, day),
         what_zh="日程",
         what_en="the day's timeline",
         seed=it.seed,
         time_limit=it.time_limit_s * TIMELINE_SHARE,
     )
-    start_vars = solved.built
-    assert isinstance(start_vars, dict)
-    start = {i: solved.solver.value(v) for i, v in start_vars.items()}
+    start = {i: solved.solver.value(v) for i, v in solved.built.start.items()}
     end = {i: start[i] + day.blocks[i].duration for i in start}
     return Placed(start, end, _items(day, start, end))
 
 
-def _builder(day: Day):
-    blocks = day.blocks
-    ids = sorted(blocks)
-    n = len(ids)
-    horizon = day.horizon
-    w_span = n * horizon + 1
-    w_last = (horizon + 1) * w_span
+class TimelineModel:
+    """The timeline as CP-SAT sees it: a start per activity, one method per rule group."""
 
-    def build(sw: Switches) -> dict[str, object]:
-        m = sw.model
-        start = {i: m.new_int_var(0, horizon, f"start[{i}]") for i in ids}
-        end = {i: start[i] + blocks[i].duration for i in ids}
-        for i in ids:
-            b = blocks[i]
+    def __init__(self, day: Day, sw: Switches) -> None:
+        self.day, self.sw = day, sw
+        self.ids = sorted(day.blocks)
+        self.start = {i: sw.model.new_int_var(0, day.horizon, f"start[{i}]") for i in self.ids}
+        self.end = {i: self.start[i] + day.blocks[i].duration for i in self.ids}
+        self.within_windows()
+        self.in_order()
+        self.beside_start_together()
+        self.apart()
+        self.end_early()
+
+    def within_windows(self) -> None:
+        """Every activity lies within its window (the day, its earliest start and latest end)."""
+        day = self.day
+        for i in self.ids:
+            b = day.blocks[i]
             zh = f"「{b.title}」在 {day.label(b.lo)}–{day.label(b.hi)} 内({b.duration} 分钟)"
             en = f"{i} within {day.label(b.lo)}–{day.label(b.hi)} ({b.duration} min)"
-            sw.add(start[i] >= b.lo, f"window:{i}", zh, en)
-            sw.add(end[i] <= b.hi, f"window:{i}", zh, en)
-        for e in day.edges:
+            self.sw.add(self.start[i] >= b.lo, f"window:{i}", zh, en)
+            self.sw.add(self.end[i] <= b.hi, f"window:{i}", zh, en)
+
+    def in_order(self) -> None:
+        """An activity "after" another starts once that one is over and everyone got there."""
+        blocks = self.day.blocks
+        for e in self.day.edges:
             a, b = blocks[e.earlier], blocks[e.later]
             walk = f",路程 {e.gap} 分钟" if e.gap else ""
             if e.implicit:
@@ -625,23 +637,33 @@ def _builder(day: Day):
                 en = f"riders must arrive before {b.id}" if a.is_travel else f"return after {a.id}"
             else:
                 zh, en = f"「{b.title}」在「{a.title}」之后{walk}", f"{b.id} after {a.id}"
-            sw.add(start[e.later] >= end[e.earlier] + e.gap, f"after:{e.earlier}>{e.later}", zh, en)
-        for a, b in day.beside:
-            sw.add(
-                start[a] == start[b],
+            self.sw.add(
+                self.start[e.later] >= self.end[e.earlier] + e.gap,
+                f"after:{e.earlier}>{e.later}",
+                zh,
+                en,
+            )
+
+    def beside_start_together(self) -> None:
+        """Activities "beside" each other start together."""
+        blocks = self.day.blocks
+        for a, b in self.day.beside:
+            self.sw.add(
+                self.start[a] == self.start[b],
                 f"beside:{a}={b}",
                 f"「{blocks[a].title}」与「{blocks[b].title}」同时开始",
                 f"{a} beside {b}",
             )
-        for x in range(n):
-            for y in range(x + 1, n):
-                a, b = blocks[ids[x]], blocks[ids[y]]
+
+    def apart(self) -> None:
+        """A place holds one activity at a time; nobody is in two activities at once."""
+        day, ids = self.day, self.ids
+        for x in range(len(ids)):
+            for y in range(x + 1, len(ids)):
+                a, b = day.blocks[ids[x]], day.blocks[ids[y]]
                 shared = sorted(set(a.places) & set(b.places))
                 if shared:
-                    _apart(
-                        sw,
-                        start,
-                        end,
+                    self._not_overlapping(
                         a,
                         b,
                         (0, 0),
@@ -650,37 +672,35 @@ def _builder(day: Day):
                         f"place {shared[0]} holds one activity at a time",
                     )
                 elif a.participants & b.participants and day.cluster[a.id] != day.cluster[b.id]:
-                    gaps = (_transfer(day.travel, a, b), _transfer(day.travel, b, a))
-                    _apart(
-                        sw,
-                        start,
-                        end,
+                    self._not_overlapping(
                         a,
                         b,
-                        gaps,
+                        (_transfer(day.travel, a, b), _transfer(day.travel, b, a)),
                         f"people:{a.id}:{b.id}",
                         f"同一批人不能同时参加「{a.title}」和「{b.title}」",
                         f"the same people cannot be at {a.id} and {b.id} at once",
                     )
+
+    def _not_overlapping(
+        self, a: Block, b: Block, gaps: tuple[int, int], key: str, zh: str, en: str
+    ) -> None:
+        """One ends (plus the way between) before the other starts."""
+        m = self.sw.model
+        first = m.new_bool_var(f"{a.id}<{b.id}")
+        lits = self.sw.rule(key, zh, en)
+        m.add(self.end[a.id] + gaps[0] <= self.start[b.id]).only_enforce_if([first, *lits])
+        m.add(self.end[b.id] + gaps[1] <= self.start[a.id]).only_enforce_if([~first, *lits])
+
+    def end_early(self) -> None:
+        """End the day as early as possible, then keep it short, then start things early."""
+        m, horizon = self.sw.model, self.day.horizon
+        w_span = len(self.ids) * horizon + 1
+        w_last = (horizon + 1) * w_span
         last = m.new_int_var(0, horizon, "last_end")
         first = m.new_int_var(0, horizon, "first_start")
-        m.add_max_equality(last, [end[i] for i in ids])
-        m.add_min_equality(first, [start[i] for i in ids])
-        m.minimize(w_last * last + w_span * (last - first) + sum(start.values()))
-        return start
-
-    return build
-
-
-def _apart(
-    sw: Switches, start, end, a: Block, b: Block, gaps: tuple[int, int], key: str, zh: str, en: str
-) -> None:
-    """``a`` and ``b`` do not overlap: one ends (plus the way between) before the other starts."""
-    m = sw.model
-    first = m.new_bool_var(f"{a.id}<{b.id}")
-    lits = sw.rule(key, zh, en)
-    m.add(end[a.id] + gaps[0] <= start[b.id]).only_enforce_if([first, *lits])
-    m.add(end[b.id] + gaps[1] <= start[a.id]).only_enforce_if([~first, *lits])
+        m.add_max_equality(last, [self.end[i] for i in self.ids])
+        m.add_min_equality(first, [self.start[i] for i in self.ids])
+        m.minimize(w_last * last + w_span * (last - first) + sum(self.start.values()))
 
 
 def _items(day: Day, start: dict[str, int], end: dict[str, int]) -> list[TimelineItem]:

@@ -1,7 +1,7 @@
 """event.toml → the settings part of an Event, with line numbers on every error.
 
 Why TOML: ``tomllib`` is in the standard library and fails loudly with line
-and column (DESIGN.md). Keys are ASCII; values and comments may be Chinese.
+and column. Keys are ASCII; values and comments may be Chinese.
 """
 
 from __future__ import annotations
@@ -152,10 +152,10 @@ def _line_of(text: str, loc: list[str]) -> int | None:
                 table = _with_indices(names, counters)
             path = table
         else:
-            key = _KEY.match(line)
-            if not key:
+            found = _KEY.match(line)
+            if not found:
                 continue
-            path = table + [p.strip().strip("\"'") for p in key[1].split(".")]
+            path = table + [p.strip().strip("\"'") for p in found[1].split(".")]
         matched = 0
         for a, b in zip(path, loc, strict=False):
             if a != b:

@@ -25,7 +25,7 @@ from planner.load.columns import (
 from planner.load.tables import Table, TableError, read_table
 from planner.model import Child, Guardian, Scores, Volunteer
 
-#: Children under this age need a guardian's consent recorded (PIPL, BRIEF.md).
+#: Children under this age need a guardian's consent recorded (PIPL).
 CONSENT_AGE = 14
 MAX_CHILD_AGE = 18
 

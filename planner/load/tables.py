@@ -1,8 +1,9 @@
 """Read a spreadsheet (.xlsx/.xls/.ods or CSV in any encoding Excel/WPS saves).
 
 Returns the header and data rows with their sheet row numbers; cells stay
-raw (str, int, float, date) for the cell parsers. Encodings (DESIGN.md,
-known traps): BOM first (UTF-8-sig, UTF-16), then strict UTF-8, GB18030,
+raw (str, int, float, date) for the cell parsers. Encodings (guessing alone
+fails: a two-line GBK file passes for Korean, Big5 decodes as GB18030):
+BOM first (UTF-8-sig, UTF-16), then strict UTF-8, GB18030,
 Big5, keeping the one whose header row matches known column names.
 """
 

@@ -69,16 +69,19 @@ def _workbook(columns: tuple[Column, ...], sheet: str) -> bytes:
 
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     data = book.active
+    assert isinstance(data, Worksheet)
     data.title = sheet
     data.append([col.label for col in columns])
     for cell in data[1]:
         cell.font = Font(bold=True)
     data.freeze_panes = "A2"
     for i, col in enumerate(columns, start=1):
-        data.column_dimensions[data.cell(1, i).column_letter].width = max(10, len(col.label) * 2)
+        data.column_dimensions[get_column_letter(i)].width = max(10, len(col.label) * 2)
     guide = book.create_sheet("填写说明 help")
     guide.append(["列 column", "必填 required", "可以填写 allowed values"])
     for col in columns:

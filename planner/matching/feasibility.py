@@ -25,6 +25,7 @@ from planner.matching.facts import (
 from planner.matching.rules import RULE_LABELS, PairingModel, RuleItem, arc_blockers
 from planner.matching.words import GENDER_ZH, NEED_EN, NEED_ZH, ids_en, ids_zh
 from planner.model import Child, Event, Gender, Volunteer
+from planner.solving import cp_solver
 
 Reason = tuple[str, str]  # (Chinese, English)
 
@@ -354,24 +355,13 @@ def _feasible_with(
     for item, lit in pm.items.items():
         if keep is None or item in keep:
             pm.model.add(lit == 1)
-    solver = _solver(seed, limit)
+    solver = cp_solver(seed=seed, work=limit)
     status = solver.solve(pm.model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return True
     if status == cp_model.INFEASIBLE:
         return False
     return None
-
-
-def _solver(seed: int, limit: float):
-    from ortools.sat.python import cp_model
-
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = limit
-    solver.parameters.max_time_in_seconds = limit * 4
-    return solver
 
 
 def colliding_rules(facts: Facts, *, seed: int = 0, limit: float = 10.0) -> list[RuleItem] | None:
@@ -386,7 +376,7 @@ def colliding_rules(facts: Facts, *, seed: int = 0, limit: float = 10.0) -> list
     pm = PairingModel(facts.event, facts.volunteers, facts.children, diagnose=True)
     order = sorted(pm.items)
     pm.model.add_assumptions([pm.items[i] for i in order])
-    solver = _solver(seed, limit)
+    solver = cp_solver(seed=seed, work=limit)
     status = solver.solve(pm.model)
     if status != cp_model.INFEASIBLE:
         return [] if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None

@@ -43,7 +43,7 @@ Money = Annotated[Decimal, BeforeValidator(_money)]
 
 
 class Shape(StrEnum):
-    """The five programme shapes of BRIEF.md."""
+    """The five programme shapes organisers run (see the README)."""
 
     SCHOOL_CARE = "school_care"
     PAIRING = "pairing"
@@ -143,20 +143,22 @@ class ForbiddenPair(Frozen):
     reason: str | None = None
 
 
+#: how much each pairing criterion counts, unless event.toml says otherwise
+_PAIRING_WEIGHTS: dict[str, float] = {
+    "same_gender": 10,
+    "need_skill": 20,
+    "dialect": 10,
+    "distance": 15,
+    "age_gap": 5,
+    "continuity": 40,
+    "spread": 30,
+}
+
+
 class MatchingSettings(Frozen):
     max_children: int = Field(default=1, ge=1, le=2)
     same_gender_required: bool = False
-    weights: dict[str, float] = Field(
-        default_factory=lambda: {
-            "same_gender": 10,
-            "need_skill": 20,
-            "dialect": 10,
-            "distance": 15,
-            "age_gap": 5,
-            "continuity": 40,
-            "spread": 30,
-        }
-    )
+    weights: dict[str, float] = Field(default_factory=lambda: dict(_PAIRING_WEIGHTS))
     locked: tuple[LockedPair, ...] = ()
     forbidden: tuple[ForbiddenPair, ...] = ()
     seed: int = 0

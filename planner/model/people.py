@@ -24,7 +24,7 @@ class Gender(StrEnum):
 
 
 class Category(StrEnum):
-    """Why a child is in the programme (BRIEF: the school care archive)."""
+    """Why a child is in the programme (the school care archive)."""
 
     LEFT_BEHIND = "left_behind"
     DISABLED = "disabled"
@@ -149,7 +149,7 @@ class Guardian(Frozen):
 
 
 class Child(Frozen):
-    """A child in the programme. Sensitive: see BRIEF.md, duties."""
+    """A child in the programme. Sensitive: each output carries only what its reader needs."""
 
     id: str
     name: str

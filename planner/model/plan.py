@@ -1,6 +1,6 @@
 """The Plan: every decision of every stage, with its reason.
 
-``plan.json`` is this model serialised (the contract in DESIGN.md); every
+``plan.json`` is this model serialised (a contract other tools read); every
 other output is rendered from it alone, so it also carries the people and
 settings a renderer needs.
 """
@@ -156,7 +156,7 @@ class People(Part):
 
 
 class Plan(Part):
-    """The whole plan (the ``plan.json`` contract of DESIGN.md)."""
+    """The whole plan (``plan.json``, a contract other tools read)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False)
 

@@ -156,7 +156,8 @@ def budget_table(view: PlanView, t: Labels) -> Table:
     budget = view.plan.budget
     if budget is None or not budget.lines:
         return Table("budget", t["budget"], [])
-    return Table("budget", t["budget"], budget_rows(budget, t.lang, money=lambda amount: amount))
+    rows: list[list[Cell]] = [list(row) for row in budget_rows(budget, t.lang, money=Decimal)]
+    return Table("budget", t["budget"], rows)
 
 
 def all_tables(view: PlanView, t: Labels) -> list[Table]:
@@ -197,7 +198,8 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
-    book.remove(book.active)
+    for blank in book.worksheets:
+        book.remove(blank)
     bold = Font(bold=True)
     for table in tables:
         if table.empty:

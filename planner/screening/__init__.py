@@ -13,6 +13,7 @@ from planner.matching.facts import attending_children, effective_capacity
 from planner.model import Event, Plan, Rejection, Volunteer
 from planner.screening.requirements import check_weights, eligible, failures, weighted_score
 from planner.screening.select import Choice, choose, quota_needs
+from planner.solving import cp_solver
 
 __all__ = ["coverable", "rejections", "run"]
 
@@ -59,10 +60,7 @@ def coverable(event: Event, volunteers: list[Volunteer]) -> int:
         return 0
     pm = PairingModel(event, volunteers, children, cover="at_most", keep_locks=False)
     pm.model.maximize(sum(pm.covered.values()))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = event.screening.seed
-    solver.parameters.max_deterministic_time = event.screening.time_limit_s
+    solver = cp_solver(seed=event.screening.seed, work=event.screening.time_limit_s)
     status = solver.solve(pm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return -1

@@ -24,6 +24,7 @@ from planner.matching.facts import attending_children, effective_capacity
 from planner.matching.rules import PairingModel
 from planner.matching.words import GENDER_ZH, SKILL_EN, SKILL_ZH, ids_en, ids_zh
 from planner.model import Event, Quota, Volunteer
+from planner.solving import cp_solver
 
 #: Above this many volunteer-child pairs the coverage of children is counted by
 #: places only (sum of capacities), not by a pairing model.
@@ -126,7 +127,8 @@ def quota_problems(event: Event, pool: list[Volunteer], n: int) -> list[Reason]:
     if len(by_gender) > 1 and sum(by_gender.values()) > n:
         parts_zh = " + ".join(
             f"{GENDER_ZH[q.quota.gender]}性至少 {q.need}"
-            for q in genders  # type: ignore[index]
+            for q in genders
+            if q.quota.gender is not None
         )
         out.append(
             (
@@ -138,17 +140,10 @@ def quota_problems(event: Event, pool: list[Volunteer], n: int) -> list[Reason]:
 
 
 def _solver(event: Event) -> Any:
-    from ortools.sat.python import cp_model
 
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = event.screening.seed
-    # assignment models: full LP linearisation proves the optimum at once (Expo day with
-    # two children absent: 26.7 s without a proof at the default level, 0.02 s proved)
-    solver.parameters.linearization_level = 2
-    solver.parameters.max_deterministic_time = event.screening.time_limit_s
-    solver.parameters.max_time_in_seconds = event.screening.time_limit_s * 4
-    return solver
+    return cp_solver(
+        seed=event.screening.seed, work=event.screening.time_limit_s, full_linearisation=True
+    )
 
 
 def _locked_volunteers(event: Event, pool: list[Volunteer]) -> list[str]:
