@@ -1,7 +1,8 @@
 """The `planner` command: its commands, options and exit codes are a contract other tools read.
 
 Heavy imports (pydantic models, pandas, OR-Tools) happen inside the
-commands, so `planner --help` answers at once. Bad input ends in exit 3 with
+commands, so `planner --help` answers at once: that is the only reason for
+the imports inside functions here. Bad input ends in exit 3 with
 every problem listed, an impossible event in exit 4 with the reason in
 numbers, never a traceback. With ``--json`` only JSON goes to stdout;
 progress and messages go to stderr.
@@ -14,9 +15,12 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from planner.model import Event, Plan
 
 app = typer.Typer(
     name="planner",
@@ -137,9 +141,17 @@ def init(
 def check(event: EventArg, lang: LangOpt = Lang.zh, as_json: JsonOpt = False) -> None:
     """Validate an event folder and print a summary. 检查活动文件和表格。"""
     from planner.load import load_event
+    from planner.pipeline import foresee
     from planner.summary import event_summary
 
-    loaded = run_reporting(lambda: load_event(event), lang=lang, as_json=as_json)
+    def work() -> Event:
+        loaded = load_event(event)
+        impossible = foresee(loaded)
+        if impossible is not None:
+            raise impossible
+        return loaded
+
+    loaded = run_reporting(work, lang=lang, as_json=as_json)
     summary = event_summary(loaded)
     if as_json:
         print(json.dumps({"ok": True, **summary}, ensure_ascii=False, indent=2))
@@ -161,13 +173,18 @@ def plan(
     from planner.load import load_event
     from planner.progress import stage_progress
 
-    def work():
+    def work() -> tuple[Plan, list[Path]]:
         loaded = load_event(event)
+        from planner.errors import InvalidInput
         from planner.io import write_plan
+        from planner.load import locate_in
         from planner.pipeline import build_plan
 
-        with stage_progress(enabled=not as_json) as on_stage:
-            result = build_plan(loaded, on_stage=on_stage)
+        try:
+            with stage_progress(enabled=not as_json) as on_stage:
+                result = build_plan(loaded, on_stage=on_stage)
+        except InvalidInput as exc:  # found only while planning: give it its line
+            raise InvalidInput(locate_in(exc.problems, event)) from None
         written = [write_plan(result, out)]
         if not no_render:
             written += _render(result, out, lang)
@@ -252,8 +269,8 @@ def rematch(
     """Re-pair after someone drops out, changing as little as possible. 当天有人缺席时重新结对。"""
 
     def work() -> list[Path]:
+        from planner.commands.rematch import rematch_command
         from planner.io import read_plan
-        from planner.matching.command import rematch_command
 
         echo = (lambda line: _err(line)) if as_json is False else None
         rematch_command(plan_json, absent, out, lang=lang.value, as_json=as_json, echo=echo)
@@ -285,7 +302,7 @@ def budget(
     """Print the itemised budget; with --actuals, planned against spent. 预算与实际支出。"""
 
     def work() -> None:
-        from planner.budget.command import budget_command
+        from planner.commands.budget import budget_command
 
         budget_command(event, actuals=actuals, out=out, as_json=as_json, lang=lang.value)
 

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from planner.model import Event, Plan
+from planner.screening.requirements import eligible
 
 CATEGORY_LABELS = {
     "left_behind": ("留守", "left-behind"),
@@ -23,11 +24,7 @@ def event_summary(event: Event) -> dict[str, Any]:
     return {
         "event": {"id": event.id, "name": event.name, "date": event.date.isoformat()},
         "volunteers": len(event.volunteers),
-        "volunteers_eligible": sum(
-            1
-            for v in event.volunteers
-            if v.training_done and v.background_check_done and v.available
-        ),
+        "volunteers_eligible": len(eligible(event)),
         "children": len(children),
         "children_by_category": dict(sorted(categories.items())),
         "consent_missing": under,
@@ -82,7 +79,10 @@ def print_event_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:
     rows = [
         ("活动" if zh else "Event", f"{summary['event']['name']} ({summary['event']['date']})"),
         ("报名志愿者" if zh else "Applicants", str(summary["volunteers"])),
-        ("已培训且已审查" if zh else "Trained and checked", str(summary["volunteers_eligible"])),
+        (
+            "合格(符合筛选要求)" if zh else "Eligible (meet every requirement)",
+            str(summary["volunteers_eligible"]),
+        ),
         ("参加儿童" if zh else "Children attending", str(summary["children"])),
         ("按类别" if zh else "By category", cats or "-"),
         (

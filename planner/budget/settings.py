@@ -77,7 +77,7 @@ class _Collector:
     def add(self, loc: tuple, zh: str, en: str) -> None:
         row = self.line_of(loc) if self.line_of is not None else None
         column = ".".join(str(part) for part in loc)
-        self.problems.append(Problem(self.file, row, column, zh, en))
+        self.problems.append(Problem(self.file, row, column, zh, en, loc=loc))
 
 
 def _where(spec: BudgetLineSpec) -> tuple[str, str]:

@@ -89,6 +89,7 @@ def expression_line(
                 column,
                 f"预算项「{spec.item}」:{exc.zh}",
                 f"budget line {spec.item!r}: {exc.en}",
+                loc=loc,
             )
         )
         return None
@@ -98,6 +99,7 @@ def expression_line(
                 file, row, column,
                 f"预算项「{spec.item}」的数量「{parsed.quantity_expr}」算出来是负数 {plain(quantity)}",
                 f"budget line {spec.item!r}: quantity {parsed.quantity_expr!r} comes to {plain(quantity)}, below zero",
+                loc=loc,
             )
         )  # fmt: skip
         return None

@@ -14,11 +14,19 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from planner.check.core import hard_rule
-from planner.itinerary.buses import escorts_needed, passenger_seats, travel_end_place
+from planner.itinerary.buses import escorts_needed, passenger_seats
 from planner.itinerary.groups import day_has_games
-from planner.itinerary.meals import count_tickets, dietary_counts, eaters, meal_capacity, seating
+from planner.itinerary.inputs import travel_place
+from planner.itinerary.meals import (
+    count_tickets,
+    dietary_counts,
+    eaters,
+    meal_capacity,
+    meal_for,
+    seating,
+)
 from planner.itinerary.roster import Roster
-from planner.itinerary.timeline import TRAVEL_KINDS, meal_for
+from planner.itinerary.timeline import TRAVEL_KINDS
 from planner.itinerary.travel import TravelTimes, find_place
 from planner.model import Activity, ActivityKind, Event, Leg, Plan, Skill, TimelineItem
 
@@ -50,7 +58,7 @@ def _items_of(event: Event, plan: Plan, activity_id: str) -> list[TimelineItem]:
 
 def _ends_at(event: Event, activity: Activity, item: TimelineItem) -> str | None:
     if activity.kind == ActivityKind.TRAVEL_OUT:
-        return travel_end_place(event, activity)
+        return travel_place(event, activity)
     if activity.kind == ActivityKind.TRAVEL_BACK:
         return None
     return item.place
@@ -58,7 +66,7 @@ def _ends_at(event: Event, activity: Activity, item: TimelineItem) -> str | None
 
 def _starts_at(event: Event, activity: Activity, item: TimelineItem) -> str | None:
     if activity.kind == ActivityKind.TRAVEL_BACK:
-        return travel_end_place(event, activity)
+        return travel_place(event, activity)
     if activity.kind == ActivityKind.TRAVEL_OUT:
         return None
     return item.place

@@ -1,5 +1,6 @@
 """The itinerary stage: game groups, the day's timeline, buses, meals, tickets.
 
+``validate(event)`` lists the input problems (:mod:`.inputs`);
 ``run(event, plan)`` runs after matching (the pairs exist) and returns the
 plan with ``groups``, ``timeline``, ``buses``, ``meals`` and ``tickets``
 filled in and its warnings extended. Order of work:
@@ -19,6 +20,7 @@ from datetime import timedelta
 
 from planner.itinerary.buses import plan_convoy, travel_activity
 from planner.itinerary.groups import make_groups
+from planner.itinerary.inputs import validate
 from planner.itinerary.meals import count_tickets, plan_meals
 from planner.itinerary.roster import Roster, paired_children, staff_id
 from planner.itinerary.schedule import schedule_for
@@ -26,7 +28,7 @@ from planner.itinerary.timeline import build_day, place_activities
 from planner.itinerary.travel import TravelTimes
 from planner.model import ActivityKind, Event, Plan
 
-__all__ = ["run", "schedule_for"]
+__all__ = ["run", "schedule_for", "validate"]
 
 
 def run(event: Event, plan: Plan) -> Plan:

@@ -24,7 +24,8 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
-from planner.errors import Infeasible, InvalidInput, Problem
+from planner.errors import Infeasible, InvalidInput
+from planner.itinerary.inputs import depot_problems, pickup_problems, travel_place, venue_problems
 from planner.itinerary.routing import Route, order_stops
 from planner.itinerary.solver import STAGE, Solved, Switches, solve, try_solve
 from planner.itinerary.travel import TravelTimes, find_place
@@ -63,13 +64,6 @@ def escorts_needed(children: int, ratio: int) -> int:
 
 def travel_activity(event: Event, kind: ActivityKind) -> Activity | None:
     return next((a for a in event.activities if a.kind == kind), None)
-
-
-def travel_end_place(event: Event, activity: Activity | None) -> str | None:
-    """Where the convoy goes to (outward) or leaves from (return)."""
-    if activity is not None and activity.place:
-        return activity.place
-    return event.itinerary.venue or event.location
 
 
 @dataclass(frozen=True)
@@ -159,27 +153,13 @@ def riders(event: Event, plan: Plan) -> tuple[dict[str, str], list[str]]:
     children = {c.id: c for c in event.children}
     points: dict[str, str] = {}
     walk_in: list[str] = []
-    problems: list[Problem] = []
     for cid in sorted({c for p in plan.pairs for c in p.child_ids}):
         child = children.get(cid)
-        if child is None or not child.pickup_point:
+        place = find_place(event, child.pickup_point) if child is not None else None
+        if place is None:
             walk_in.append(cid)
             continue
-        place = find_place(event, child.pickup_point)
-        if place is None:
-            problems.append(
-                Problem(
-                    event.files.children,
-                    None,
-                    "pickup_point",
-                    f"儿童 {cid} 的上车点「{child.pickup_point}」不在 [[places]] 里",
-                    f"child {cid}: pickup point {child.pickup_point!r} is not among [[places]]",
-                )
-            )
-            continue
         points[cid] = place.id
-    if problems:
-        raise InvalidInput(problems)
     return points, walk_in
 
 
@@ -205,6 +185,9 @@ def plan_convoy(event: Event, plan: Plan, travel: TravelTimes) -> Convoy | None:
     warnings: list[str] = []
     if not event.buses:
         return None
+    problems = pickup_problems(event) + depot_problems(event) + venue_problems(event)
+    if problems:
+        raise InvalidInput(problems)
     points, walk_in = riders(event, plan)
     for cid in walk_in:
         warnings.append(
@@ -220,38 +203,10 @@ def plan_convoy(event: Event, plan: Plan, travel: TravelTimes) -> Convoy | None:
             )
     if not points:
         return Convoy((), (), 0, 0, tuple(warnings), tuple(walk_in))
-    unknown = [b for b in event.buses if b.depot and event.place(b.depot) is None]
-    if unknown:
-        raise InvalidInput(
-            [
-                Problem(
-                    "event.toml",
-                    None,
-                    f"buses.{b.id}.depot",
-                    f"车辆 {b.id} 的出发地 {b.depot} 不在 [[places]] 里",
-                    f"bus {b.id}: depot {b.depot} is not among [[places]]",
-                )
-                for b in unknown
-            ]
-        )
     units = units_of(event, points)
-    out_place = travel_end_place(event, out_act) if out_act else None
-    back_place = travel_end_place(event, back_act) if back_act else None
+    out_place = travel_place(event, out_act) if out_act else None
+    back_place = travel_place(event, back_act) if back_act else None
     loads = assign_buses(event, plan, units, points, travel, out_place or back_place)
-    for where, act in ((out_place, out_act), (back_place, back_act)):
-        if act is not None and (where is None or event.place(where) is None):
-            raise InvalidInput(
-                [
-                    Problem(
-                        "event.toml",
-                        None,
-                        f"activities.{act.id}.place",
-                        "接送活动需要目的地:给活动填 place,或在 [itinerary] 填 venue",
-                        "a travel activity needs its venue: give the activity a place "
-                        "or [itinerary] a venue",
-                    )
-                ]
-            )
     everywhere = sorted(
         {p for ld in loads for p in ld.at_point}
         | {ld.bus.depot for ld in loads if ld.bus.depot}

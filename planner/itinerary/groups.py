@@ -17,6 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from planner.errors import Infeasible
+from planner.itinerary.inputs import group_ids
 from planner.itinerary.solver import STAGE, Switches, solve
 from planner.model import ActivityKind, Event, Gender, Group, Pair, Plan, Skill, Volunteer
 
@@ -46,10 +47,6 @@ GROUP_SHARE = 0.05
 
 def day_has_games(event: Event) -> bool:
     return any(a.kind == ActivityKind.GAMES for a in event.activities)
-
-
-def group_ids(count: int) -> list[str]:
-    return [f"G{i}" for i in range(1, count + 1)]
 
 
 def _facts(event: Event, pairs: list[Pair]) -> list[PairFacts]:

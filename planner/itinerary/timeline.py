@@ -26,11 +26,13 @@ from datetime import time, timedelta
 from functools import partial
 
 from planner.errors import Infeasible, InvalidInput, Problem
-from planner.itinerary.buses import Convoy, travel_end_place
-from planner.itinerary.roster import STAFF_PREFIX, WORDS, Roster
+from planner.itinerary.buses import Convoy
+from planner.itinerary.inputs import activity_problems, day_window_problems, travel_place
+from planner.itinerary.meals import meal_for
+from planner.itinerary.roster import STAFF_PREFIX, Roster
 from planner.itinerary.solver import STAGE, Switches, solve
 from planner.itinerary.travel import TravelTimes
-from planner.model import Activity, ActivityKind, Event, Group, MealSettings, TimelineItem
+from planner.model import Activity, ActivityKind, Event, Group, TimelineItem
 
 #: the share of ``itinerary.time_limit_s`` the timeline model may use
 TIMELINE_SHARE = 0.3
@@ -127,24 +129,6 @@ class Placed:
 # ------------------------------------------------------------------ the day
 
 
-def meal_for(event: Event, activity: Activity) -> MealSettings | None:
-    """The meal settings served in ``activity``, if any."""
-    for meal in event.meals:
-        if meal.activity == activity.id or (meal.activity is None and meal.id == activity.id):
-            return meal
-    if activity.kind == ActivityKind.MEAL:
-        linked = {m.activity or m.id for m in event.meals}
-        free = [
-            m
-            for m in event.meals
-            if m.activity is None and m.id not in {a.id for a in event.activities}
-        ]
-        meals = [a for a in event.activities if a.kind == ActivityKind.MEAL and a.id not in linked]
-        if len(free) == 1 and meals and meals[0].id == activity.id:
-            return free[0]
-    return None
-
-
 def build_day(
     event: Event,
     roster: Roster,
@@ -155,17 +139,7 @@ def build_day(
     """The activities as blocks and edges, every input problem reported at once."""
     it = event.itinerary
     horizon = minutes_of(it.day_end) - minutes_of(it.day_start)
-    problems = _check_references(event, roster)
-    if horizon <= 0:
-        problems.append(
-            Problem(
-                "event.toml",
-                None,
-                "itinerary.day_end",
-                f"一天的结束 {it.day_end:%H:%M} 不晚于开始 {it.day_start:%H:%M}",
-                f"the day ends ({it.day_end:%H:%M}) before it starts ({it.day_start:%H:%M})",
-            )
-        )
+    problems = activity_problems(event) + day_window_problems(event)
     if problems:
         raise InvalidInput(problems)
     blocks = {a.id: _block(event, a, roster, groups, convoy, horizon) for a in event.activities}
@@ -179,51 +153,6 @@ def build_day(
     day = Day(event, blocks, edges, beside, horizon, travel, roster)
     day.cluster = _clusters(list(blocks), beside)
     return day
-
-
-def _check_references(event: Event, roster: Roster) -> list[Problem]:
-    problems: list[Problem] = []
-    ids = [a.id for a in event.activities]
-    known_places = {p.id for p in event.places}
-
-    def bad(a: Activity, key: str, zh: str, en: str) -> None:
-        problems.append(Problem("event.toml", None, f"activities.{a.id}.{key}", zh, en))
-
-    for a in event.activities:
-        if ids.count(a.id) > 1:
-            bad(a, "id", f"活动编号 {a.id} 重复", f"activity id {a.id} is used twice")
-        for key, refs in (("after", a.after), ("beside", a.beside)):
-            for ref in refs:
-                if ref not in ids or ref == a.id:
-                    bad(
-                        a,
-                        key,
-                        f"活动 {a.id} 的 {key} 里的 {ref} 不是另一项活动",
-                        f"activity {a.id}: {key} names {ref}, which is not another activity",
-                    )
-        for place in (a.place, *a.places):
-            if place is not None and place not in known_places:
-                bad(
-                    a,
-                    "place",
-                    f"活动 {a.id} 的地点 {place} 不在 [[places]] 里",
-                    f"activity {a.id}: place {place} is not among [[places]]",
-                )
-        for word in a.who:
-            if not roster.knows(word):
-                known = "、".join(
-                    [
-                        *WORDS,
-                        *sorted(roster.groups),
-                    ]
-                )
-                bad(
-                    a,
-                    "who",
-                    f"活动 {a.id} 的 who 里的「{word}」不认识(可用:{known})",
-                    f"activity {a.id}: unknown who {word!r}",
-                )
-    return problems
 
 
 def _block(
@@ -273,7 +202,7 @@ def _block(
     places: tuple[str, ...] = (place,) if place else ()
     if a.kind in TRAVEL_KINDS:
         places = ()
-        venue = travel_end_place(event, a)
+        venue = travel_place(event, a)
         minutes = 0
         if convoy is not None and convoy.routes:
             minutes = (

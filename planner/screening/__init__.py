@@ -9,13 +9,25 @@ pairable, best weighted scores). Every applicant not chosen gets a
 
 from __future__ import annotations
 
+from planner.errors import Problem
 from planner.matching.facts import attending_children, effective_capacity
 from planner.model import Event, Plan, Rejection, Volunteer
-from planner.screening.requirements import check_weights, eligible, failures, weighted_score
+from planner.screening.requirements import (
+    check_weights,
+    eligible,
+    failures,
+    weight_problems,
+    weighted_score,
+)
 from planner.screening.select import Choice, choose, quota_needs
 from planner.solving import cp_solver
 
-__all__ = ["coverable", "rejections", "run"]
+__all__ = ["coverable", "rejections", "run", "validate"]
+
+
+def validate(event: Event) -> list[Problem]:
+    """Every input problem of the screening stage (its weights)."""
+    return weight_problems(event)
 
 
 def run(event: Event, plan: Plan) -> Plan:

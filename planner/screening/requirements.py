@@ -105,8 +105,8 @@ SCORE_NAMES: tuple[str, ...] = tuple(Scores.model_fields)
 SCORE_ZH = {"responsibility": "责任心", "patience": "耐心", "caring": "爱心", "interview": "面试"}
 
 
-def check_weights(event: Event) -> None:
-    """Refuse screening weights that name no interview score."""
+def weight_problems(event: Event) -> list[Problem]:
+    """Screening weights name interview scores, and none is negative."""
     weights = event.screening.weights
     problems = [
         Problem(
@@ -115,6 +115,7 @@ def check_weights(event: Event) -> None:
             f"screening.weights.{key}",
             f"未知的评分项「{key}」;可用:{'、'.join(SCORE_NAMES)}",
             f"unknown score {key!r}; known: {', '.join(SCORE_NAMES)}",
+            loc=("screening", "weights", key),
         )
         for key in sorted(set(weights) - set(SCORE_NAMES))
     ]
@@ -125,10 +126,17 @@ def check_weights(event: Event) -> None:
             f"screening.weights.{key}",
             f"评分权重不能为负数({w:g})",
             f"a score weight cannot be negative ({w:g})",
+            loc=("screening", "weights", key),
         )
         for key, w in sorted(weights.items())
         if w < 0
     ]
+    return problems
+
+
+def check_weights(event: Event) -> None:
+    """Refuse screening weights that name no interview score, or are negative."""
+    problems = weight_problems(event)
     if problems:
         raise InvalidInput(problems)
 

@@ -7,16 +7,17 @@ import io
 import json
 import shutil
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from support import EXAMPLES
 
 from planner.budget import run
 from planner.budget.actuals import compare, read_actuals
-from planner.budget.command import BudgetReport, budget_report, print_budget_report
+from planner.commands.budget import BudgetReport, budget_report, print_budget_report
 from planner.errors import Infeasible, InvalidInput
 from planner.load import load_event
-from planner.pipeline import STAGES, empty_plan
+from planner.pipeline import STAGES, Stage, empty_plan
 
 
 def line_number(text: str, fragment: str, occurrence: int = 1) -> int:
@@ -139,25 +140,20 @@ def test_the_whole_command_on_the_school_day(tmp_path):
     assert "2360.00" in out.getvalue()
 
 
-class _FailingStage:
-    """A stand-in for a stage that finds the event impossible."""
+def _impossible(event, plan):
+    raise Infeasible("matching", ["30 名儿童,只有 28 名志愿者"], ["30 children, 28 volunteers"])
 
-    name = "matching"
-    label_zh = "结对"
 
-    def load(self):
-        def run_stage(event, plan):
-            raise Infeasible(
-                "matching", ["30 名儿童,只有 28 名志愿者"], ["30 children, 28 volunteers"]
-            )
-
-        return run_stage
+#: a stand-in for a stage that finds the event impossible
+_FAILING = Stage(
+    "matching", "结对", "pairing", SimpleNamespace(validate=lambda e: [], run=_impossible)
+)
 
 
 @pytest.fixture
 def matching_fails(monkeypatch):
     budget_stage = next(stage for stage in STAGES if stage.name == "budget")
-    monkeypatch.setattr("planner.pipeline.STAGES", (_FailingStage(), budget_stage))
+    monkeypatch.setattr("planner.pipeline.STAGES", (_FAILING, budget_stage))
 
 
 def test_budget_still_comes_when_an_earlier_stage_is_impossible(matching_fails):

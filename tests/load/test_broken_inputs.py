@@ -1,13 +1,16 @@
 """Each kind of broken input exits 3 with a message naming file, row and column.
 
 The tiny event folder (conftest) is valid; each test breaks one thing and
-runs `planner check` as a user would, then reads stderr.
+runs `planner check` as a user would, then reads stderr. Every case also
+runs `planner plan` on the same folder: whenever plan finds bad input,
+check must have found the same problems (``support.check_and_plan``).
 """
 
 from __future__ import annotations
 
 import copy
 import csv
+import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -18,6 +21,7 @@ from support import (
     EVENT_TOML,
     VOLUNTEER_HEADER,
     VOLUNTEER_ROWS,
+    check_and_plan,
     write_csv,
 )
 from typer.testing import CliRunner
@@ -32,6 +36,9 @@ runner = CliRunner()
 def check(folder: Path, *extra: str):
     result = runner.invoke(app, ["check", str(folder), *extra])
     assert "Traceback" not in result.output
+    if not extra:
+        with tempfile.TemporaryDirectory() as out:
+            check_and_plan(folder, Path(out))
     return result
 
 

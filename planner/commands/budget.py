@@ -72,11 +72,10 @@ def budget_report(
     """
     from planner.budget.actuals import compare, read_actuals
     from planner.budget.output import write_budget_csv, write_budget_xlsx
-    from planner.budget.stage import build_budget
     from planner.errors import Infeasible, InvalidInput, TimeLimitReached
-    from planner.load import event_path, load_event
+    from planner.load import event_path, load_event, locate
     from planner.load.event_file import TomlSource
-    from planner.pipeline import STAGES, empty_plan
+    from planner.pipeline import Stage, empty_plan, run_stages
 
     toml_path = event_path(Path(event))
     problems: list = []
@@ -95,21 +94,14 @@ def budget_report(
     shown = _shown(toml_path)
     source = TomlSource(shown, toml_path.read_bytes().decode("utf-8-sig"))
 
-    plan = empty_plan(loaded)
-    stopped: list[str] = []
-    for stage in STAGES:
-        if stage.name == "budget":
-            budget, warnings = build_budget(loaded, plan, file=shown, line_of=source.line_of)
-            plan = plan.model_copy(
-                update={"budget": budget, "warnings": [*plan.warnings, *stopped, *warnings]}
-            )
-        elif not stopped:
-            try:
-                plan = stage.load()(loaded, plan)
-            except (Infeasible, TimeLimitReached) as exc:
-                if strict:
-                    raise
-                stopped.append(_stage_stopped(stage.label_zh, stage.name, exc))
+    def stopped(stage: Stage, exc: Infeasible | TimeLimitReached, plan: Plan) -> Plan:
+        warning = _stage_stopped(stage.label_zh, stage.name, exc)
+        return plan.model_copy(update={"warnings": [*plan.warnings, warning]})
+
+    try:
+        plan = run_stages(loaded, empty_plan(loaded), on_stopped=None if strict else stopped)
+    except InvalidInput as exc:  # found only with the plan's counts: a quantity's value
+        raise InvalidInput(locate(exc.problems, source)) from None
     assert plan.budget is not None
 
     written: list[Path] = []

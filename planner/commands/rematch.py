@@ -48,7 +48,7 @@ def rematch_command(
     """
     from planner.errors import InvalidInput, Problem
     from planner.io import read_plan, write_plan
-    from planner.matching.rematch import rematch
+    from planner.rematch import rematch
 
     say = echo or (lambda line: print(line, file=sys.stdout))
     ids = parse_absent(absent)

@@ -24,6 +24,8 @@ from planner.matching import pairs_for
 from planner.matching.criteria import Scorer
 from planner.matching.facts import attending_children, effective_capacity
 from planner.model import Event, LockedPair, Plan, Rejection, Volunteer
+from planner.pipeline import empty_plan, run_stages
+from planner.screening.requirements import failures, weighted_score
 
 #: Warnings of the stages that rematch keeps (the later stages write theirs again).
 OWN_WARNING_PREFIXES = ("筛选", "结对", "重新结对")
@@ -102,9 +104,6 @@ def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
     :class:`planner.errors.Infeasible` when no pairing is possible even with
     every reserve.
     """
-    from planner.pipeline import STAGES, empty_plan
-    from planner.screening.requirements import failures, weighted_score
-
     event = plan.event_model()
     gone_v, gone_c = _absentees(event, absent)
     day, changes = _day_event(event, gone_v, gone_c)
@@ -222,7 +221,4 @@ def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
             "warnings": warnings,
         }
     )
-    names = [s.name for s in STAGES]
-    for stage in STAGES[names.index("matching") + 1 :]:
-        new_plan = stage.load()(day, new_plan)
-    return new_plan, changes
+    return run_stages(day, new_plan, after="matching"), changes
