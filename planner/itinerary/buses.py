@@ -189,18 +189,7 @@ def plan_convoy(event: Event, plan: Plan, travel: TravelTimes) -> Convoy | None:
     if problems:
         raise InvalidInput(problems)
     points, walk_in = riders(event, plan)
-    for cid in walk_in:
-        warnings.append(
-            f"儿童 {cid} 没有填写上车点:不安排乘车,请确认由监护人送到、接回 / "
-            f"child {cid} has no pickup point: not on a bus, the guardian brings and fetches them"
-        )
-    children = {c.id: c for c in event.children}
-    for cid in sorted(points):
-        if not children[cid].outing_consent:
-            warnings.append(
-                f"儿童 {cid} 乘车外出,但没有监护人的外出同意:请先取得同意 / "
-                f"child {cid} rides out without the guardian's outing consent: get it first"
-            )
+    warnings += _rider_warnings(event, points, walk_in)
     if not points:
         return Convoy((), (), 0, 0, tuple(warnings), tuple(walk_in))
     units = units_of(event, points)
@@ -213,20 +202,10 @@ def plan_convoy(event: Event, plan: Plan, travel: TravelTimes) -> Convoy | None:
         | {p for p in (out_place, back_place) if p}
     )
     travel.matrix(everywhere)  # every missing travel time reported at once
-    routes = []
-    for load in loads:
-        stops = sorted(load.at_point)
-        out = (
-            order_stops(load.bus.depot, stops, out_place, travel.minutes, travel.boarding)
-            if out_act
-            else None
-        )
-        back = (
-            order_stops(back_place, stops, load.bus.depot, travel.minutes, travel.boarding)
-            if back_act
-            else None
-        )
-        routes.append(BusRoutes(load, out, back))
+    routes = [
+        _routes(load, travel, out_place if out_act else None, back_place if back_act else None)
+        for load in loads
+    ]
     used = {ld.bus.id for ld in loads}
     for bus in event.buses:
         if bus.id not in used:
@@ -239,6 +218,37 @@ def plan_convoy(event: Event, plan: Plan, travel: TravelTimes) -> Convoy | None:
         warnings=tuple(warnings),
         walk_in=tuple(walk_in),
     )
+
+
+def _rider_warnings(event: Event, points: dict[str, str], walk_in: list[str]) -> list[str]:
+    """Children who come on their own, and riders without the guardian's outing consent."""
+    warnings = [
+        f"儿童 {cid} 没有填写上车点:不安排乘车,请确认由监护人送到、接回 / "
+        f"child {cid} has no pickup point: not on a bus, the guardian brings and fetches them"
+        for cid in walk_in
+    ]
+    children = {c.id: c for c in event.children}
+    warnings += [
+        f"儿童 {cid} 乘车外出,但没有监护人的外出同意:请先取得同意 / "
+        f"child {cid} rides out without the guardian's outing consent: get it first"
+        for cid in sorted(points)
+        if not children[cid].outing_consent
+    ]
+    return warnings
+
+
+def _routes(
+    load: Load, travel: TravelTimes, out_to: str | None, back_from: str | None
+) -> BusRoutes:
+    """The bus's stops in order: depot → stops → venue out, venue → stops → depot back
+    (a round is None when the day has no such activity)."""
+    stops = sorted(load.at_point)
+    depot = load.bus.depot
+    out = order_stops(depot, stops, out_to, travel.minutes, travel.boarding) if out_to else None
+    back = (
+        order_stops(back_from, stops, depot, travel.minutes, travel.boarding) if back_from else None
+    )
+    return BusRoutes(load, out, back)
 
 
 # ---------------------------------------------------------------- assignment
@@ -267,8 +277,19 @@ def _precheck(event: Event, units: list[Unit], candidates: int) -> None:
     it = event.itinerary
     kids = sum(len(u.child_ids) for u in units)
     caps = sorted((passenger_seats(b) for b in event.buses), reverse=True)
-    ratio_need = escorts_needed(kids, it.escort_ratio)
-    wanted = it.escorts
+    _enough_volunteers_for_the_escorts_wanted(it.escorts, candidates)
+    fewest = _fewest_buses_with_seats_for_all(event, kids, caps)
+    _enough_escorts(event, kids, fewest, candidates)
+    _siblings_fit_one_bus(event, units, caps[0])
+
+
+def _adults_needed(event: Event, kids: int, buses: int) -> int:
+    """Escorting adults ``buses`` buses need: enough for the ratio, enough on each bus."""
+    it = event.itinerary
+    return max(buses * it.min_adults_per_bus, escorts_needed(kids, it.escort_ratio))
+
+
+def _enough_volunteers_for_the_escorts_wanted(wanted: int | None, candidates: int) -> None:
     if wanted is not None and wanted > candidates:
         raise Infeasible(
             STAGE,
@@ -281,62 +302,68 @@ def _precheck(event: Event, units: list[Unit], candidates: int) -> None:
             ],
         )
 
-    def adults_needed(k: int) -> int:
-        return max(k * it.min_adults_per_bus, ratio_need)
 
-    fits = [
-        k
-        for k in range(1, len(caps) + 1)
-        if kids + max(adults_needed(k), wanted or 0) <= sum(caps[:k])
-    ]
-    if not fits:
-        adults = max(adults_needed(len(caps)), wanted or 0)
-        total = sum(caps)
-        raise Infeasible(
-            STAGE,
-            [
-                f"座位不足:{kids} 名儿童 + 至少 {adults} 名跟车成人 = {kids + adults} 座,"
-                f"{len(caps)} 辆车共 {total} 个乘客座位(司机座不计):差 {kids + adults - total} 座"
-            ],
-            [
-                f"not enough seats: {kids} children + at least {adults} escorting adults = "
-                f"{kids + adults} seats, {len(caps)} buses have {total} passenger seats "
-                f"(drivers' seats excluded): {kids + adults - total} short"
-            ],
-        )
-    k = fits[0]  # the fewest buses: the fewest adults needed
+def _fewest_buses_with_seats_for_all(event: Event, kids: int, caps: list[int]) -> int:
+    """The fewest buses (largest first) that seat the children and their escorts."""
+    wanted = event.itinerary.escorts or 0
+    for k in range(1, len(caps) + 1):
+        if kids + max(_adults_needed(event, kids, k), wanted) <= sum(caps[:k]):
+            return k
+    adults = max(_adults_needed(event, kids, len(caps)), wanted)
+    total = sum(caps)
+    raise Infeasible(
+        STAGE,
+        [
+            f"座位不足:{kids} 名儿童 + 至少 {adults} 名跟车成人 = {kids + adults} 座,"
+            f"{len(caps)} 辆车共 {total} 个乘客座位(司机座不计):差 {kids + adults - total} 座"
+        ],
+        [
+            f"not enough seats: {kids} children + at least {adults} escorting adults = "
+            f"{kids + adults} seats, {len(caps)} buses have {total} passenger seats "
+            f"(drivers' seats excluded): {kids + adults - total} short"
+        ],
+    )
+
+
+def _enough_escorts(event: Event, kids: int, k: int, candidates: int) -> None:
+    """The fewest buses need the fewest adults: are there that many escorts?"""
+    it = event.itinerary
+    wanted, need = it.escorts, _adults_needed(event, kids, k)
     have = wanted if wanted is not None else candidates
-    if have < adults_needed(k):
-        have_zh = (
-            f"只安排了 {wanted} 名" if wanted is not None else f"入选志愿者只有 {candidates} 名"
-        )
-        have_en = f"only {wanted} planned" if wanted is not None else f"only {candidates} selected"
-        raise Infeasible(
-            STAGE,
-            [
-                f"跟车志愿者不足:{kids} 名儿童至少要 {k} 辆车;按每 {it.escort_ratio} 名儿童 1 名需 "
-                f"{ratio_need} 名,每车至少 {it.min_adults_per_bus} 名成人需 "
-                f"{k * it.min_adults_per_bus} 名:至少 {adults_needed(k)} 名,{have_zh}"
-            ],
-            [
-                f"escorts short: {kids} children need at least {k} buses; one per "
-                f"{it.escort_ratio} children needs {ratio_need}, {it.min_adults_per_bus} adults "
-                f"per bus need {k * it.min_adults_per_bus}: at least {adults_needed(k)}, {have_en}"
-            ],
-        )
-    biggest = caps[0] - it.min_adults_per_bus
+    if have >= need:
+        return
+    ratio_need = escorts_needed(kids, it.escort_ratio)
+    have_zh = f"只安排了 {wanted} 名" if wanted is not None else f"入选志愿者只有 {candidates} 名"
+    have_en = f"only {wanted} planned" if wanted is not None else f"only {candidates} selected"
+    raise Infeasible(
+        STAGE,
+        [
+            f"跟车志愿者不足:{kids} 名儿童至少要 {k} 辆车;按每 {it.escort_ratio} 名儿童 1 名需 "
+            f"{ratio_need} 名,每车至少 {it.min_adults_per_bus} 名成人需 "
+            f"{k * it.min_adults_per_bus} 名:至少 {need} 名,{have_zh}"
+        ],
+        [
+            f"escorts short: {kids} children need at least {k} buses; one per "
+            f"{it.escort_ratio} children needs {ratio_need}, {it.min_adults_per_bus} adults "
+            f"per bus need {k * it.min_adults_per_bus}: at least {need}, {have_en}"
+        ],
+    )
+
+
+def _siblings_fit_one_bus(event: Event, units: list[Unit], largest: int) -> None:
+    least = event.itinerary.min_adults_per_bus
+    biggest = largest - least
     for unit in units:
         if len(unit.child_ids) > biggest:
             raise Infeasible(
                 STAGE,
                 [
                     f"兄弟姐妹 {'、'.join(unit.child_ids)} 共 {len(unit.child_ids)} 人须同车,"
-                    f"最大的车除去 {it.min_adults_per_bus} 名成人只剩 {biggest} 座"
+                    f"最大的车除去 {least} 名成人只剩 {biggest} 座"
                 ],
                 [
                     f"siblings {', '.join(unit.child_ids)} ({len(unit.child_ids)}) must ride "
-                    f"together, the largest bus has {biggest} seats left after "
-                    f"{it.min_adults_per_bus} adults"
+                    f"together, the largest bus has {biggest} seats left after {least} adults"
                 ],
             )
 

@@ -193,7 +193,9 @@ class GroupModel:
         weights = self.event.groups.balance_weights
         draft = snake_draft(self.facts, self.sizes)
         hint = polish(
-            self.facts, self.sizes, draft, weights, day_has_games(self.event), first_aid_rule
+            _Split(
+                self.facts, self.sizes, draft, weights, day_has_games(self.event), first_aid_rule
+            )
         )
         for i, row in enumerate(self.x):
             for g, var in enumerate(row):
@@ -283,77 +285,97 @@ def snake_draft(facts: list[PairFacts], sizes: list[int]) -> list[int]:
     return out
 
 
-def polish(
-    facts: list[PairFacts],
-    sizes: list[int],
-    start: list[int],
-    weights: dict[str, int],
-    games_required: bool,
-    first_aid_rule: str | None,
-    *,
-    passes: int = 30,
-) -> list[int]:
+class _Split:
+    """A split of the pairs into groups, with each group's running totals."""
+
+    def __init__(
+        self,
+        facts: list[PairFacts],
+        sizes: list[int],
+        start: list[int],
+        weights: dict[str, int],
+        games_required: bool,
+        first_aid_rule: str | None,
+    ) -> None:
+        self.facts, self.sizes, self.group = facts, sizes, list(start)
+        self.games_required, self.first_aid_rule = games_required, first_aid_rule
+        k = len(sizes)
+        self.measures = [
+            (weights.get("age", 0), [f.age_sum for f in facts]),
+            (weights.get("gender", 0), [f.boys for f in facts]),
+        ]
+        self.totals = [sum(values) for _, values in self.measures]
+        self.sums = [[0] * k for _ in self.measures]
+        self.leaders, self.aiders = [0] * k, [0] * k
+        for i, g in enumerate(self.group):
+            for m, (_, values) in enumerate(self.measures):
+                self.sums[m][g] += values[i]
+            self.leaders[g] += facts[i].games
+            self.aiders[g] += facts[i].first_aid
+
+    def _cost(self, m: int, g: int, value: int) -> int:
+        n = len(self.facts)
+        return self.measures[m][0] * abs(n * value - self.sizes[g] * self.totals[m])
+
+    def _allowed(self, lead: int, aid: int) -> bool:
+        if self.games_required and lead < 1:
+            return False
+        if self.first_aid_rule == "at_least" and aid < 1:
+            return False
+        return not (self.first_aid_rule == "at_most" and aid > 1)
+
+    def gain(self, i: int, j: int) -> int:
+        """How much more alike the groups get when pairs ``i`` and ``j`` swap."""
+        a, b = self.group[i], self.group[j]
+        gain = 0
+        for m, (_, values) in enumerate(self.measures):
+            d = values[j] - values[i]
+            if d:
+                sa, sb = self.sums[m][a], self.sums[m][b]
+                gain += self._cost(m, a, sa) + self._cost(m, b, sb)
+                gain -= self._cost(m, a, sa + d) + self._cost(m, b, sb - d)
+        return gain
+
+    def keeps_leaders(self, i: int, j: int) -> bool:
+        """Both groups keep their games leader and first-aider after the swap."""
+        a, b, f = self.group[i], self.group[j], self.facts
+        dl = f[j].games - f[i].games
+        da = f[j].first_aid - f[i].first_aid
+        return self._allowed(self.leaders[a] + dl, self.aiders[a] + da) and self._allowed(
+            self.leaders[b] - dl, self.aiders[b] - da
+        )
+
+    def swap(self, i: int, j: int) -> None:
+        a, b, f = self.group[i], self.group[j], self.facts
+        for m, (_, values) in enumerate(self.measures):
+            d = values[j] - values[i]
+            self.sums[m][a] += d
+            self.sums[m][b] -= d
+        dl = f[j].games - f[i].games
+        da = f[j].first_aid - f[i].first_aid
+        self.leaders[a] += dl
+        self.leaders[b] -= dl
+        self.aiders[a] += da
+        self.aiders[b] -= da
+        self.group[i], self.group[j] = b, a
+
+
+def polish(split: _Split, *, passes: int = 30) -> list[int]:
     """Swap pairs between groups while it makes them more alike and keeps every
     group's games leader and first-aider: a near-best start for CP-SAT."""
-    n, k = len(facts), len(sizes)
-    group = list(start)
-    measures = [
-        (weights.get("age", 0), [f.age_sum for f in facts]),
-        (weights.get("gender", 0), [f.boys for f in facts]),
-    ]
-    totals = [sum(values) for _, values in measures]
-    sums = [[0] * k for _ in measures]
-    leaders, aiders = [0] * k, [0] * k
-    for i, g in enumerate(group):
-        for m, (_, values) in enumerate(measures):
-            sums[m][g] += values[i]
-        leaders[g] += facts[i].games
-        aiders[g] += facts[i].first_aid
-
-    def cost(m: int, g: int, value: int) -> int:
-        return measures[m][0] * abs(n * value - sizes[g] * totals[m])
-
-    def allowed(g: int, lead: int, aid: int) -> bool:
-        if games_required and lead < 1:
-            return False
-        if first_aid_rule == "at_least" and aid < 1:
-            return False
-        return not (first_aid_rule == "at_most" and aid > 1)
-
+    n, sizes = len(split.facts), split.sizes
     for _ in range(passes):
         better = False
         for i in range(n):
             for j in range(i + 1, n):
-                a, b = group[i], group[j]
-                if a == b:
+                if split.group[i] == split.group[j] or split.gain(i, j) <= 0:
                     continue
-                gain = 0
-                for m, (_, values) in enumerate(measures):
-                    d = values[j] - values[i]
-                    if d:
-                        gain += cost(m, a, sums[m][a]) + cost(m, b, sums[m][b])
-                        gain -= cost(m, a, sums[m][a] + d) + cost(m, b, sums[m][b] - d)
-                if gain <= 0:
-                    continue
-                dl = facts[j].games - facts[i].games
-                da = facts[j].first_aid - facts[i].first_aid
-                if not (
-                    allowed(a, leaders[a] + dl, aiders[a] + da)
-                    and allowed(b, leaders[b] - dl, aiders[b] - da)
-                ):
-                    continue
-                for m, (_, values) in enumerate(measures):
-                    d = values[j] - values[i]
-                    sums[m][a] += d
-                    sums[m][b] -= d
-                leaders[a] += dl
-                leaders[b] -= dl
-                aiders[a] += da
-                aiders[b] -= da
-                group[i], group[j] = b, a
-                better = True
+                if split.keeps_leaders(i, j):
+                    split.swap(i, j)
+                    better = True
         if not better:
             break
+    group = split.group
     if len(set(sizes)) == 1 and group and group[0] != 0:  # the first pair opens group 1
         first = group[0]
         group = [first if g == 0 else 0 if g == first else g for g in group]

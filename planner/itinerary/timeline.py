@@ -155,14 +155,14 @@ def build_day(
     return day
 
 
-def _block(
-    event: Event,
-    a: Activity,
-    roster: Roster,
-    groups: list[Group],
-    convoy: Convoy | None,
-    horizon: int,
-) -> Block:
+#: an activity's window: earliest start and latest end (minutes from the day's
+#: start), each with the words saying what set it
+Window = tuple[int, int, tuple[str, str], tuple[str, str]]
+
+
+def _window(event: Event, a: Activity, horizon: int) -> Window:
+    """Within the day, after its earliest start and before its latest end, and
+    a meal within its restaurant's opening hours."""
     it = event.itinerary
     day0 = minutes_of(it.day_start)
     lo, hi = 0, horizon
@@ -180,10 +180,8 @@ def _block(
             f"{a.title} 最晚 {a.latest_end:%H:%M} 结束",
             f"{a.id} ends by {a.latest_end:%H:%M}",
         )
-    place = a.place
     meal = meal_for(event, a)
     if meal is not None:
-        place = place or meal.venue
         if meal.opens is not None and minutes_of(meal.opens) - day0 > lo:
             lo = minutes_of(meal.opens) - day0
             lo_label = (
@@ -196,6 +194,44 @@ def _block(
                 f"{meal.venue} {meal.closes:%H:%M} 打烊",
                 f"{meal.venue} closes {meal.closes:%H:%M}",
             )
+    return lo, hi, lo_label, hi_label
+
+
+def _game_items(a: Activity, groups: list[Group], place: str | None) -> list[ItemSpec]:
+    """Games are played by every group at once, each group at its own place."""
+    spots: list[str | None] = list(a.places) or [place]
+    return [
+        ItemSpec(
+            f"{a.id}-{g.id}",
+            f"{a.title}({g.name or g.id})",
+            f"{a.title_en} ({g.id})" if a.title_en else None,
+            (g.id,),
+            spots[i % len(spots)],
+        )
+        for i, g in enumerate(groups)
+    ]
+
+
+def _round_minutes(a: Activity, convoy: Convoy | None) -> tuple[int, str | None]:
+    """How long a bus round takes by the convoy's routes (0: as written), and a note."""
+    if convoy is None or not convoy.routes:
+        return 0, None
+    minutes = convoy.out_minutes if a.kind == ActivityKind.TRAVEL_OUT else convoy.back_minutes
+    n = len(convoy.routes)
+    return minutes, f"{n} 辆车,最长路线 {minutes} 分钟 / {n} bus(es), longest route {minutes} min"
+
+
+def _block(
+    event: Event,
+    a: Activity,
+    roster: Roster,
+    groups: list[Group],
+    convoy: Convoy | None,
+    horizon: int,
+) -> Block:
+    lo, hi, lo_label, hi_label = _window(event, a, horizon)
+    meal = meal_for(event, a)
+    place = a.place or (meal.venue if meal is not None else None)
     duration = a.duration
     note = a.note
     start_place = end_place = place
@@ -203,14 +239,9 @@ def _block(
     if a.kind in TRAVEL_KINDS:
         places = ()
         venue = travel_place(event, a)
-        minutes = 0
-        if convoy is not None and convoy.routes:
-            minutes = (
-                convoy.out_minutes if a.kind == ActivityKind.TRAVEL_OUT else convoy.back_minutes
-            )
+        minutes, route = _round_minutes(a, convoy)
         if minutes:
             duration = minutes
-            route = f"{len(convoy.routes)} 辆车,最长路线 {minutes} 分钟 / {len(convoy.routes)} bus(es), longest route {minutes} min"  # type: ignore[union-attr]
             note = f"{note}; {route}" if note else route
         if a.kind == ActivityKind.TRAVEL_OUT:
             start_place, end_place = None, venue
@@ -218,17 +249,7 @@ def _block(
             start_place, end_place = venue, None
     items = [ItemSpec(a.id, a.title, a.title_en, tuple(a.who), place)]
     if a.kind == ActivityKind.GAMES and groups:
-        spots: list[str | None] = list(a.places) or [place]
-        items = [
-            ItemSpec(
-                f"{a.id}-{g.id}",
-                f"{a.title}({g.name or g.id})",
-                f"{a.title_en} ({g.id})" if a.title_en else None,
-                (g.id,),
-                spots[i % len(spots)],
-            )
-            for i, g in enumerate(groups)
-        ]
+        items = _game_items(a, groups, place)
         places = tuple(sorted({s.place for s in items if s.place}))
         if len(places) == 1:
             start_place = end_place = places[0]
@@ -236,19 +257,9 @@ def _block(
             start_place = end_place = None  # transfers are counted per group place below
     participants = roster.participants(a.who)
     return Block(
-        a,
-        duration,
-        items,
-        places,
-        start_place,
-        end_place,
-        participants,
-        lo,
-        hi,
-        lo_label,
-        hi_label,
-        note,
-    )
+        a, duration, items, places, start_place, end_place, participants,
+        lo, hi, lo_label, hi_label, note,
+    )  # fmt: skip
 
 
 def _transfer(travel: TravelTimes, earlier: Block, later: Block) -> int:

@@ -193,43 +193,17 @@ def same_gender_places(facts: Facts) -> list[Reason]:
 
 def locked_pairs_possible(facts: Facts) -> list[Reason]:
     """Each locked pair names a screened volunteer who may take all its children."""
-    out: list[Reason] = []
+    out: list[Reason] = _children_locked_twice(facts)
     by_vol = {v.id: v for v in facts.volunteers}
     by_child = {c.id: c for c in facts.children}
-    applicants = {v.id for v in facts.event.volunteers}
-    seen: dict[str, str] = {}
     for lock in facts.event.matching.locked:
         kids = "+".join(lock.children)
         here = [cid for cid in lock.children if cid in by_child]
-        for cid in lock.children:
-            if cid in seen and seen[cid] != lock.volunteer:
-                out.append(
-                    (
-                        f"儿童 {cid} 同时锁定给 {seen[cid]} 和 {lock.volunteer}",
-                        f"child {cid} is locked to both {seen[cid]} and {lock.volunteer}",
-                    )
-                )
-            seen.setdefault(cid, lock.volunteer)
         if not here:
             continue
         v = by_vol.get(lock.volunteer)
         if v is None:
-            if lock.volunteer not in applicants:
-                out.append(
-                    (
-                        f"锁定结对 {lock.volunteer}→{kids}:报名名单中没有志愿者 {lock.volunteer}",
-                        f"locked pair {lock.volunteer}→{kids}: no applicant {lock.volunteer}",
-                    )
-                )
-            else:
-                why = facts.rejected.get(lock.volunteer)
-                out.append(
-                    (
-                        f"锁定结对 {lock.volunteer}→{kids}:{lock.volunteer} 未入选"
-                        + (f"({why})" if why else ""),
-                        f"locked pair {lock.volunteer}→{kids}: {lock.volunteer} was not screened in",
-                    )
-                )
+            out.append(_locked_volunteer_missing(facts, lock.volunteer, kids))
             continue
         if len(here) > facts.cap[v.id]:
             out.append(
@@ -240,19 +214,46 @@ def locked_pairs_possible(facts: Facts) -> list[Reason]:
                 )
             )
         for cid in here:
-            blockers = [
-                b
-                for b in arc_blockers(facts.event, v, by_child[cid])
-                if b.rule != "locked_pairs_kept"
-            ]
-            for b in blockers:
+            for blocker in arc_blockers(facts.event, v, by_child[cid]):
+                if blocker.rule != "locked_pairs_kept":
+                    out.append(
+                        (
+                            f"锁定结对 {lock.volunteer}→{kids} 违反规则:{blocker.zh}",
+                            f"locked pair {lock.volunteer}→{kids} breaks a rule: {blocker.en}",
+                        )
+                    )
+    return out
+
+
+def _children_locked_twice(facts: Facts) -> list[Reason]:
+    """A child is locked to one volunteer at most."""
+    out: list[Reason] = []
+    seen: dict[str, str] = {}
+    for lock in facts.event.matching.locked:
+        for cid in lock.children:
+            if cid in seen and seen[cid] != lock.volunteer:
                 out.append(
                     (
-                        f"锁定结对 {lock.volunteer}→{kids} 违反规则:{b.zh}",
-                        f"locked pair {lock.volunteer}→{kids} breaks a rule: {b.en}",
+                        f"儿童 {cid} 同时锁定给 {seen[cid]} 和 {lock.volunteer}",
+                        f"child {cid} is locked to both {seen[cid]} and {lock.volunteer}",
                     )
                 )
+            seen.setdefault(cid, lock.volunteer)
     return out
+
+
+def _locked_volunteer_missing(facts: Facts, vid: str, kids: str) -> Reason:
+    """Why a locked pair's volunteer is not among the screened: never applied, or not chosen."""
+    if vid not in {v.id for v in facts.event.volunteers}:
+        return (
+            f"锁定结对 {vid}→{kids}:报名名单中没有志愿者 {vid}",
+            f"locked pair {vid}→{kids}: no applicant {vid}",
+        )
+    why = facts.rejected.get(vid)
+    return (
+        f"锁定结对 {vid}→{kids}:{vid} 未入选" + (f"({why})" if why else ""),
+        f"locked pair {vid}→{kids}: {vid} was not screened in",
+    )
 
 
 def every_child_has_some_volunteer(facts: Facts) -> list[Reason]:

@@ -14,41 +14,28 @@ def pair_reference_problems(event: Event) -> list[Problem]:
     """Locked and forbidden pairs name volunteers and children on the lists."""
     if not event.volunteers and not event.children:
         return []
-    vids = {v.id for v in event.volunteers}
-    cids = {c.id for c in event.children}
-    problems: list[Problem] = []
-
-    def missing(loc: tuple[str | int, ...], zh: str, en: str) -> None:
-        problems.append(Problem("event.toml", None, ".".join(map(str, loc)), zh, en, loc=loc))
-
+    known = {"volunteer": {v.id for v in event.volunteers}, "child": {c.id for c in event.children}}
+    person_zh = {"volunteer": "志愿者", "child": "儿童"}
+    kind_zh = {"locked": "固定结对", "forbidden": "禁止结对"}
+    named: list[tuple[str, int, str, str, str]] = []  # (kind, index, key, role, id)
     for i, lock in enumerate(event.matching.locked):
-        if lock.volunteer not in vids:
-            missing(
-                ("matching", "locked", i, "volunteer"),
-                f"固定结对里的志愿者 {lock.volunteer} 不在名单中",
-                f"locked pair names unknown volunteer {lock.volunteer}",
-            )
-        for cid in lock.children:
-            if cid not in cids:
-                missing(
-                    ("matching", "locked", i, "children"),
-                    f"固定结对里的儿童 {cid} 不在名单中",
-                    f"locked pair names unknown child {cid}",
-                )
+        named.append(("locked", i, "volunteer", "volunteer", lock.volunteer))
+        named += [("locked", i, "children", "child", cid) for cid in lock.children]
     for i, ban in enumerate(event.matching.forbidden):
-        if ban.volunteer not in vids:
-            missing(
-                ("matching", "forbidden", i, "volunteer"),
-                f"禁止结对里的志愿者 {ban.volunteer} 不在名单中",
-                f"forbidden pair names unknown volunteer {ban.volunteer}",
-            )
-        if ban.child not in cids:
-            missing(
-                ("matching", "forbidden", i, "child"),
-                f"禁止结对里的儿童 {ban.child} 不在名单中",
-                f"forbidden pair names unknown child {ban.child}",
-            )
-    return problems
+        named.append(("forbidden", i, "volunteer", "volunteer", ban.volunteer))
+        named.append(("forbidden", i, "child", "child", ban.child))
+    return [
+        Problem(
+            "event.toml",
+            None,
+            f"matching.{kind}.{i}.{key}",
+            f"{kind_zh[kind]}里的{person_zh[role]} {ident} 不在名单中",
+            f"{kind} pair names unknown {role} {ident}",
+            loc=("matching", kind, i, key),
+        )
+        for kind, i, key, role, ident in named
+        if ident not in known[role]
+    ]
 
 
 def validate(event: Event) -> list[Problem]:
