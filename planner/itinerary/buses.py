@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, TypeVar
 from planner.errors import Infeasible, InvalidInput
 from planner.itinerary.inputs import depot_problems, pickup_problems, travel_place, venue_problems
 from planner.itinerary.routing import Route, order_stops
-from planner.itinerary.solver import STAGE, Solved, Switches, solve, try_solve
+from planner.itinerary.solver import STAGE, Said, Solved, Switches, solve, try_solve
 from planner.itinerary.travel import TravelTimes, find_place
 from planner.model import (
     Activity,
@@ -543,8 +543,8 @@ class SeatModel:
         self.esc = [md.new_int_var(0, passenger_seats(b), f"esc[{i}]") for i, b in enumerate(buses)]
         self.used = [md.new_bool_var(f"used[{i}]") for i in range(len(buses))]
         md.add(sum(self.kids) == riders.kids_total)
-        escorts_as_planned(sw, riders.it.escorts, sum(self.esc))
-        escorts_from_selected(sw, len(riders.prefs), sum(self.esc))
+        sw.say(escorts_as_planned(riders.it.escorts, sum(self.esc)))
+        sw.say(escorts_from_selected(len(riders.prefs), sum(self.esc)))
         for b, bus in enumerate(buses):
             md.add(self.kids[b] + self.esc[b] <= passenger_seats(bus) * self.used[b])
             every_bus_rule(sw, riders, bus, self.kids[b], self.esc[b], self.used[b])
@@ -612,8 +612,8 @@ class CountModel:
         seat = self.seating = Seating(riders, md)
         self.esc = {b: md.new_int_var(0, passenger_seats(buses[b]), f"esc[{b}]") for b in range(nb)}
         total = sum(self.esc.values())
-        escorts_as_planned(sw, riders.it.escorts, total)
-        escorts_from_selected(sw, len(riders.prefs), total)
+        sw.say(escorts_as_planned(riders.it.escorts, total))
+        sw.say(escorts_from_selected(len(riders.prefs), total))
         for b, bus in enumerate(buses):
             cap, kids = passenger_seats(bus), seat.kids(b)
             md.add(kids <= cap * seat.used[b])
@@ -717,7 +717,7 @@ class JointModel:
         self.e = {(v, b): md.new_bool_var(f"e[{v},{b}]") for v in prefs for b in range(nb)}
         for v in prefs:
             md.add_at_most_one(self.e[v, b] for b in range(nb))
-        escorts_as_planned(sw, riders.it.escorts, sum(self.e.values()))
+        sw.say(escorts_as_planned(riders.it.escorts, sum(self.e.values())))
         w_fa_bus = riders.it.escort_weights.get("first_aid_each_bus", 0)
         fa_on = []
         for b, bus in enumerate(buses):
@@ -753,12 +753,12 @@ class JointModel:
             mine = [(v, n) for (v, cc), n in riders.own.items() if cc == c]
             if mine:
                 escort_on = sum(n * self.e[v, b] for v, n in mine)
-                child_rides_with_escort(sw, escort_on, seat.m[c, b])
+                sw.say(child_rides_with_escort(escort_on, seat.m[c, b]))
         for u in riders.single:
             for p in riders.units[u].points:
                 md.add_implication(seat.x[u, b], seat.y[b, p])
             for v in sorted(riders.tied[u]):
-                child_rides_with_escort(sw, self.e[v, b], seat.x[u, b])
+                sw.say(child_rides_with_escort(self.e[v, b], seat.x[u, b]))
 
     def values(self, solver: cp_model.CpSolver) -> dict[str, int]:
         """Every decision's value by name, to hint the next round."""
@@ -793,25 +793,27 @@ def every_bus_rule(
     sw: Switches, riders: Riders, bus: Bus, kids: Expr, escorts: Expr, used: IntVar
 ) -> None:
     """The rules every bus keeps: seats, escorts per children, adults on board."""
-    seats_never_exceeded(sw, bus, kids, escorts)
-    escorts_per_children(sw, riders.it.escort_ratio, kids, escorts)
-    adults_on_every_bus(sw, riders.it.min_adults_per_bus, escorts, used)
+    sw.say(seats_never_exceeded(bus, kids, escorts))
+    sw.say(escorts_per_children(riders.it.escort_ratio, kids, escorts))
+    sw.say(adults_on_every_bus(riders.it.min_adults_per_bus, escorts, used))
 
 
-def escorts_as_planned(sw: Switches, wanted: int | None, escorts: Expr) -> None:
+# The bus rules in the organisers' words. Each takes numbers (a finished plan's
+# counts: the checker) or model expressions (the solver) and says the rule.
+
+
+def escorts_as_planned(wanted: int | None, escorts: Expr) -> Said | None:
     """When the organisers fix the number of escorts, exactly that many ride."""
-    if wanted is not None:
-        sw.add(
-            escorts == wanted,
-            "escort_count",
-            f"跟车志愿者共 {wanted} 名",
-            f"{wanted} escorts in all",
-        )
+    if wanted is None:
+        return None
+    return Said(
+        escorts == wanted, "escort_count", f"跟车志愿者共 {wanted} 名", f"{wanted} escorts in all"
+    )
 
 
-def escorts_from_selected(sw: Switches, selected: int, escorts: Expr) -> None:
+def escorts_from_selected(selected: int, escorts: Expr) -> Said:
     """Escorts are selected volunteers: no more escorts than there are."""
-    sw.add(
+    return Said(
         escorts <= selected,
         "volunteers",
         f"入选志愿者共 {selected} 名",
@@ -819,10 +821,10 @@ def escorts_from_selected(sw: Switches, selected: int, escorts: Expr) -> None:
     )
 
 
-def seats_never_exceeded(sw: Switches, bus: Bus, kids: Expr, escorts: Expr) -> None:
+def seats_never_exceeded(bus: Bus, kids: Expr, escorts: Expr) -> Said:
     """Children and escorts together never outnumber the bus's passenger seats."""
     cap = passenger_seats(bus)
-    sw.add(
+    return Said(
         kids + escorts <= cap,
         f"seats:{bus.id}",
         f"{bus.id} 只有 {cap} 个乘客座位",
@@ -830,9 +832,9 @@ def seats_never_exceeded(sw: Switches, bus: Bus, kids: Expr, escorts: Expr) -> N
     )
 
 
-def escorts_per_children(sw: Switches, ratio: int, kids: Expr, escorts: Expr) -> None:
+def escorts_per_children(ratio: int, kids: Expr, escorts: Expr) -> Said:
     """At least one escort per ``ratio`` children on every bus."""
-    sw.add(
+    return Said(
         ratio * escorts >= kids,
         "ratio",
         f"每 {ratio} 名儿童至少 1 名跟车志愿者",
@@ -840,9 +842,9 @@ def escorts_per_children(sw: Switches, ratio: int, kids: Expr, escorts: Expr) ->
     )
 
 
-def adults_on_every_bus(sw: Switches, least: int, escorts: Expr, used: IntVar) -> None:
+def adults_on_every_bus(least: int, escorts: Expr, used: Expr) -> Said:
     """No bus travels with fewer than ``least`` screened adults."""
-    sw.add(
+    return Said(
         escorts >= least * used,
         "adults",
         f"每辆车至少 {least} 名经过审查的成人",
@@ -850,9 +852,9 @@ def adults_on_every_bus(sw: Switches, least: int, escorts: Expr, used: IntVar) -
     )
 
 
-def child_rides_with_escort(sw: Switches, escort_on_bus: Expr, child_on_bus: Expr) -> None:
+def child_rides_with_escort(escort_on_bus: Expr, child_on_bus: Expr) -> Said:
     """A volunteer who escorts rides with the children paired with them."""
-    sw.add(
+    return Said(
         escort_on_bus <= child_on_bus,
         "ride_with_own",
         "跟车志愿者与自己结对的儿童同车",

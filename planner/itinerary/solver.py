@@ -30,6 +30,21 @@ if TYPE_CHECKING:
 STAGE = "itinerary"
 
 
+@dataclass(frozen=True)
+class Said:
+    """A hard rule applied to numbers or to model expressions, with its words.
+
+    The same rule function serves the model and the plan checker: given a
+    finished plan's counts, ``holds`` is a bool; given CP-SAT expressions, it
+    is the constraint to add. ``key`` names the rule group when explaining.
+    """
+
+    holds: object
+    key: str
+    zh: str
+    en: str
+
+
 @dataclass
 class Switches:
     """Rule groups of one model; each a literal only when explaining."""
@@ -47,6 +62,11 @@ class Switches:
             self.literals[key] = self.model.new_bool_var(f"rule:{key}")
             self.texts[key] = (zh, en)
         return [self.literals[key]]
+
+    def say(self, said: Said | None) -> None:
+        """Add a rule as :class:`Said` (nothing when the rule does not apply)."""
+        if said is not None:
+            self.add(said.holds, said.key, said.zh, said.en)
 
     def add(self, constraint: object, key: str, zh: str, en: str) -> None:
         """Add ``constraint`` (a bounded linear expression) as part of rule group ``key``."""

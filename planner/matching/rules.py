@@ -118,6 +118,14 @@ def arc_blockers(event: Event, v: Volunteer, c: Child) -> list[RuleItem]:
     return [item for rule in ARC_RULES if (item := rule(event, v, c)) is not None]
 
 
+def may_pair(event: Event, v: Volunteer, c: Child) -> bool:
+    """Whether the one-to-one rules allow this volunteer for this child.
+
+    Capacity, siblings and screening are rules about the whole plan.
+    """
+    return not arc_blockers(event, v, c)
+
+
 # ----------------------------------------------------------------- the model
 
 
