@@ -1,6 +1,8 @@
 """The stages and the one driver that runs them: screening → matching → itinerary → budget.
 
-Every stage offers the same two functions (:class:`StageModule`):
+Every stage offers the same two functions (:class:`StageModule`); the
+event's ``shape`` says which stages it needs (a long-term pairing programme
+plans no day: no itinerary).
 
 - ``validate(event) -> list[Problem]``: what is wrong in the input for this
   stage, before any solving; each problem names its event.toml key path
@@ -57,18 +59,23 @@ class Stage:
     package: StageModule
     #: runs even when an earlier stage could not finish (`planner budget`)
     on_partial_plan: bool = False
+    #: runs only for programmes that plan a day (the itinerary)
+    day_only: bool = False
+
+    def applies_to(self, event: Event) -> bool:
+        return event.shape.plans_a_day or not self.day_only
 
     def validate(self, event: Event) -> list[Problem]:
-        return self.package.validate(event)
+        return self.package.validate(event) if self.applies_to(event) else []
 
     def run(self, event: Event, plan: Plan) -> Plan:
-        return self.package.run(event, plan)
+        return self.package.run(event, plan) if self.applies_to(event) else plan
 
 
 STAGES: tuple[Stage, ...] = (
     Stage("screening", "筛选志愿者", "screening volunteers", screening),
     Stage("matching", "结对", "pairing", matching),
-    Stage("itinerary", "分组与行程", "groups and itinerary", itinerary),
+    Stage("itinerary", "分组与行程", "groups and itinerary", itinerary, day_only=True),
     Stage("budget", "预算", "budget", budget, on_partial_plan=True),
 )
 

@@ -20,7 +20,11 @@ def event_summary(event: Event) -> dict[str, Any]:
     """What `planner check` reports: counts only, no names."""
     children = event.attending_children
     categories = Counter(c.value for child in children for c in child.categories)
-    under = [c.id for c in children if (c.age_on(event.date) or 0) < 14 and not c.outing_consent]
+    under = [
+        c.id
+        for c in children
+        if event.is_outing and (c.age_on(event.date) or 0) < 14 and not c.outing_consent
+    ]
     return {
         "event": {"id": event.id, "name": event.name, "date": event.date.isoformat()},
         "volunteers": len(event.volunteers),

@@ -60,7 +60,7 @@ class Counts:
 
 def known_names(event: Event, plan: Plan | None = None) -> set[str]:
     """Every name a quantity may use in this event (tickets by kind included)."""
-    kinds = set(TICKET_KINDS) | set(event.tickets.prices) | set(event.tickets.free_kinds)
+    kinds = set(TICKET_KINDS) | {TICKETS_FREE} | set(event.tickets.free_kinds)
     if plan is not None:
         kinds |= set(plan.tickets)
     kinds.discard(TICKETS_TOTAL)  # that is ``tickets``
@@ -163,10 +163,12 @@ def plan_counts(event: Event, plan: Plan) -> Counts:
             "volunteer": volunteers,
             "staff": sum(1 for s in event.staff if s.needs_ticket),
         }
+        free = set(event.tickets.free_kinds)
+        tickets[TICKETS_FREE] = sum(n for kind, n in tickets.items() if kind in free)
         ticket_warning = (
             "预算:行程尚未算出门票数,按出席人数计(儿童 {child}、志愿者 {volunteer}、工作人员 {staff})"
             " / Budget: no ticket counts from the itinerary yet; counted from attendance "
-            "(children {child}, volunteers {volunteer}, staff {staff})".format(**tickets)
+            "(children {child}, volunteers {volunteer}, staff {staff})".format_map(tickets)
         )
 
     values = {

@@ -45,10 +45,12 @@ def load_event(path: Path) -> Event:
     files = settings.files if settings else _files(fields)
     day = settings.date if settings else None
     volunteers, children = [], []
-    if day is not None:
+    if settings is not None and day is not None:
         shown_v, shown_c = _shown(folder / files.volunteers), _shown(folder / files.children)
         volunteers = read_volunteers(folder / files.volunteers, shown_v, day, problems)
-        children = read_children(folder / files.children, shown_c, day, problems)
+        children = read_children(
+            folder / files.children, shown_c, day, problems, outing=settings.is_outing
+        )
         problems += _empty_sheets(shown_v, volunteers, shown_c, children, problems)
     problems += _placeholders(data, source)
     if settings is None:
@@ -75,6 +77,21 @@ def locate(problems: list[Problem], source: TomlSource) -> list[Problem]:
     return out
 
 
+#: keys that did nothing and are gone, with where their value belongs now
+RETIRED_KEYS: dict[str, tuple[str, str]] = {
+    "tickets.prices": (
+        "门票价格只写一次:写在计 tickets_<类别> 的预算项的 unit_price 里,请删去 [tickets.prices]",
+        "ticket prices are written once, as the unit_price of the budget lines counting "
+        "tickets_<kind>: remove [tickets.prices]",
+    ),
+    "followup.visit_every_days": (
+        "followup.visit_every_days 不起作用,已取消:家访周期写在结对跟进的 programme.toml 里",
+        "followup.visit_every_days did nothing and is gone: visits are set in the follow-up "
+        "ledger's programme.toml",
+    ),
+}
+
+
 def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -98,7 +115,9 @@ def _validate(fields: dict, source: TomlSource, problems: list[Problem]) -> Even
             toml_loc = _toml_loc(loc)
             key = ".".join(str(p) for p in toml_loc)
             msg = err["msg"]
-            if err["type"] == "extra_forbidden":
+            if err["type"] == "extra_forbidden" and key in RETIRED_KEYS:
+                zh, en = RETIRED_KEYS[key]
+            elif err["type"] == "extra_forbidden":
                 zh, en = f"不认识的键「{key}」(拼写错了?)", f"unknown key {key!r} (misspelt?)"
             elif err["type"] == "missing":
                 zh, en = f"缺少必填项「{key}」", f"missing required key {key!r}"

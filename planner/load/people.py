@@ -179,7 +179,11 @@ def read_volunteers(
     return out
 
 
-def read_children(path: Path, shown: str, event_day: date, problems: list[Problem]) -> list[Child]:
+def read_children(
+    path: Path, shown: str, event_day: date, problems: list[Problem], *, outing: bool = True
+) -> list[Child]:
+    """The children's sheet; a child under 14 going on an ``outing`` needs the
+    guardian's consent recorded."""
     out: list[Child] = []
     rows: dict[str, list[int]] = defaultdict(list)
     for r in _rows(path, shown, CHILD_COLUMNS, problems):
@@ -229,7 +233,7 @@ def read_children(path: Path, shown: str, event_day: date, problems: list[Proble
             if r.ok
             else None
         )
-        if r.ok and years is not None and years < CONSENT_AGE and not consent:
+        if outing and r.ok and years is not None and years < CONSENT_AGE and not consent:
             r.report(
                 "outing_consent",
                 f"未满 {CONSENT_AGE} 岁({years} 岁),没有记录监护人同意",

@@ -51,6 +51,12 @@ class Shape(StrEnum):
     DAY_TRIP = "day_trip"
     COUNTY = "county"
 
+    @property
+    def plans_a_day(self) -> bool:
+        """A day at a place (a school day, a day trip) has a timeline, game groups,
+        buses, meals and tickets; a long-term pairing programme has pairs only."""
+        return self in (Shape.SCHOOL_DAY, Shape.DAY_TRIP)
+
 
 class PlaceKind(StrEnum):
     DEPOT = "depot"
@@ -269,8 +275,10 @@ class MealSettings(Frozen):
 
 
 class TicketSettings(Frozen):
+    """Whether tickets are needed, and which kinds are free. Prices are written
+    once, as the unit price of the budget lines that count ``tickets_<kind>``."""
+
     required: bool = False
-    prices: dict[str, Money] = Field(default_factory=dict)
     free_kinds: tuple[str, ...] = ()
 
 
@@ -312,8 +320,9 @@ class BudgetSettings(Frozen):
 
 
 class FollowupSettings(Frozen):
+    """How often volunteers contact their child: the monthly reminder in their invites."""
+
     contact_every_days: int = Field(default=31, ge=1)
-    visit_every_days: int = Field(default=120, ge=1)
 
 
 class Event(Frozen):
@@ -362,6 +371,12 @@ class Event(Frozen):
     def at(self, clock: time, *, days: int = 0) -> datetime:
         """The event day's ``clock`` as an aware datetime in the event's zone."""
         return datetime.combine(self.date + timedelta(days=days), clock, self.tz)
+
+    @property
+    def is_outing(self) -> bool:
+        """The children leave home for the day: a day trip, or any day with bus rounds."""
+        rounds = (ActivityKind.TRAVEL_OUT, ActivityKind.TRAVEL_BACK)
+        return self.shape == Shape.DAY_TRIP or any(a.kind in rounds for a in self.activities)
 
     def place(self, place_id: str) -> Place | None:
         return next((p for p in self.places if p.id == place_id), None)

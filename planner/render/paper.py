@@ -143,8 +143,11 @@ class RosterSection:
 def checkpoints(view: PlanView) -> list[str]:
     """The transfers where each child is ticked: boarding and arrival of each direction.
 
-    Without buses, the day's arrival and departure.
+    Without buses, the day's arrival and departure; a programme without a day
+    (long-term pairing) has no transfers to tick.
     """
+    if not view.plans_a_day:
+        return []
     outbound = any(not view.is_return(bl.leg) for bl in view.bus_legs)
     back = any(view.is_return(bl.leg) for bl in view.bus_legs)
     points = []
@@ -512,6 +515,7 @@ def volunteer_sheets_html(view: PlanView, t: Labels, volunteers: list[Volunteer]
         title=title,
         event=event_facts(view, t),
         mark=t["volunteer_copy"],
+        privacy_hint=t["privacy_hint"] if view.plans_a_day else t["privacy_hint_kept"],
         sheets=[volunteer_sheet(view, t, v) for v in volunteers],
     )
 

@@ -123,7 +123,9 @@ def test_sibling_group_pointing_at_no_child(tiny_event):
     expect_problem(tiny_event, "children.csv", 3, "兄弟姐妹组/sibling_group", "找不到其他儿童")
 
 
-def test_child_under_14_without_consent(tiny_event):
+def test_child_under_14_without_consent_on_an_outing(tiny_event):
+    day_trip = EVENT_TOML.replace('shape = "school_day"', 'shape = "day_trip"')
+    (tiny_event / "event.toml").write_text(day_trip, encoding="utf-8")
     write_csv(tiny_event / "children.csv", CHILD_HEADER, rows_with(CHILD_ROWS, 0, 8, "否"))
     expect_problem(tiny_event, "children.csv", 2, "外出同意/outing_consent", "没有记录监护人同意")
 
@@ -269,3 +271,10 @@ def test_ambiguous_budget_number_names_its_line(tiny_event):
     text = EVENT_TOML + '\n[[budget.lines]]\nitem = "水"\nquantity = 50\nunit_price = "1,5"\n'
     (tiny_event / "event.toml").write_text(text, encoding="utf-8")
     expect_problem(tiny_event, "event.toml", 21, "budget.lines.0.unit_price", "1,5")
+
+
+def test_ticket_prices_are_written_once_in_the_budget_lines(tiny_event):
+    toml = EVENT_TOML + '\n[tickets]\nrequired = true\n\n[tickets.prices]\nchild = "60"\n'
+    (tiny_event / "event.toml").write_text(toml, encoding="utf-8")
+    out = expect_problem(tiny_event, "event.toml", None, None, "门票价格只写一次")
+    assert "unit_price" in out
