@@ -203,7 +203,7 @@ def _render(result, out: Path, lang: Lang) -> list[Path]:
 def _finish(result, written: list[Path], lang: Lang, as_json: bool) -> None:
     from planner.summary import plan_summary, print_plan_summary
 
-    summary = plan_summary(result)
+    summary = plan_summary(result, lang.value)
     if as_json:
         print(
             json.dumps(

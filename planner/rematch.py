@@ -23,12 +23,12 @@ from planner.errors import InvalidInput, Problem
 from planner.matching import pairs_for
 from planner.matching.criteria import Scorer
 from planner.matching.facts import attending_children, effective_capacity
-from planner.model import Event, LockedPair, Plan, Rejection, Volunteer
+from planner.model import Event, LockedPair, Notice, Plan, Rejection, Volunteer
 from planner.pipeline import empty_plan, run_stages
 from planner.screening.requirements import failures, weighted_score
 
-#: Warnings of the stages that rematch keeps (the later stages write theirs again).
-OWN_WARNING_PREFIXES = ("筛选", "结对", "重新结对")
+#: Notices of the stages that rematch keeps (the later stages write theirs again).
+KEPT_STAGES = frozenset({"screening", "matching", "rematch"})
 
 
 @dataclass(frozen=True)
@@ -209,8 +209,11 @@ def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
         for vid in gone_v
         if vid in chosen
     ]
-    warnings = [w for w in plan.warnings if w.startswith(OWN_WARNING_PREFIXES)]
-    warnings += [f"重新结对:{c.zh} / rematch: {c.en}" for c in changes]
+    notices = [n for n in plan.notices if n.stage in KEPT_STAGES]
+    notices += [
+        Notice(stage="rematch", code=c.kind, zh=f"重新结对:{c.zh}", en=f"rematch: {c.en}")
+        for c in changes
+    ]
     new_plan = empty_plan(day).model_copy(
         update={
             "schema_version": plan.schema_version,
@@ -218,7 +221,7 @@ def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
             "volunteers_selected": selected,
             "volunteers_rejected": sorted(rejections, key=lambda r: r.volunteer_id),
             "pairs": pairs,
-            "warnings": warnings,
+            "notices": notices,
         }
     )
     return run_stages(day, new_plan, after="matching"), changes

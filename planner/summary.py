@@ -37,7 +37,8 @@ def event_summary(event: Event) -> dict[str, Any]:
     }
 
 
-def plan_summary(plan: Plan) -> dict[str, Any]:
+def plan_summary(plan: Plan, lang: str = "zh") -> dict[str, Any]:
+    """What `planner plan` reports: counts, the total and the warnings in ``lang``."""
     budget = plan.budget
     return {
         "event": plan.event.model_dump(mode="json", include={"id", "name", "date"}),
@@ -54,7 +55,7 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         ],
         "tickets": dict(plan.tickets),
         "budget_total": str(budget.total) if budget else None,
-        "warnings": list(plan.warnings),
+        "warnings": [n.text(lang) for n in plan.notices],
     }
 
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from planner.budget.actuals import ActualsReport
-    from planner.model import Budget, Plan
+    from planner.errors import Infeasible, TimeLimitReached
+    from planner.model import Budget, Notice, Plan
 
 __all__ = ["BudgetReport", "budget_command", "budget_report", "print_budget_report"]
 
@@ -27,7 +28,7 @@ class BudgetReport:
     event_id: str
     event_name: str
     budget: Budget
-    warnings: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     actuals: ActualsReport | None = None
     plan: Plan | None = None
     written: list[Path] = field(default_factory=list)
@@ -37,7 +38,7 @@ class BudgetReport:
             "ok": True,
             "event": {"id": self.event_id, "name": self.event_name},
             "budget": self.budget.model_dump(mode="json"),
-            "warnings": list(self.warnings),
+            "warnings": [str(n) for n in self.notices],
             "actuals": self.actuals.to_dict() if self.actuals is not None else None,
             "written": [str(p) for p in self.written],
         }
@@ -72,7 +73,7 @@ def budget_report(
     """
     from planner.budget.actuals import compare, read_actuals
     from planner.budget.output import write_budget_csv, write_budget_xlsx
-    from planner.errors import Infeasible, InvalidInput, TimeLimitReached
+    from planner.errors import InvalidInput
     from planner.load import event_path, load_event, locate
     from planner.load.event_file import TomlSource
     from planner.pipeline import Stage, empty_plan, run_stages
@@ -96,7 +97,7 @@ def budget_report(
 
     def stopped(stage: Stage, exc: Infeasible | TimeLimitReached, plan: Plan) -> Plan:
         warning = _stage_stopped(stage.label_zh, stage.name, exc)
-        return plan.model_copy(update={"warnings": [*plan.warnings, warning]})
+        return plan.model_copy(update={"notices": [*plan.notices, warning]})
 
     try:
         plan = run_stages(loaded, empty_plan(loaded), on_stopped=None if strict else stopped)
@@ -112,21 +113,23 @@ def budget_report(
         event_id=loaded.id,
         event_name=loaded.name,
         budget=plan.budget,
-        warnings=list(plan.warnings),
+        notices=list(plan.notices),
         actuals=compare(plan.budget, spent) if spent is not None else None,
         plan=plan,
         written=written,
     )
 
 
-def _stage_stopped(label_zh: str, name: str, exc: Exception) -> str:
+def _stage_stopped(label_zh: str, name: str, exc: Infeasible | TimeLimitReached) -> Notice:
     """The warning for an earlier stage that could not finish, with its reasons."""
-    reasons_zh = "; ".join(exc.lines("zh")) if hasattr(exc, "lines") else str(exc)
-    reasons_en = "; ".join(exc.lines("en")) if hasattr(exc, "lines") else str(exc)
-    return (
-        f"预算:「{label_zh}」未能完成({reasons_zh}),预算按已完成的阶段估算"
-        f" / Budget: the {name} stage could not finish ({reasons_en}); "
-        "the budget is estimated from the stages that did"
+    from planner.model import Notice
+
+    return Notice(
+        stage="budget",
+        code="estimated_from_partial_plan",
+        zh=f"预算:「{label_zh}」未能完成({'; '.join(exc.lines('zh'))}),预算按已完成的阶段估算",
+        en=f"Budget: the {name} stage could not finish ({'; '.join(exc.lines('en'))}); "
+        "the budget is estimated from the stages that did",
     )
 
 
@@ -178,8 +181,8 @@ def print_budget_report(
     for path in report.written:
         console.print(("已写入 " if lang == "zh" else "wrote ") + str(path))
     err = Console(file=stderr, highlight=False, soft_wrap=True)
-    for warning in report.warnings:
-        err.print(("注意:" if lang == "zh" else "Warning: ") + warning)
+    for notice in report.notices:
+        err.print(("注意:" if lang == "zh" else "Warning: ") + notice.text(lang))
 
 
 def _print_actuals(console, actuals: ActualsReport, lang: str) -> None:

@@ -36,6 +36,7 @@ from planner.model import (
     BusPlan,
     Event,
     Leg,
+    Notice,
     Plan,
     Skill,
     Stop,
@@ -98,7 +99,7 @@ class Convoy:
     escorts: tuple[str, ...]
     out_minutes: int
     back_minutes: int
-    warnings: tuple[str, ...] = ()
+    notices: tuple[Notice, ...] = ()
     walk_in: tuple[str, ...] = ()
 
     def legs(self, out_arrive: datetime | None, back_depart: datetime | None) -> list[BusPlan]:
@@ -182,16 +183,16 @@ def plan_convoy(event: Event, plan: Plan, travel: TravelTimes) -> Convoy | None:
     back_act = travel_activity(event, ActivityKind.TRAVEL_BACK)
     if out_act is None and back_act is None:
         return None
-    warnings: list[str] = []
+    notices: list[Notice] = []
     if not event.buses:
         return None
     problems = pickup_problems(event) + depot_problems(event) + venue_problems(event)
     if problems:
         raise InvalidInput(problems)
     points, walk_in = riders(event, plan)
-    warnings += _rider_warnings(event, points, walk_in)
+    notices += _rider_notices(event, points, walk_in)
     if not points:
-        return Convoy((), (), 0, 0, tuple(warnings), tuple(walk_in))
+        return Convoy((), (), 0, 0, tuple(notices), tuple(walk_in))
     units = units_of(event, points)
     out_place = travel_place(event, out_act) if out_act else None
     back_place = travel_place(event, back_act) if back_act else None
@@ -209,32 +210,47 @@ def plan_convoy(event: Event, plan: Plan, travel: TravelTimes) -> Convoy | None:
     used = {ld.bus.id for ld in loads}
     for bus in event.buses:
         if bus.id not in used:
-            warnings.append(f"车辆 {bus.id} 不需要使用 / bus {bus.id} is not needed")
+            notices.append(
+                Notice(
+                    stage=STAGE,
+                    code="bus_not_needed",
+                    zh=f"车辆 {bus.id} 不需要使用",
+                    en=f"bus {bus.id} is not needed",
+                )
+            )
     return Convoy(
         routes=tuple(routes),
         escorts=tuple(sorted(e for ld in loads for e in ld.escort_ids)),
         out_minutes=max((r.out.total for r in routes if r.out), default=0),
         back_minutes=max((r.back.total for r in routes if r.back), default=0),
-        warnings=tuple(warnings),
+        notices=tuple(notices),
         walk_in=tuple(walk_in),
     )
 
 
-def _rider_warnings(event: Event, points: dict[str, str], walk_in: list[str]) -> list[str]:
+def _rider_notices(event: Event, points: dict[str, str], walk_in: list[str]) -> list[Notice]:
     """Children who come on their own, and riders without the guardian's outing consent."""
-    warnings = [
-        f"儿童 {cid} 没有填写上车点:不安排乘车,请确认由监护人送到、接回 / "
-        f"child {cid} has no pickup point: not on a bus, the guardian brings and fetches them"
+    notices = [
+        Notice(
+            stage=STAGE,
+            code="no_pickup_point",
+            zh=f"儿童 {cid} 没有填写上车点:不安排乘车,请确认由监护人送到、接回",
+            en=f"child {cid} has no pickup point: not on a bus, the guardian brings and fetches them",
+        )
         for cid in walk_in
     ]
     children = {c.id: c for c in event.children}
-    warnings += [
-        f"儿童 {cid} 乘车外出,但没有监护人的外出同意:请先取得同意 / "
-        f"child {cid} rides out without the guardian's outing consent: get it first"
+    notices += [
+        Notice(
+            stage=STAGE,
+            code="no_outing_consent",
+            zh=f"儿童 {cid} 乘车外出,但没有监护人的外出同意:请先取得同意",
+            en=f"child {cid} rides out without the guardian's outing consent: get it first",
+        )
         for cid in sorted(points)
         if not children[cid].outing_consent
     ]
-    return warnings
+    return notices
 
 
 def _routes(

@@ -15,7 +15,7 @@ from planner.matching.feasibility import Facts, counting_problems, why_impossibl
 from planner.matching.flow import Assignment, assign
 from planner.matching.inputs import validate
 from planner.matching.solve import Pairing, Unpairable, solve_pairing
-from planner.model import Event, Pair, Plan, Volunteer
+from planner.model import Event, Notice, Pair, Plan, Volunteer
 
 __all__ = ["CRITERIA", "Assignment", "Pairing", "assign", "pairs_for", "run", "validate"]
 
@@ -89,10 +89,14 @@ def run(event: Event, plan: Plan) -> Plan:
     volunteers = screened(event, plan)
     rejected = {r.volunteer_id: r.reason for r in plan.volunteers_rejected}
     pairs, pairing = pairs_for(event, volunteers, rejected=rejected)
-    warnings = list(plan.warnings)
+    notices = list(plan.notices)
     if not pairing.optimal:
-        warnings.append(
-            f"结对:在 {event.matching.time_limit_s:g} 秒时限内找到方案,但未证明最优 / "
-            "pairing found within the time limit but not proved optimal"
+        notices.append(
+            Notice(
+                stage="matching",
+                code="not_proved_optimal",
+                zh=f"结对:在 {event.matching.time_limit_s:g} 秒时限内找到方案,但未证明最优",
+                en="pairing found within the time limit but not proved optimal",
+            )
         )
-    return plan.model_copy(update={"pairs": pairs, "warnings": warnings})
+    return plan.model_copy(update={"pairs": pairs, "notices": notices})

@@ -52,7 +52,7 @@ def event_table(view: PlanView, t: Labels) -> Table:
         [t["selected"], len(view.plan.volunteers_selected)],
         [t["children"], len(view.attending_children)],
     ]
-    rows += [[t["warnings"], w] for w in view.plan.warnings]
+    rows += [[t["warnings"], n.text(t.lang)] for n in view.plan.notices]
     return Table("event", t["event"], rows)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from planner.errors import Problem
 from planner.matching.facts import attending_children, effective_capacity
-from planner.model import Event, Plan, Rejection, Volunteer
+from planner.model import Event, Notice, Plan, Rejection, Volunteer
 from planner.screening.requirements import (
     check_weights,
     eligible,
@@ -35,28 +35,38 @@ def run(event: Event, plan: Plan) -> Plan:
     check_weights(event)
     pool = eligible(event)
     wanted = event.screening.select
-    warnings = list(plan.warnings)
+    notices = list(plan.notices)
     n = len(pool) if wanted is None else min(wanted, len(pool))
     if wanted is not None and wanted > len(pool):
-        warnings.append(
-            f"筛选:合格报名者只有 {len(pool)} 名,少于计划的 {wanted} 名,全部入选 / "
-            f"screening: only {len(pool)} eligible applicants for {wanted} places; all chosen"
+        notices.append(
+            _notice(
+                "fewer_eligible_than_wanted",
+                f"筛选:合格报名者只有 {len(pool)} 名,少于计划的 {wanted} 名,全部入选",
+                f"screening: only {len(pool)} eligible applicants for {wanted} places; all chosen",
+            )
         )
     choice = choose(event, pool, n)
     if choice.coverable < choice.children:
-        warnings.append(
-            f"筛选:入选志愿者最多能为 {choice.coverable}/{choice.children} 名儿童结对 / "
-            f"screening: the chosen volunteers can pair at most {choice.coverable} of {choice.children} children"
+        notices.append(
+            _notice(
+                "children_left_unpairable",
+                f"筛选:入选志愿者最多能为 {choice.coverable}/{choice.children} 名儿童结对",
+                f"screening: the chosen volunteers can pair at most {choice.coverable} of {choice.children} children",
+            )
         )
     if not choice.optimal:
-        warnings.append(
-            "筛选:时限内未证明最优 / screening: not proved optimal within the time limit"
+        notices.append(
+            _notice(
+                "not_proved_optimal",
+                "筛选:时限内未证明最优",
+                "screening: not proved optimal within the time limit",
+            )
         )
     return plan.model_copy(
         update={
             "volunteers_selected": list(choice.chosen),
             "volunteers_rejected": rejections(event, pool, choice),
-            "warnings": warnings,
+            "notices": notices,
         }
     )
 
@@ -157,3 +167,7 @@ def _why_not_chosen(
         f"{standing_en}, but {swap_en}",
         [standing_zh, swap_zh],
     )
+
+
+def _notice(code: str, zh: str, en: str) -> Notice:
+    return Notice(stage="screening", code=code, zh=zh, en=en)

@@ -17,6 +17,7 @@ from planner.budget.actuals import compare, read_actuals
 from planner.commands.budget import BudgetReport, budget_report, print_budget_report
 from planner.errors import Infeasible, InvalidInput
 from planner.load import load_event
+from planner.model import Notice
 from planner.pipeline import STAGES, Stage, empty_plan
 
 
@@ -95,7 +96,7 @@ def school_report(school_event, tmp_path):
         event_id=school_event.id,
         event_name=school_event.name,
         budget=plan.budget,
-        warnings=["示例警告 / example warning"],
+        notices=[Notice(stage="budget", code="example", zh="示例警告", en="example warning")],
         actuals=compare(plan.budget, read_actuals(spent)),
         plan=plan,
     )
@@ -159,7 +160,7 @@ def matching_fails(monkeypatch):
 def test_budget_still_comes_when_an_earlier_stage_is_impossible(matching_fails):
     report = budget_report(EXAMPLES / "school_day")
     assert report.budget.total == Decimal("2360.00")
-    assert any("「结对」未能完成" in w and "28 名志愿者" in w for w in report.warnings)
+    assert any("「结对」未能完成" in n.zh and "28 名志愿者" in n.zh for n in report.notices)
 
 
 def test_strict_raises_the_earlier_stage_error(matching_fails):

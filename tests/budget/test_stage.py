@@ -272,7 +272,7 @@ def test_plan_json_round_trip_gives_the_same_budget(expo_plan):
     plan, event = expo_plan(absent=("C01",))
     first = run(event, plan)
     again = Plan.model_validate_json(first.to_json())
-    rebuilt = run(again.event_model(), again.model_copy(update={"budget": None, "warnings": []}))
+    rebuilt = run(again.event_model(), again.model_copy(update={"budget": None, "notices": []}))
     assert rebuilt.budget == first.budget
 
 
