@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from planner.check.core import hard_rule
 from planner.matching import rules
-from planner.matching.facts import effective_capacity, sibling_groups
+from planner.matching.facts import effective_capacity, siblings_kept_together
 from planner.matching.rules import ArcRule
 from planner.model import Event, Plan
 from planner.screening.requirements import failures
@@ -146,7 +146,7 @@ def siblings_with_same_volunteer(event: Event, plan: Plan) -> Iterator[str]:
     """Brothers and sisters coming on the day go with the same volunteer."""
     volunteer_of = {cid: p.volunteer_id for p in plan.pairs for cid in p.child_ids}
     coming = [c for c in event.children if c.attending]
-    for group, ids in sibling_groups(coming).items():
+    for group, ids in siblings_kept_together(event, coming).items():
         vols = {volunteer_of.get(cid) for cid in ids}
         if len(vols) > 1:
             shown = "、".join(f"{cid}→{volunteer_of.get(cid) or '无'}" for cid in ids)

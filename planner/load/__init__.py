@@ -47,9 +47,16 @@ def load_event(path: Path) -> Event:
     volunteers, children = [], []
     if settings is not None and day is not None:
         shown_v, shown_c = _shown(folder / files.volunteers), _shown(folder / files.children)
-        volunteers = read_volunteers(folder / files.volunteers, shown_v, day, problems)
+        volunteers = read_volunteers(
+            folder / files.volunteers, shown_v, problems, sheet=files.volunteers_sheet
+        )
         children = read_children(
-            folder / files.children, shown_c, day, problems, outing=settings.is_outing
+            folder / files.children,
+            shown_c,
+            day,
+            problems,
+            outing=settings.is_outing,
+            sheet=files.children_sheet,
         )
         problems += _empty_sheets(shown_v, volunteers, shown_c, children, problems)
     problems += _placeholders(data, source)

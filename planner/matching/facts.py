@@ -35,6 +35,12 @@ def trained_for_special_care(volunteer: Volunteer) -> bool:
     return volunteer.has(Skill.SPECIAL_NEEDS)
 
 
+def siblings_kept_together(event: Event, children: Iterable[Child]) -> dict[str, tuple[str, ...]]:
+    """The sibling groups that must go with one volunteer: all of them, unless the
+    event lets brothers and sisters have volunteers of their own."""
+    return sibling_groups(children) if event.matching.siblings_together else {}
+
+
 def sibling_groups(children: Iterable[Child]) -> dict[str, tuple[str, ...]]:
     """Sibling group id -> sorted child ids, for groups of two or more children."""
     groups: dict[str, list[str]] = defaultdict(list)

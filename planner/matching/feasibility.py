@@ -18,7 +18,7 @@ import numpy as np
 
 from planner.matching.facts import (
     effective_capacity,
-    sibling_groups,
+    siblings_kept_together,
     special_care_needs,
     trained_for_special_care,
 )
@@ -113,7 +113,7 @@ def special_care_has_trained_volunteers(facts: Facts) -> list[Reason]:
 
 def siblings_fit_one_volunteer(facts: Facts) -> list[Reason]:
     """Each sibling group fits one volunteer, and there are enough volunteers taking two."""
-    groups = sibling_groups(facts.children)
+    groups = siblings_kept_together(facts.event, facts.children)
     if not groups:
         return []
     out: list[Reason] = []
@@ -179,7 +179,7 @@ def same_gender_places(facts: Facts) -> list[Reason]:
                     f"{gender.value} volunteers with {places} places: {len(kids) - places} short",
                 )
             )
-    for _group, ids in sibling_groups(facts.children).items():
+    for _group, ids in siblings_kept_together(facts.event, facts.children).items():
         genders = {c.gender for c in facts.children if c.id in ids}
         if len(genders) > 1:
             out.append(

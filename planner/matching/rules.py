@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.matching.facts import (
     effective_capacity,
-    sibling_groups,
+    siblings_kept_together,
     special_care_needs,
     trained_for_special_care,
 )
@@ -241,7 +241,7 @@ def volunteer_within_capacity(pm: PairingModel) -> None:
 
 def siblings_with_same_volunteer(pm: PairingModel) -> None:
     """Brothers and sisters go with the same volunteer."""
-    for group, ids in sibling_groups(pm.children).items():
+    for group, ids in siblings_kept_together(pm.event, pm.children).items():
         item = RuleItem(
             "siblings_with_same_volunteer",
             group,

@@ -16,7 +16,7 @@ import numpy as np
 
 from planner.errors import TimeLimitReached
 from planner.matching.criteria import Scorer
-from planner.matching.facts import effective_capacity, sibling_groups
+from planner.matching.facts import effective_capacity, siblings_kept_together
 from planner.matching.flow import NoFullAssignment, solve_flow
 from planner.matching.rules import PairingModel, arc_blockers
 from planner.model import Child, Event, Volunteer
@@ -71,7 +71,7 @@ def solve_pairing(
             points[arc] += extra
     if not children:
         return Pairing({}, 0, True, "empty")
-    if not sibling_groups(children) and not volunteer_cost:
+    if not siblings_kept_together(event, children) and not volunteer_cost:
         return _by_flow(event, volunteers, children, points, scorer)
     return _by_cp_sat(event, volunteers, children, points, scorer, volunteer_cost or {})
 

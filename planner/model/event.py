@@ -94,8 +94,12 @@ class Place(Frozen):
 
 
 class Files(Frozen):
+    """The two sheets; in a workbook, the sheet by its name (default: the first)."""
+
     volunteers: str = "volunteers.csv"
     children: str = "children.csv"
+    volunteers_sheet: str | None = None
+    children_sheet: str | None = None
 
 
 class Quota(Frozen):
@@ -164,6 +168,8 @@ _PAIRING_WEIGHTS: dict[str, float] = {
 class MatchingSettings(Frozen):
     max_children: int = Field(default=1, ge=1, le=2)
     same_gender_required: bool = False
+    #: brothers and sisters go with one volunteer (false: each may have their own)
+    siblings_together: bool = True
     weights: dict[str, float] = Field(default_factory=lambda: dict(_PAIRING_WEIGHTS))
     locked: tuple[LockedPair, ...] = ()
     forbidden: tuple[ForbiddenPair, ...] = ()

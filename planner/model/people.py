@@ -131,6 +131,9 @@ class Volunteer(Frozen):
     training_done: bool = False
     background_check_done: bool = False
     background_check_date: date | None = None
+    #: the check date as written when it could not be read: screening rejects the
+    #: applicant with it, instead of the whole sheet failing (not in plan.json)
+    background_check_date_unread: str | None = Field(default=None, exclude=True)
     max_children: int = Field(default=1, ge=1, le=2)
     home_area: str | None = None
     available: bool = True

@@ -38,6 +38,13 @@ def background_check_in_date(event: Event, v: Volunteer) -> Failure | None:
         return None
     if not v.background_check_done:
         return Failure("background_check_in_date", "背景审查未完成", "background check not done")
+    if v.background_check_date is None and v.background_check_date_unread:
+        return Failure(
+            "background_check_in_date",
+            f"背景审查日期「{v.background_check_date_unread}」无法识别,无法确认在有效期内",
+            f"background check date {v.background_check_date_unread!r} cannot be read: "
+            "cannot tell it is in date",
+        )
     if v.background_check_date is None:
         return Failure(
             "background_check_in_date",
