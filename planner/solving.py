@@ -8,10 +8,7 @@ there is none: a slow machine takes longer, it never answers differently.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model
 
 
 def cp_solver(*, seed: int, work: float, full_linearisation: bool = False) -> cp_model.CpSolver:
@@ -22,8 +19,6 @@ def cp_solver(*, seed: int, work: float, full_linearisation: bool = False) -> cp
     assignment models optimal at once (the Expo day with two children
     absent: 26.7 s without a proof at the default level, 0.02 s proved).
     """
-    # imported here: OR-Tools takes half a second to import, and `planner --help` needs none
-    from ortools.sat.python import cp_model
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
+from rich.console import Console
+from rich.table import Table
+
+from planner.budget.output import format_yuan
 from planner.model import Event, Plan
 from planner.screening.requirements import eligible
 
@@ -64,8 +70,6 @@ def _place_name(plan: Plan, place_id: str) -> str:
 
 
 def _table(rows: list[tuple[str, str]], title: str) -> None:
-    from rich.console import Console
-    from rich.table import Table
 
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
@@ -109,9 +113,6 @@ def print_event_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:
 def _yuan(total: str | None) -> str:
     if total is None:
         return "-"
-    from decimal import Decimal
-
-    from planner.budget.output import format_yuan
 
     return format_yuan(Decimal(total))
 
@@ -134,6 +135,4 @@ def print_plan_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:
     ]  # fmt: skip
     _table(rows, "方案已生成" if zh else "Plan ready")
     for warning in summary["warnings"]:
-        import sys
-
         print(("注意:" if zh else "Warning: ") + warning, file=sys.stderr)

@@ -14,8 +14,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.budget.expr import parse
 from planner.budget.numbers import fen, plain
-from planner.io import stable_zip
+from planner.io import stable_zip, write_bytes
 from planner.model import Budget
 
 __all__ = [
@@ -205,7 +210,6 @@ def _plain_money(amount: Decimal) -> str:
 
 def write_budget_csv(budget: Budget, path: Path, *, lang: str = "zh") -> Path:
     """budget.csv: UTF-8 with BOM (so Excel/WPS open it right), plain numbers."""
-    from planner.io import write_bytes
 
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -215,7 +219,6 @@ def write_budget_csv(budget: Budget, path: Path, *, lang: str = "zh") -> Path:
 
 def write_budget_xlsx(budget: Budget, path: Path, *, lang: str = "zh") -> Path:
     """budget.xlsx whose amounts, subtotals and totals are formulas organisers can edit."""
-    from planner.io import write_bytes
 
     return write_bytes(Path(path), xlsx_bytes(budget, lang=lang))
 
@@ -235,11 +238,6 @@ def xlsx_bytes(budget: Budget, *, lang: str = "zh") -> bytes:
     every spreadsheet program, not only Excel, rounds it half-up as the
     plan does.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    from planner.budget.expr import parse
 
     labels = _labels(lang)
     book = Workbook()

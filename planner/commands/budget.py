@@ -2,7 +2,7 @@
 
 The CLI wires :func:`budget_command` (or the two halves,
 :func:`budget_report` and :func:`print_budget_report`, inside its own error
-reporting). Heavy imports happen inside the functions.
+reporting). The CLI imports this module only when the command runs.
 """
 
 from __future__ import annotations
@@ -13,10 +13,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from rich.console import Console
+from rich.table import Table
+
+from planner.budget.actuals import STATUS_LABELS, compare, read_actuals
+from planner.budget.numbers import fen
+from planner.budget.output import (
+    LABELS,
+    budget_table,
+    format_yuan,
+    write_budget_csv,
+    write_budget_xlsx,
+)
+from planner.errors import InvalidInput
+from planner.load import event_path, load_event, locate
+from planner.load.event_file import TomlSource
+from planner.model import Notice
+from planner.pipeline import Stage, empty_plan, run_stages
+
 if TYPE_CHECKING:
     from planner.budget.actuals import ActualsReport
     from planner.errors import Infeasible, TimeLimitReached
     from planner.model import Budget, Notice, Plan
+
 
 __all__ = ["BudgetReport", "budget_command", "budget_report", "print_budget_report"]
 
@@ -71,12 +90,6 @@ def budget_report(
     stage and its reasons, and every count it had to estimate flagged.
     ``strict=True`` raises that stage's error instead.
     """
-    from planner.budget.actuals import compare, read_actuals
-    from planner.budget.output import write_budget_csv, write_budget_xlsx
-    from planner.errors import InvalidInput
-    from planner.load import event_path, load_event, locate
-    from planner.load.event_file import TomlSource
-    from planner.pipeline import Stage, empty_plan, run_stages
 
     toml_path = event_path(Path(event))
     problems: list = []
@@ -122,7 +135,6 @@ def budget_report(
 
 def _stage_stopped(label_zh: str, name: str, exc: Infeasible | TimeLimitReached) -> Notice:
     """The warning for an earlier stage that could not finish, with its reasons."""
-    from planner.model import Notice
 
     return Notice(
         stage="budget",
@@ -147,12 +159,6 @@ def print_budget_report(
     if as_json:
         stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
-
-    from rich.console import Console
-    from rich.table import Table
-
-    from planner.budget.numbers import fen
-    from planner.budget.output import LABELS, budget_table, format_yuan
 
     # Piped output has no terminal width; give the table room rather than wrap items.
     width = None if stdout.isatty() else 160
@@ -186,10 +192,6 @@ def print_budget_report(
 
 
 def _print_actuals(console, actuals: ActualsReport, lang: str) -> None:
-    from rich.table import Table
-
-    from planner.budget.actuals import STATUS_LABELS
-    from planner.budget.output import format_yuan
 
     zh = lang == "zh"
     heads = (

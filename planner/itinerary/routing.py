@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
 #: improving moves tried by guided local search; a count, not a clock, so runs repeat
 SOLUTION_LIMIT = 100
 
@@ -80,7 +82,6 @@ def order_stops(
     stops = sorted(set(stops))
     if len(stops) <= 1:
         return timed_route(start, stops, end, minutes, boarding)
-    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
     # nodes: 0 = start, 1..n = stops, n+1 = end (a free dummy when absent)
     n = len(stops)

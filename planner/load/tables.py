@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from python_calamine import CalamineWorkbook
+
 from planner.errors import Problem
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -111,7 +113,6 @@ def _filled(cell: object) -> bool:
 
 
 def _read_excel(path: Path, shown: str, sheet_name: str | None) -> list[list[object]]:
-    from python_calamine import CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_path(str(path))

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.errors import InvalidInput, Problem
 from planner.io import write_bytes, write_text
@@ -73,12 +79,6 @@ HELP_ROWS = {
 
 
 def _workbook(columns: tuple[Column, ...], sheet: str) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     data = book.active

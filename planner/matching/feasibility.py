@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from planner.matching.facts import (
     effective_capacity,
@@ -22,6 +23,7 @@ from planner.matching.facts import (
     special_care_needs,
     trained_for_special_care,
 )
+from planner.matching.flow import NoFullAssignment, _no_full_assignment
 from planner.matching.rules import RULE_LABELS, PairingModel, RuleItem, arc_blockers
 from planner.matching.words import GENDER_ZH, NEED_EN, NEED_ZH, ids_en, ids_zh
 from planner.model import Child, Event, Gender, Volunteer
@@ -279,7 +281,6 @@ def every_child_has_some_volunteer(facts: Facts) -> list[Reason]:
 def hall_shortage(facts: Facts) -> list[Reason]:
     """A group of children whose allowed volunteers have fewer places than them
     (from a max-flow min cut; siblings not considered)."""
-    from planner.matching.flow import NoFullAssignment, _no_full_assignment
 
     vols, kids = facts.volunteers, facts.children
     child_arr, vol_arr = [], []
@@ -350,7 +351,6 @@ def _feasible_with(
 
     True: a pairing exists; False: proved impossible; None: undecided in time.
     """
-    from ortools.sat.python import cp_model
 
     pm = PairingModel(facts.event, facts.volunteers, facts.children, diagnose=True)
     for item, lit in pm.items.items():
@@ -372,7 +372,6 @@ def colliding_rules(facts: Facts, *, seed: int = 0, limit: float = 10.0) -> list
     are then dropped one at a time while the rest stays impossible, and the
     final set is confirmed by solving with it alone.
     """
-    from ortools.sat.python import cp_model
 
     pm = PairingModel(facts.event, facts.volunteers, facts.children, diagnose=True)
     order = sorted(pm.items)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from ortools.sat.python import cp_model
 
 from planner.matching.facts import (
     effective_capacity,
@@ -21,9 +23,6 @@ from planner.matching.facts import (
 )
 from planner.matching.words import NEED_EN, NEED_ZH
 from planner.model import Child, Event, Volunteer
-
-if TYPE_CHECKING:
-    from ortools.sat.python import cp_model
 
 
 @dataclass(frozen=True, order=True)
@@ -154,7 +153,6 @@ class PairingModel:
         keep_locks: bool = True,
         model: cp_model.CpModel | None = None,
     ) -> None:
-        from ortools.sat.python import cp_model
 
         if cover not in ("exact", "at_most"):
             raise ValueError(f"cover must be 'exact' or 'at_most', not {cover!r}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from planner.errors import TimeLimitReached
 from planner.matching.criteria import Scorer
@@ -119,7 +120,6 @@ def _by_cp_sat(
     scorer: Scorer,
     volunteer_cost: dict[str, int],
 ) -> Pairing:
-    from ortools.sat.python import cp_model
 
     pm = PairingModel(event, volunteers, children)
     model = pm.model

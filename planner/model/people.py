@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from planner.names import given_name
+
 
 class Frozen(BaseModel):
     """Base for every model: immutable, unknown fields rejected."""
@@ -191,6 +193,5 @@ class Child(Frozen):
         >>> Child(id="C1", name="王小明", gender="male").given_name
         '小明'
         """
-        from planner.names import given_name
 
         return given_name(self.name)

@@ -24,6 +24,7 @@ from planner.model import Child, Volunteer
 from planner.names import mask_phone
 from planner.render.invites import bus_lines, children_bus_lines
 from planner.render.labels import Labels
+from planner.render.money import format_yuan
 from planner.render.schedule import schedule_for
 from planner.render.view import BusLeg, PlanView
 
@@ -344,7 +345,6 @@ def diet_label(t: Labels, key: str) -> str:
 
 def meal_orders(view: PlanView, t: Labels) -> list[MealOrder]:
     """For the restaurant: when, how many, and how many of each special diet. No names."""
-    from planner.render.money import format_yuan
 
     orders = []
     groups = {g.id: view.group_name(g) for g in view.plan.groups}

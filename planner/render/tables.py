@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from planner.io import stable_zip
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from planner.budget.output import budget_rows, write_budget_csv
+from planner.io import stable_zip, write_bytes
 from planner.render.labels import Labels
 from planner.render.view import PlanView
 
@@ -151,7 +156,6 @@ def manifests_table(view: PlanView, t: Labels) -> Table:
 
 def budget_table(view: PlanView, t: Labels) -> Table:
     """The budget stage's own rows (planner.budget.output), amounts as numbers."""
-    from planner.budget.output import budget_rows
 
     budget = view.plan.budget
     if budget is None or not budget.lines:
@@ -179,8 +183,6 @@ def csv_bytes(rows: list[list[Cell]]) -> bytes:
 
 def write_table_csv(view: PlanView, table: Table, path: Path, *, lang: str) -> Path:
     """Write one table; budget.csv is written by the budget stage's own writer."""
-    from planner.budget.output import write_budget_csv
-    from planner.io import write_bytes
 
     if table.name == "budget" and view.plan.budget is not None:
         return write_budget_csv(view.plan.budget, path, lang=lang)
@@ -193,9 +195,6 @@ YUAN_FORMAT = '"¥"#,##0.00'
 
 def xlsx_bytes(tables: list[Table]) -> bytes:
     """A workbook with one sheet per non-empty table: bold frozen header, sized columns."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     for blank in book.worksheets:

@@ -9,8 +9,11 @@ pairable, best weighted scores). Every applicant not chosen gets a
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from planner.errors import Problem
 from planner.matching.facts import attending_children, effective_capacity
+from planner.matching.rules import PairingModel
 from planner.model import Event, Notice, Plan, Rejection, Volunteer
 from planner.screening.requirements import (
     check_weights,
@@ -73,9 +76,6 @@ def run(event: Event, plan: Plan) -> Plan:
 
 def coverable(event: Event, volunteers: list[Volunteer]) -> int:
     """How many attending children these volunteers can pair under every pairing rule."""
-    from ortools.sat.python import cp_model
-
-    from planner.matching.rules import PairingModel
 
     children = attending_children(event)
     if not children or not volunteers:

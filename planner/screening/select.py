@@ -19,11 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ortools.sat.python import cp_model
+
 from planner.errors import Infeasible, TimeLimitReached
 from planner.matching.facts import attending_children, effective_capacity
 from planner.matching.rules import PairingModel
 from planner.matching.words import GENDER_ZH, SKILL_EN, SKILL_ZH, ids_en, ids_zh
 from planner.model import Event, Quota, Volunteer
+from planner.screening.requirements import weighted_score
 from planner.solving import cp_solver
 
 #: Above this many volunteer-child pairs the coverage of children is counted by
@@ -170,7 +173,6 @@ class _Model:
 def _build(
     event: Event, pool: list[Volunteer], n: int, *, diagnose: bool, coverage: bool
 ) -> _Model:
-    from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
     x = {v.id: model.new_bool_var(f"x[{v.id}]") for v in pool}
@@ -223,7 +225,6 @@ class Choice:
 
 def score_points(event: Event, pool: list[Volunteer]) -> dict[str, int]:
     """Integer objective per volunteer: weighted score first, then the lower id."""
-    from planner.screening.requirements import weighted_score
 
     k = len(pool)
     spread = k * k + 1
@@ -234,7 +235,6 @@ def score_points(event: Event, pool: list[Volunteer]) -> dict[str, int]:
 
 def choose(event: Event, pool: list[Volunteer], n: int) -> Choice:
     """Choose ``n`` of ``pool`` (eligible, sorted by id); Infeasible when quotas collide."""
-    from ortools.sat.python import cp_model
 
     problems = quota_problems(event, pool, n)
     if problems:
@@ -266,7 +266,6 @@ def choose(event: Event, pool: list[Volunteer], n: int) -> Choice:
 
 def _quota_core(event: Event, pool: list[Volunteer], n: int) -> Infeasible:
     """Name the quotas (and the count, and locks) that cannot all hold, confirmed."""
-    from ortools.sat.python import cp_model
 
     def impossible(keys: set[str] | None) -> tuple[bool, _Model, Any]:
         m = _build(event, pool, n, diagnose=True, coverage=False)
