@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from planner.check.core import hard_rule
 from planner.matching import rules
-from planner.matching.facts import effective_capacity, siblings_kept_together
+from planner.matching.facts import siblings_kept_together
 from planner.matching.rules import ArcRule
 from planner.model import Event, Plan
 from planner.screening.requirements import failures
@@ -109,10 +109,9 @@ def every_child_gets_one_volunteer(event: Event, plan: Plan) -> Iterator[str]:
     known = {c.id for c in event.children}
     seen = Counter(cid for pair in plan.pairs for cid in pair.child_ids)
     for cid in sorted(coming):
-        if seen[cid] == 0:
-            yield f"儿童 {cid} 没有志愿者 / child {cid} has no volunteer"
-        elif seen[cid] > 1:
-            yield f"儿童 {cid} 在 {seen[cid]} 个结对中 / child {cid} is in {seen[cid]} pairs"
+        holds, item = rules.one_volunteer_for(cid, seen[cid])
+        if not holds:
+            yield f"{item.zh}(现有 {seen[cid]} 名) / {item.en} (has {seen[cid]})"
     for cid in sorted(set(seen) - coming):
         why = "当天不来 / not coming" if cid in known else "不在儿童名单 / unknown"
         yield f"儿童 {cid} 被结对但{why} / child {cid} paired"
@@ -131,12 +130,10 @@ def volunteer_within_capacity(event: Event, plan: Plan) -> Iterator[str]:
         if v is None:
             yield f"{pair.volunteer_id} 不在报名名单 / {pair.volunteer_id} unknown"
             continue
-        cap = effective_capacity(event, v)
-        if len(pair.child_ids) > cap:
-            yield (
-                f"{v.id} 带 {len(pair.child_ids)} 名,上限 {cap} 名 / "
-                f"{v.id} takes {len(pair.child_ids)}, limit {cap}"
-            )
+        holds, item = rules.within_capacity(event, v, len(pair.child_ids))
+        if not holds:
+            n = len(pair.child_ids)
+            yield f"{item.zh},现带 {n} 名 / {item.en}, takes {n}"
         if len(set(pair.child_ids)) != len(pair.child_ids):
             yield f"{v.id} 的结对重复列出儿童 / {v.id} lists a child twice"
 

@@ -200,18 +200,40 @@ class PairingModel:
 # ----------------------------------------------------------------- plan rules
 
 
+# A plan rule says itself over a count: given a finished plan's numbers it
+# holds or not (the plan checker), given model expressions it is the
+# constraint (the model and the diagnosis). One function serves both.
+
+
+def one_volunteer_for(child_id: str, volunteers: Any) -> tuple[Any, RuleItem]:
+    """Each child on the day gets exactly one volunteer."""
+    item = RuleItem(
+        "every_child_gets_one_volunteer",
+        child_id,
+        f"儿童 {child_id} 需要一名志愿者",
+        f"child {child_id} needs a volunteer",
+    )
+    return volunteers == 1, item
+
+
+def within_capacity(event: Event, v: Volunteer, children: Any) -> tuple[Any, RuleItem]:
+    """A volunteer takes no more children than they and the event allow (1 or 2)."""
+    cap = effective_capacity(event, v)
+    item = RuleItem(
+        "volunteer_within_capacity",
+        v.id,
+        f"志愿者 {v.id} 最多带 {cap} 名",
+        f"volunteer {v.id} takes at most {cap}",
+    )
+    return children <= cap, item
+
+
 def every_child_gets_one_volunteer(pm: PairingModel) -> None:
     """Each child on the day gets exactly one volunteer."""
     for c in pm.children:
         arcs = pm.by_child[c.id]
-        item = RuleItem(
-            "every_child_gets_one_volunteer",
-            c.id,
-            f"儿童 {c.id} 需要一名志愿者",
-            f"child {c.id} needs a volunteer",
-        )
         if pm.cover == "exact":
-            pm.require(sum(arcs) == 1, item)
+            pm.require(*one_volunteer_for(c.id, sum(arcs)))
         else:
             covered = pm.model.new_bool_var(f"covered[{c.id}]")
             pm.covered[c.id] = covered
@@ -221,20 +243,15 @@ def every_child_gets_one_volunteer(pm: PairingModel) -> None:
 def volunteer_within_capacity(pm: PairingModel) -> None:
     """A volunteer takes no more children than they and the event allow (1 or 2)."""
     for v in pm.volunteers:
-        cap = effective_capacity(pm.event, v)
         arcs = pm.by_volunteer[v.id]
         if not arcs:
             continue
-        item = RuleItem(
-            "volunteer_within_capacity",
-            v.id,
-            f"志愿者 {v.id} 最多带 {cap} 名",
-            f"volunteer {v.id} takes at most {cap}",
-        )
-        if pm.present is not None:
+        if pm.present is not None:  # a volunteer not chosen takes nobody
+            _, item = within_capacity(pm.event, v, 0)
+            cap = effective_capacity(pm.event, v)
             pm.require(sum(arcs) <= cap * pm.present[v.id], item)
         else:
-            pm.require(sum(arcs) <= cap, item)
+            pm.require(*within_capacity(pm.event, v, sum(arcs)))
 
 
 def siblings_with_same_volunteer(pm: PairingModel) -> None:
