@@ -34,6 +34,13 @@ PLACES = (
 
 RIDERS = ("escorts", "children")
 
+#: a day of bus rounds around one visit
+BUS_DAY = (
+    Activity(id="pickup", title="接", kind="travel_out", duration=60, who=RIDERS),
+    Activity(id="visit", title="参观", kind="tour", duration=60, after=("pickup",), place="park"),
+    Activity(id="return", title="送", kind="travel_back", duration=60, who=RIDERS),
+)
+
 
 def small_day(rng: random.Random) -> tuple[Event, list[tuple[str, tuple[str, ...]]]]:
     """A day of bus rounds only: up to 6 children, 2 buses, 4 volunteers."""
@@ -67,21 +74,7 @@ def small_day(rng: random.Random) -> tuple[Event, list[tuple[str, tuple[str, ...
         location="park",
         places=PLACES,
         groups=GroupSettings(count=1, first_aider_per_group=False),
-        activities=(
-            Activity(
-                id="pickup", title="接", kind="travel_out", duration=60, who=("escorts", "children")
-            ),
-            Activity(
-                id="visit", title="参观", kind="tour", duration=60, after=("pickup",), place="park"
-            ),
-            Activity(
-                id="return",
-                title="送",
-                kind="travel_back",
-                duration=60,
-                who=("escorts", "children"),
-            ),
-        ),
+        activities=BUS_DAY,
         itinerary=ItinerarySettings(
             day_start="06:00",
             day_end="21:00",
