@@ -11,7 +11,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Exit codes of the `planner` command (DESIGN.md, contract)."""
+    """Exit codes of the `planner` command (a contract other tools read)."""
 
     DONE = 0
     INTERNAL = 1
@@ -26,7 +26,10 @@ class Problem:
     """One bad thing in the input, located as ``file:row:column``.
 
     ``row`` is the sheet row (header = 1) or the TOML line; ``column`` the
-    header as the user wrote it, or the TOML key path.
+    header as the user wrote it, or the TOML key path. A stage's
+    ``validate`` sees the Event, not the file: it names the event.toml key
+    path in ``loc`` (``("buses", 0, "depot")``, array indices from 0), and
+    the loader turns that into the line.
     """
 
     file: str
@@ -34,6 +37,7 @@ class Problem:
     column: str | None
     message: str
     message_en: str | None = None
+    loc: tuple[str | int, ...] = field(default=(), compare=False)
 
     def render(self, lang: str = "zh") -> str:
         text = self.message_en if lang == "en" and self.message_en else self.message

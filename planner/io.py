@@ -9,6 +9,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from planner.errors import InvalidInput, Problem
 from planner.model import Plan
 
 
@@ -78,9 +81,6 @@ def read_plan(path: Path) -> Plan:
     Raises :class:`planner.errors.InvalidInput` when the file is missing or
     is not a plan, naming the file (and line, for JSON syntax errors).
     """
-    from pydantic import ValidationError
-
-    from planner.errors import InvalidInput, Problem
 
     path = Path(path)
     try:

@@ -1,36 +1,103 @@
-"""Run the stages in order: screening → matching → itinerary → budget.
+"""The stages and the one driver that runs them: screening → matching → itinerary → budget.
 
-Each stage is a function ``run(event, plan) -> Plan`` in its own package; it
-returns the plan with its part filled in, and prints or writes nothing.
+Every stage offers the same two functions (:class:`StageModule`); the
+event's ``shape`` says which stages it needs (a long-term pairing programme
+plans no day: no itinerary).
+
+- ``validate(event) -> list[Problem]``: what is wrong in the input for this
+  stage, before any solving; each problem names its event.toml key path
+  (``Problem.loc``) or sheet cell. The loader runs every stage's
+  ``validate``, so `planner check` finds everything `planner plan` would.
+- ``run(event, plan) -> Plan``: the plan with the stage's part filled in. A
+  stage returns data; it prints nothing and writes nothing.
+
+:func:`run_stages` is the one loop over them, used by `planner plan`
+(:func:`build_plan`), `planner budget` (which keeps going to the budget
+when an earlier stage cannot finish) and `planner rematch` (which starts
+after matching).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
+from planner import budget, itinerary, matching, screening
+from planner.errors import Infeasible, Problem, TimeLimitReached
+from planner.matching.facts import attending_children
+from planner.matching.feasibility import Facts, counting_problems
 from planner.model import Event, EventInfo, People, Plan
 
-StageFn = Callable[[Event, Plan], Plan]
+__all__ = [
+    "STAGES",
+    "Stage",
+    "StageModule",
+    "build_plan",
+    "empty_plan",
+    "foresee",
+    "run_stages",
+    "validate_event",
+]
+
+
+class StageModule(Protocol):
+    """What a stage offers (each stage is a package with these two functions)."""
+
+    def validate(self, event: Event) -> list[Problem]: ...
+
+    def run(self, event: Event, plan: Plan) -> Plan: ...
 
 
 @dataclass(frozen=True)
 class Stage:
+    """One stage: its name, its label for people, and its package."""
+
     name: str
     label_zh: str
-    module: str
+    label_en: str
+    package: StageModule
+    #: runs even when an earlier stage could not finish (`planner budget`)
+    on_partial_plan: bool = False
+    #: runs only for programmes that plan a day (the itinerary)
+    day_only: bool = False
 
-    def load(self) -> StageFn:
-        return importlib.import_module(self.module).run
+    def applies_to(self, event: Event) -> bool:
+        return event.shape.plans_a_day or not self.day_only
+
+    def validate(self, event: Event) -> list[Problem]:
+        return self.package.validate(event) if self.applies_to(event) else []
+
+    def run(self, event: Event, plan: Plan) -> Plan:
+        return self.package.run(event, plan) if self.applies_to(event) else plan
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("screening", "筛选志愿者", "planner.screening"),
-    Stage("matching", "结对", "planner.matching"),
-    Stage("itinerary", "分组与行程", "planner.itinerary"),
-    Stage("budget", "预算", "planner.budget"),
+    Stage("screening", "筛选志愿者", "screening volunteers", screening),
+    Stage("matching", "结对", "pairing", matching),
+    Stage("itinerary", "分组与行程", "groups and itinerary", itinerary, day_only=True),
+    Stage("budget", "预算", "budget", budget, on_partial_plan=True),
 )
+
+
+def validate_event(event: Event) -> list[Problem]:
+    """Every stage's input problems, in stage order."""
+    return [problem for stage in STAGES for problem in stage.validate(event)]
+
+
+def foresee(event: Event) -> Infeasible | None:
+    """What counting alone proves impossible, before any solving: even with
+    every eligible applicant chosen, the pairing rules leave children short.
+    `planner plan` would stop at matching with the same counts (exit 4)."""
+    pool = screening.requirements.eligible(event)
+    facts = Facts(event, pool, attending_children(event))
+    found = counting_problems(facts)
+    if not found:
+        return None
+    lead_zh, lead_en = "即使所有合格报名者都入选:", "even with every eligible applicant chosen: "
+    return Infeasible(
+        "matching", [lead_zh + zh for zh, _ in found], [lead_en + en for _, en in found]
+    )
 
 
 def empty_plan(event: Event) -> Plan:
@@ -58,6 +125,44 @@ def empty_plan(event: Event) -> Plan:
     )
 
 
+#: what `planner budget` does when a stage cannot finish: the plan to go on with
+OnStopped = Callable[[Stage, Infeasible | TimeLimitReached, Plan], Plan]
+
+
+def run_stages(
+    event: Event,
+    plan: Plan,
+    *,
+    after: str | None = None,
+    until: str | None = None,
+    on_stage: Callable[[Stage], None] | None = None,
+    on_stopped: OnStopped | None = None,
+) -> Plan:
+    """Run the stages on ``plan``: those after ``after``, up to and including ``until``.
+
+    Without ``on_stopped`` an impossible stage raises. With it, the stage's
+    error becomes ``on_stopped(stage, error, plan)``, and only the stages
+    that work on a partial plan (the budget) still run.
+    """
+    names = [s.name for s in STAGES]
+    first = names.index(after) + 1 if after is not None else 0
+    stopped = False
+    for stage in STAGES[first:]:
+        if not stopped or stage.on_partial_plan:
+            if on_stage is not None:
+                on_stage(stage)
+            try:
+                plan = stage.run(event, plan)
+            except (Infeasible, TimeLimitReached) as exc:
+                if on_stopped is None:
+                    raise
+                plan = on_stopped(stage, exc, plan)
+                stopped = True
+        if stage.name == until:
+            break
+    return plan
+
+
 def build_plan(
     event: Event,
     *,
@@ -65,11 +170,4 @@ def build_plan(
     on_stage: Callable[[Stage], None] | None = None,
 ) -> Plan:
     """Run every stage on ``event`` (up to and including ``until``)."""
-    plan = empty_plan(event)
-    for stage in STAGES:
-        if on_stage is not None:
-            on_stage(stage)
-        plan = stage.load()(event, plan)
-        if stage.name == until:
-            break
-    return plan
+    return run_stages(event, empty_plan(event), until=until, on_stage=on_stage)

@@ -1,9 +1,12 @@
-"""Progress on stderr while the stages run (ASCII only: GBK consoles, DESIGN.md)."""
+"""Progress on stderr while the stages run (ASCII only: Rich's braille spinner crashes GBK consoles)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from planner.pipeline import STAGES, Stage
 
@@ -14,8 +17,6 @@ def stage_progress(*, enabled: bool = True) -> Iterator[Callable[[Stage], None]]
     if not enabled:
         yield lambda stage: None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
     progress = Progress(

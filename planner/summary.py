@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
+from rich.console import Console
+from rich.table import Table
+
+from planner.budget.output import format_yuan
 from planner.model import Event, Plan
+from planner.screening.requirements import eligible
 
 CATEGORY_LABELS = {
     "left_behind": ("留守", "left-behind"),
@@ -19,15 +26,15 @@ def event_summary(event: Event) -> dict[str, Any]:
     """What `planner check` reports: counts only, no names."""
     children = event.attending_children
     categories = Counter(c.value for child in children for c in child.categories)
-    under = [c.id for c in children if (c.age_on(event.date) or 0) < 14 and not c.outing_consent]
+    under = [
+        c.id
+        for c in children
+        if event.is_outing and (c.age_on(event.date) or 0) < 14 and not c.outing_consent
+    ]
     return {
         "event": {"id": event.id, "name": event.name, "date": event.date.isoformat()},
         "volunteers": len(event.volunteers),
-        "volunteers_eligible": sum(
-            1
-            for v in event.volunteers
-            if v.training_done and v.background_check_done and v.available
-        ),
+        "volunteers_eligible": len(eligible(event)),
         "children": len(children),
         "children_by_category": dict(sorted(categories.items())),
         "consent_missing": under,
@@ -36,7 +43,8 @@ def event_summary(event: Event) -> dict[str, Any]:
     }
 
 
-def plan_summary(plan: Plan) -> dict[str, Any]:
+def plan_summary(plan: Plan, lang: str = "zh") -> dict[str, Any]:
+    """What `planner plan` reports: counts, the total and the warnings in ``lang``."""
     budget = plan.budget
     return {
         "event": plan.event.model_dump(mode="json", include={"id", "name", "date"}),
@@ -53,7 +61,7 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         ],
         "tickets": dict(plan.tickets),
         "budget_total": str(budget.total) if budget else None,
-        "warnings": list(plan.warnings),
+        "warnings": [n.text(lang) for n in plan.notices],
     }
 
 
@@ -62,8 +70,6 @@ def _place_name(plan: Plan, place_id: str) -> str:
 
 
 def _table(rows: list[tuple[str, str]], title: str) -> None:
-    from rich.console import Console
-    from rich.table import Table
 
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
@@ -82,7 +88,10 @@ def print_event_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:
     rows = [
         ("活动" if zh else "Event", f"{summary['event']['name']} ({summary['event']['date']})"),
         ("报名志愿者" if zh else "Applicants", str(summary["volunteers"])),
-        ("已培训且已审查" if zh else "Trained and checked", str(summary["volunteers_eligible"])),
+        (
+            "合格(符合筛选要求)" if zh else "Eligible (meet every requirement)",
+            str(summary["volunteers_eligible"]),
+        ),
         ("参加儿童" if zh else "Children attending", str(summary["children"])),
         ("按类别" if zh else "By category", cats or "-"),
         (
@@ -104,9 +113,6 @@ def print_event_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:
 def _yuan(total: str | None) -> str:
     if total is None:
         return "-"
-    from decimal import Decimal
-
-    from planner.budget.output import format_yuan
 
     return format_yuan(Decimal(total))
 
@@ -129,6 +135,4 @@ def print_plan_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:
     ]  # fmt: skip
     _table(rows, "方案已生成" if zh else "Plan ready")
     for warning in summary["warnings"]:
-        import sys
-
         print(("注意:" if zh else "Warning: ") + warning, file=sys.stderr)

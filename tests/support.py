@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 EVENT_TOML = """\
 [event]
@@ -79,3 +80,28 @@ def write_csv(
 
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def check_and_plan(folder: Path, out: Path) -> tuple[Any, Any]:
+    """Run `planner check --json` and `planner plan --json` on ``folder``, and
+    hold them to their agreement: whenever plan finds bad input (exit 3),
+    check exits 3 too, listing the same problems first."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    runner = CliRunner()
+    checked = runner.invoke(app, ["check", str(folder), "--json"])
+    planned = runner.invoke(app, ["plan", str(folder), "--json", "--no-render", "--out", str(out)])
+    for result in (checked, planned):
+        assert "Traceback" not in result.output, result.output
+    if planned.exit_code == 3:
+        assert checked.exit_code == 3, (checked.output, planned.output)
+        found_by_plan = json.loads(planned.stdout)["problems"]
+        found_by_check = json.loads(checked.stdout)["problems"]
+        assert found_by_check[: len(found_by_plan)] == found_by_plan
+    if checked.exit_code == 0:
+        assert planned.exit_code in (0, 4, 5), planned.output
+    return checked, planned

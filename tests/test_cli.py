@@ -29,7 +29,7 @@ def test_help_does_not_import_the_heavy_libraries():
     assert out.stdout.strip() == ""
 
 
-def test_init_writes_a_folder_that_checks(tmp_path):
+def test_init_writes_a_folder_that_check_says_to_fill_in(tmp_path):
     folder = tmp_path / "new"
     result = runner.invoke(app, ["init", str(folder)])
     assert result.exit_code == 0, result.output
@@ -38,7 +38,10 @@ def test_init_writes_a_folder_that_checks(tmp_path):
         "event.toml",
         "volunteers.xlsx",
     ]
-    assert runner.invoke(app, ["check", str(folder)]).exit_code == 0
+    checked = runner.invoke(app, ["check", str(folder), "--lang", "en"])
+    assert checked.exit_code == 3
+    assert "no volunteers yet" in checked.output
+    assert "template's example" in checked.output  # nothing else: the templates parse
 
 
 def test_init_refuses_to_overwrite(tmp_path):

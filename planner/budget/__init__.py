@@ -1,6 +1,7 @@
 """Budget: itemised lines computed from the plan, exact to the fen.
 
-``run(event, plan)`` is the pipeline stage; :mod:`planner.budget.output`
+``validate(event)`` lists bad values in [budget], ``run(event, plan)`` is
+the stage; :mod:`planner.budget.output`
 writes budget.csv / budget.xlsx and the ¥ table; :mod:`planner.budget.actuals`
 compares the plan with what was spent.
 """
@@ -15,6 +16,8 @@ from planner.budget.output import (
 )
 from planner.budget.settings import budget_problems, parse_settings
 from planner.budget.stage import build_budget, run
+from planner.errors import Problem
+from planner.model import Event
 
 del _checks
 
@@ -29,6 +32,12 @@ __all__ = [
     "parse_number",
     "parse_settings",
     "run",
+    "validate",
     "write_budget_csv",
     "write_budget_xlsx",
 ]
+
+
+def validate(event: Event) -> list[Problem]:
+    """Every input problem of the budget stage: bad values in [budget]."""
+    return budget_problems(event)

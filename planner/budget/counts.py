@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from planner.model import Event, Plan
+from planner.model import Event, Notice, Plan
 
 __all__ = ["BASE_NAMES", "TICKET_KINDS", "Counts", "known_names", "plan_counts", "tickets_to_buy"]
 
@@ -48,19 +48,19 @@ class Counts:
     """
 
     values: dict[str, int]
-    estimated: dict[str, str] = field(default_factory=dict)
+    estimated: dict[str, Notice] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> int:
         return self.values[name]
 
-    def warnings_for(self, names: set[str]) -> list[str]:
+    def warnings_for(self, names: set[str]) -> list[Notice]:
         """The estimate warnings of ``names``, each once, in a stable order."""
-        return sorted({self.estimated[n] for n in names if n in self.estimated})
+        return sorted({self.estimated[n] for n in names if n in self.estimated}, key=str)
 
 
 def known_names(event: Event, plan: Plan | None = None) -> set[str]:
     """Every name a quantity may use in this event (tickets by kind included)."""
-    kinds = set(TICKET_KINDS) | set(event.tickets.prices) | set(event.tickets.free_kinds)
+    kinds = set(TICKET_KINDS) | {TICKETS_FREE} | set(event.tickets.free_kinds)
     if plan is not None:
         kinds |= set(plan.tickets)
     kinds.discard(TICKETS_TOTAL)  # that is ``tickets``
@@ -120,13 +120,13 @@ def staff_count(event: Event) -> int:
 
 def plan_counts(event: Event, plan: Plan) -> Counts:
     """Every count a quantity may name, from the plan as filled so far."""
-    estimated: dict[str, str] = {}
+    estimated: dict[str, Notice] = {}
     children = attending_children_count(event, plan)
     volunteers, volunteers_estimated = selected_volunteers_count(event, plan)
     if volunteers_estimated:
-        estimated["volunteers"] = (
-            f"预算:尚未筛选志愿者,按 event.toml 里要选的 {volunteers} 名计"
-            f" / Budget: volunteers not screened yet; counted the {volunteers} to be selected"
+        estimated["volunteers"] = _estimate(
+            f"预算:尚未筛选志愿者,按 event.toml 里要选的 {volunteers} 名计",
+            f"Budget: volunteers not screened yet; counted the {volunteers} to be selected",
         )
         estimated["attendees"] = estimated["volunteers"]
     staff = staff_count(event)
@@ -136,24 +136,24 @@ def plan_counts(event: Event, plan: Plan) -> Counts:
     groups = len(plan.groups) if plan.groups else event.groups.count
     buses = len(plan.buses) if (plan.buses or ran) else len(event.buses)
     if not plan.buses and not ran and event.buses:
-        estimated["buses"] = (
-            f"预算:行程尚未安排车辆,按 event.toml 里预订的 {buses} 辆车计"
-            f" / Budget: no buses from the itinerary yet; counted the {buses} booked in event.toml"
+        estimated["buses"] = _estimate(
+            f"预算:行程尚未安排车辆,按 event.toml 里预订的 {buses} 辆车计",
+            f"Budget: no buses from the itinerary yet; counted the {buses} booked in event.toml",
         )
     if not ran and event.itinerary.escorts:
-        estimated["escorts"] = (
-            f"预算:行程尚未安排跟车,按 event.toml 里的 {event.itinerary.escorts} 名跟车志愿者计"
-            f" / Budget: no escorts from the itinerary yet; counted the "
-            f"{event.itinerary.escorts} set in event.toml"
+        estimated["escorts"] = _estimate(
+            f"预算:行程尚未安排跟车,按 event.toml 里的 {event.itinerary.escorts} 名跟车志愿者计",
+            f"Budget: no escorts from the itinerary yet; counted the "
+            f"{event.itinerary.escorts} set in event.toml",
         )
     meals = sum(m.headcount for m in plan.meals)
     if not plan.meals and not ran and event.meals:
         eating = children + volunteers + sum(1 for s in event.staff if s.eats)
         meals = eating * len(event.meals)
-        estimated["meals"] = (
-            f"预算:行程尚未算出用餐人数,按出席的 {eating} 人估算 {len(event.meals)} 餐"
-            f" / Budget: no meal headcount from the itinerary yet; "
-            f"estimated from the {eating} people attending, {len(event.meals)} meal(s)"
+        estimated["meals"] = _estimate(
+            f"预算:行程尚未算出用餐人数,按出席的 {eating} 人估算 {len(event.meals)} 餐",
+            f"Budget: no meal headcount from the itinerary yet; "
+            f"estimated from the {eating} people attending, {len(event.meals)} meal(s)",
         )
 
     tickets = dict(plan.tickets)
@@ -163,10 +163,14 @@ def plan_counts(event: Event, plan: Plan) -> Counts:
             "volunteer": volunteers,
             "staff": sum(1 for s in event.staff if s.needs_ticket),
         }
-        ticket_warning = (
-            "预算:行程尚未算出门票数,按出席人数计(儿童 {child}、志愿者 {volunteer}、工作人员 {staff})"
-            " / Budget: no ticket counts from the itinerary yet; counted from attendance "
-            "(children {child}, volunteers {volunteer}, staff {staff})".format(**tickets)
+        free = set(event.tickets.free_kinds)
+        tickets[TICKETS_FREE] = sum(n for kind, n in tickets.items() if kind in free)
+        ticket_warning = _estimate(
+            "预算:行程尚未算出门票数,按出席人数计(儿童 {child}、志愿者 {volunteer}、工作人员 {staff})".format_map(
+                tickets
+            ),
+            "Budget: no ticket counts from the itinerary yet; counted from attendance "
+            "(children {child}, volunteers {volunteer}, staff {staff})".format_map(tickets),
         )
 
     values = {
@@ -188,3 +192,8 @@ def plan_counts(event: Event, plan: Plan) -> Counts:
             if name == "tickets" or name.startswith("tickets_"):
                 estimated[name] = ticket_warning
     return Counts(dict(sorted(values.items())), estimated)
+
+
+def _estimate(zh: str, en: str) -> Notice:
+    """The warning that a count the budget uses had to be estimated."""
+    return Notice(stage="budget", code="count_estimated", zh=zh, en=en)

@@ -206,8 +206,8 @@ def _tokens(source: str, shown: str) -> list[_Token]:
                 f"quantity {shown!r}: unexpected {char!r} at character {position + 1} "
                 "(only names, numbers, + - * / and parentheses)",
             )
-        start = match.start(match.lastgroup)
         kind = match.lastgroup or "op"
+        start = match.start(kind)
         value = match.group(kind)
         if kind == "number":
             try:

@@ -14,8 +14,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.budget.expr import parse
 from planner.budget.numbers import fen, plain
-from planner.io import stable_zip
+from planner.io import stable_zip, write_bytes
 from planner.model import Budget
 
 __all__ = [
@@ -125,8 +130,8 @@ def _headers(labels: dict[str, str]) -> list[str]:
 
 
 def budget_rows(
-    budget: Budget, lang: str = "zh", *, money: Callable[[Decimal], object] = format_yuan
-) -> list[list[object]]:
+    budget: Budget, lang: str = "zh", *, money: Callable[[Decimal], str | Decimal] = format_yuan
+) -> list[list[str | Decimal]]:
     """The budget as rows of text: header, lines, category subtotals, totals, funding.
 
     ``money`` formats an amount (¥2,360.00 by default; budget.csv passes
@@ -134,7 +139,7 @@ def budget_rows(
     pass ``lambda a: a`` to keep Decimals). Other cells are text.
     """
     labels = _labels(lang)
-    rows = [_headers(labels)]
+    rows: list[list[str | Decimal]] = [list(_headers(labels))]
     for line in budget.lines:
         rows.append(
             [line.item, line.category, plain(line.quantity), money(line.unit_price),
@@ -205,7 +210,6 @@ def _plain_money(amount: Decimal) -> str:
 
 def write_budget_csv(budget: Budget, path: Path, *, lang: str = "zh") -> Path:
     """budget.csv: UTF-8 with BOM (so Excel/WPS open it right), plain numbers."""
-    from planner.io import write_bytes
 
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -215,7 +219,6 @@ def write_budget_csv(budget: Budget, path: Path, *, lang: str = "zh") -> Path:
 
 def write_budget_xlsx(budget: Budget, path: Path, *, lang: str = "zh") -> Path:
     """budget.xlsx whose amounts, subtotals and totals are formulas organisers can edit."""
-    from planner.io import write_bytes
 
     return write_bytes(Path(path), xlsx_bytes(budget, lang=lang))
 
@@ -235,14 +238,11 @@ def xlsx_bytes(budget: Budget, *, lang: str = "zh") -> bytes:
     every spreadsheet program, not only Excel, rounds it half-up as the
     plan does.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from planner.budget.expr import parse
 
     labels = _labels(lang)
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)
     sheet.title = labels["sheet"]
     bold = Font(bold=True)
 
@@ -262,7 +262,7 @@ def xlsx_bytes(budget: Budget, *, lang: str = "zh") -> bytes:
         row = first + offset
         sheet.cell(row=row, column=1, value=line.item)
         sheet.cell(row=row, column=2, value=line.category)
-        quantity: object = _number(line.quantity)
+        quantity: int | float | str = _number(line.quantity)
         if line.quantity_expr:
             node = parse(line.quantity_expr)
             if node.names() <= set(count_cell):
@@ -278,7 +278,9 @@ def xlsx_bytes(budget: Budget, *, lang: str = "zh") -> bytes:
     amounts = f"$E${first}:$E${last}"
     row = last + 2
 
-    def put(label: str, value: object, *, money: bool = True, strong: bool = False) -> int:
+    def put(
+        label: str, value: str | Decimal | int | float, *, money: bool = True, strong: bool = False
+    ) -> int:
         nonlocal row
         sheet.cell(row=row, column=1, value=label).font = Font(bold=strong)
         cell = sheet.cell(row=row, column=5, value=value)
@@ -331,8 +333,8 @@ def xlsx_bytes(budget: Budget, *, lang: str = "zh") -> bytes:
         r_funds = put(labels["funding_total"], f"=SUM(E{top}:E{row - 1})", strong=True)
         put(labels["balance"], f"=E{r_funds}-E{r_total}", strong=True)
 
-    for column, width in zip("ABCDEFGHIJ", (28, 10, 8, 12, 14, 24, 22, 2, 18, 8), strict=True):
-        sheet.column_dimensions[column].width = width
+    for letter, width in zip("ABCDEFGHIJ", (28, 10, 8, 12, 14, 24, 22, 2, 18, 8), strict=True):
+        sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
 
     buffer = io.BytesIO()

@@ -77,7 +77,7 @@ class _Collector:
     def add(self, loc: tuple, zh: str, en: str) -> None:
         row = self.line_of(loc) if self.line_of is not None else None
         column = ".".join(str(part) for part in loc)
-        self.problems.append(Problem(self.file, row, column, zh, en))
+        self.problems.append(Problem(self.file, row, column, zh, en, loc=loc))
 
 
 def _where(spec: BudgetLineSpec) -> tuple[str, str]:
@@ -201,8 +201,8 @@ def _quantity(
         return None, None
     unknown = sorted(node.names() - names)
     for name in unknown:
-        exc = unknown_name(name, names)
-        found.add((*loc, "quantity"), f"{where_zh}:{exc.zh}", f"{where_en}: {exc.en}")
+        error = unknown_name(name, names)
+        found.add((*loc, "quantity"), f"{where_zh}:{error.zh}", f"{where_en}: {error.en}")
     if unknown:
         return None, None
     expression = raw.strip() if node.names() or not isinstance(node, Num) else None

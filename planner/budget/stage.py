@@ -16,7 +16,7 @@ from planner.budget.numbers import fen, plain
 from planner.budget.output import format_yuan
 from planner.budget.settings import LineOf, ParsedLine, ParsedSettings, parse_settings
 from planner.errors import Infeasible, InvalidInput, Problem
-from planner.model import Budget, BudgetLine, Event, Plan
+from planner.model import Budget, BudgetLine, Event, Notice, Plan
 
 __all__ = ["QUANTITY_PLACES", "build_budget", "run", "totals"]
 
@@ -27,13 +27,13 @@ _QUANTUM = Decimal(1).scaleb(-QUANTITY_PLACES)
 
 def run(event: Event, plan: Plan) -> Plan:
     """The pipeline stage: fill ``plan.budget`` and add the budget's warnings."""
-    budget, warnings = build_budget(event, plan)
-    return plan.model_copy(update={"budget": budget, "warnings": [*plan.warnings, *warnings]})
+    budget, notices = build_budget(event, plan)
+    return plan.model_copy(update={"budget": budget, "notices": [*plan.notices, *notices]})
 
 
 def build_budget(
     event: Event, plan: Plan, *, file: str = "event.toml", line_of: LineOf | None = None
-) -> tuple[Budget, list[str]]:
+) -> tuple[Budget, list[Notice]]:
     """The budget of ``event`` for ``plan`` and the warnings it raises.
 
     Raises :class:`InvalidInput` (exit 3) for bad values in [budget], and
@@ -42,7 +42,7 @@ def build_budget(
     """
     settings = parse_settings(event, file=file, line_of=line_of)
     counts = plan_counts(event, plan)
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     problems: list[Problem] = []
     lines: list[BudgetLine] = []
     used: set[str] = set()
@@ -68,7 +68,7 @@ def build_budget(
 def expression_line(
     parsed: ParsedLine,
     counts: Counts,
-    warnings: list[str],
+    warnings: list[Notice],
     problems: list[Problem],
     file: str,
     line_of: LineOf | None,
@@ -89,6 +89,7 @@ def expression_line(
                 column,
                 f"预算项「{spec.item}」:{exc.zh}",
                 f"budget line {spec.item!r}: {exc.en}",
+                loc=loc,
             )
         )
         return None
@@ -98,6 +99,7 @@ def expression_line(
                 file, row, column,
                 f"预算项「{spec.item}」的数量「{parsed.quantity_expr}」算出来是负数 {plain(quantity)}",
                 f"budget line {spec.item!r}: quantity {parsed.quantity_expr!r} comes to {plain(quantity)}, below zero",
+                loc=loc,
             )
         )  # fmt: skip
         return None
@@ -113,7 +115,7 @@ def expression_line(
     )
 
 
-def _tidy_quantity(quantity: Decimal, item: str, warnings: list[str]) -> Decimal:
+def _tidy_quantity(quantity: Decimal, item: str, warnings: list[Notice]) -> Decimal:
     """Whole quantities print as whole numbers; a division that does not end
     (10 ÷ 3) keeps QUANTITY_PLACES decimals, with a warning."""
     if quantity == quantity.to_integral_value():
@@ -122,8 +124,11 @@ def _tidy_quantity(quantity: Decimal, item: str, warnings: list[str]) -> Decimal
     if isinstance(exponent, int) and exponent < -QUANTITY_PLACES:
         rounded = quantity.quantize(_QUANTUM, rounding=ROUND_HALF_UP)
         warnings.append(
-            f"预算项「{item}」的数量 {quantity} 取 {QUANTITY_PLACES} 位小数为 {rounded}"
-            f" / Budget line {item!r}: quantity {quantity} rounded to {rounded}"
+            _notice(
+                "quantity_rounded",
+                f"预算项「{item}」的数量 {quantity} 取 {QUANTITY_PLACES} 位小数为 {rounded}",
+                f"Budget line {item!r}: quantity {quantity} rounded to {rounded}",
+            )
         )
         return rounded
     return quantity
@@ -139,7 +144,7 @@ class _Priced(NamedTuple):
 
 
 def bus_lines(
-    parsed: ParsedLine, event: Event, plan: Plan, warnings: list[str]
+    parsed: ParsedLine, event: Event, plan: Plan, warnings: list[Notice]
 ) -> list[BudgetLine]:
     """Bus hire from the itinerary's buses (each bus's cost); before it, the buses booked."""
     spec = parsed.spec
@@ -152,16 +157,23 @@ def bus_lines(
                 cost = booked[bus.id].cost
             if cost is None:
                 warnings.append(
-                    f"预算:车辆 {bus.id} 没有包车费,按 0 计 / Budget: bus {bus.id} has no cost; counted as 0"
+                    _notice(
+                        "no_bus_cost",
+                        f"预算:车辆 {bus.id} 没有包车费,按 0 计",
+                        f"Budget: bus {bus.id} has no cost; counted as 0",
+                    )
                 )
                 cost = Decimal("0")
             rows.append(_Priced(bus.name or bus.id, bus.id, cost, 1))
     elif not itinerary_ran(plan) and event.buses:
         rows = [_Priced(bus.name or bus.id, bus.id, bus.cost, 1) for bus in event.buses]
         warnings.append(
-            f"预算项「{spec.item}」:行程尚未安排车辆,按 event.toml 里预订的 {len(rows)} 辆车计"
-            f" / Budget line {spec.item!r}: no buses from the itinerary yet; "
-            f"counted the {len(rows)} booked in event.toml"
+            _notice(
+                "count_estimated",
+                f"预算项「{spec.item}」:行程尚未安排车辆,按 event.toml 里预订的 {len(rows)} 辆车计",
+                f"Budget line {spec.item!r}: no buses from the itinerary yet; "
+                f"counted the {len(rows)} booked in event.toml",
+            )
         )
     if not rows:
         return [_line(parsed, None, Decimal(0), Decimal(0), None)]
@@ -173,7 +185,7 @@ def bus_lines(
 
 
 def meal_lines(
-    parsed: ParsedLine, event: Event, plan: Plan, counts: Counts, warnings: list[str]
+    parsed: ParsedLine, event: Event, plan: Plan, counts: Counts, warnings: list[Notice]
 ) -> list[BudgetLine]:
     """Meals from the itinerary: headcount × price per head, one line per meal."""
     spec = parsed.spec
@@ -190,8 +202,11 @@ def meal_lines(
                 price = setting.price_per_head if setting is not None else None
             if price is None:
                 warnings.append(
-                    f"预算:{name} 没有每人餐费,按 0 计"
-                    f" / Budget: meal {name} has no price per head; counted as 0"
+                    _notice(
+                        "no_meal_price",
+                        f"预算:{name} 没有每人餐费,按 0 计",
+                        f"Budget: meal {name} has no price per head; counted as 0",
+                    )
                 )
                 price = Decimal("0")
             rows.append(_Priced(name, name, price, meal.headcount))
@@ -199,9 +214,12 @@ def meal_lines(
         eating = counts["children"] + counts["volunteers"] + sum(1 for s in event.staff if s.eats)
         rows = [_Priced(m.id, m.id, m.price_per_head, eating) for m in event.meals]
         warnings.append(
-            f"预算项「{spec.item}」:行程尚未算出用餐人数,按出席的 {eating} 人估算"
-            f" / Budget line {spec.item!r}: no meal headcount from the itinerary yet; "
-            f"estimated from the {eating} people attending"
+            _notice(
+                "count_estimated",
+                f"预算项「{spec.item}」:行程尚未算出用餐人数,按出席的 {eating} 人估算",
+                f"Budget line {spec.item!r}: no meal headcount from the itinerary yet; "
+                f"estimated from the {eating} people attending",
+            )
         )
     if not rows:
         return [_line(parsed, None, Decimal(0), Decimal(0), None)]
@@ -260,7 +278,7 @@ def totals(lines: list[BudgetLine], settings: ParsedSettings, counts: Counts) ->
     )
 
 
-def cap_and_balance_warnings(budget: Budget, settings: ParsedSettings) -> list[str]:
+def cap_and_balance_warnings(budget: Budget, settings: ParsedSettings) -> list[Notice]:
     """Over the cap: a warning, or Infeasible when ``cap_fails``; a funding gap: a warning."""
     warnings = []
     if budget.cap is not None and budget.total > budget.cap:
@@ -275,10 +293,18 @@ def cap_and_balance_warnings(budget: Budget, settings: ParsedSettings) -> list[s
         )
         if settings.cap_fails:
             raise Infeasible("budget", [zh], [en])
-        warnings.append(f"{zh} / Budget: {en}")
+        warnings.append(_notice("over_cap", zh, f"Budget: {en}"))
     if budget.balance is not None and budget.balance < 0:
         gap = format_yuan(-budget.balance)
         warnings.append(
-            f"资金缺口 {gap}:资金来源合计少于预算合计 / Budget: funding falls short of the total by {gap}"
+            _notice(
+                "funding_gap",
+                f"资金缺口 {gap}:资金来源合计少于预算合计",
+                f"Budget: funding falls short of the total by {gap}",
+            )
         )
     return warnings
+
+
+def _notice(code: str, zh: str, en: str) -> Notice:
+    return Notice(stage="budget", code=code, zh=zh, en=en)

@@ -40,12 +40,8 @@ def hard_rule(stage: str, label: str) -> Callable[[RuleFn], RuleFn]:
 
     def register(fn: RuleFn) -> RuleFn:
         rule = Rule(fn.__name__, stage, label, fn)
-        # A module imported twice (doctest collection) registers its rules again:
-        # the newer definition replaces the older, so each rule counts once.
-        for i, known in enumerate(RULES):
-            if (known.stage, known.name) == (rule.stage, rule.name):
-                RULES[i] = rule
-                return fn
+        if any((known.stage, known.name) == (stage, rule.name) for known in RULES):
+            raise ValueError(f"hard rule {stage}.{rule.name} registered twice")
         RULES.append(rule)
         return fn
 

@@ -9,18 +9,23 @@ seats, headcounts), so a solver bug shows up here.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from planner.check.core import hard_rule
-from planner.itinerary.buses import escorts_needed, passenger_seats, travel_end_place
+from planner.itinerary import buses
 from planner.itinerary.groups import day_has_games
-from planner.itinerary.meals import count_tickets, dietary_counts, eaters, meal_capacity, seating
-from planner.itinerary.roster import Roster
-from planner.itinerary.timeline import TRAVEL_KINDS, meal_for
+from planner.itinerary.inputs import travel_place
+from planner.itinerary.meals import (
+    meal_capacity,
+    meal_for,
+)
+from planner.itinerary.roster import STAFF_PREFIX, Roster
+from planner.itinerary.solver import Said
+from planner.itinerary.timeline import TRAVEL_KINDS
 from planner.itinerary.travel import TravelTimes, find_place
-from planner.model import Activity, ActivityKind, Event, Leg, Plan, Skill, TimelineItem
+from planner.model import Activity, ActivityKind, Bus, Event, Leg, Plan, Skill, TimelineItem
 
 STAGE = "itinerary"
 
@@ -50,7 +55,7 @@ def _items_of(event: Event, plan: Plan, activity_id: str) -> list[TimelineItem]:
 
 def _ends_at(event: Event, activity: Activity, item: TimelineItem) -> str | None:
     if activity.kind == ActivityKind.TRAVEL_OUT:
-        return travel_end_place(event, activity)
+        return travel_place(event, activity)
     if activity.kind == ActivityKind.TRAVEL_BACK:
         return None
     return item.place
@@ -58,7 +63,7 @@ def _ends_at(event: Event, activity: Activity, item: TimelineItem) -> str | None
 
 def _starts_at(event: Event, activity: Activity, item: TimelineItem) -> str | None:
     if activity.kind == ActivityKind.TRAVEL_BACK:
-        return travel_end_place(event, activity)
+        return travel_place(event, activity)
     if activity.kind == ActivityKind.TRAVEL_OUT:
         return None
     return item.place
@@ -324,7 +329,7 @@ def games_for_every_group_at_once(event: Event, plan: Plan) -> Iterator[str]:
         times = {(t.start, t.end) for t in items.values()}
         if len(times) > 1:
             yield f"游戏 {a.id} 各组不是同时进行 / game {a.id}: groups play at different times"
-        spots = list(a.places) or [a.place]
+        spots: list[str | None] = list(a.places) or [a.place]
         for i, g in enumerate(plan.groups):
             item = items.get(f"{a.id}-{g.id}")
             if item is None:
@@ -377,51 +382,56 @@ def every_child_collected_and_brought_home(event: Event, plan: Plan) -> Iterator
                 )
 
 
+def _bus_legs(event: Event, plan: Plan) -> Iterator[tuple[Bus, Leg]]:
+    by_id = {b.id: b for b in event.buses}
+    for bus_id, leg in (*_legs(plan, "out"), *_legs(plan, "back")):
+        if bus_id in by_id:
+            yield by_id[bus_id], leg
+
+
+def _broken(said: Said, where: str, counts: str) -> Iterator[str]:
+    """The message for a bus rule broken on one leg, with the leg's own counts."""
+    if not said.holds:
+        zh_counts, en_counts = counts.split(" / ")
+        yield f"{where}:{said.zh}({zh_counts}) / {where}: {said.en} ({en_counts})"
+
+
 @hard_rule(STAGE, "座位不超载 / seats never exceeded")
 def seats_never_exceeded(event: Event, plan: Plan) -> Iterator[str]:
-    """Children and escorts on a bus never outnumber its passenger seats."""
-    buses = {b.id: b for b in event.buses}
-    for bus_id, leg in (*_legs(plan, "out"), *_legs(plan, "back")):
-        bus = buses.get(bus_id)
-        if bus is None:
+    """Children and escorts together never outnumber a bus's passenger seats."""
+    known = {b.id for b in event.buses}
+    for bus_id, _ in (*_legs(plan, "out"), *_legs(plan, "back")):
+        if bus_id not in known:
             yield f"车辆 {bus_id} 不在活动设置里 / bus {bus_id} is not in the event"
-            continue
-        people = len(leg.child_ids) + len(leg.volunteer_ids)
-        if people > passenger_seats(bus):
-            yield (
-                f"{bus_id} 载 {people} 人,只有 {passenger_seats(bus)} 个乘客座位 / "
-                f"{bus_id} carries {people} in {passenger_seats(bus)} seats"
-            )
+    for bus, leg in _bus_legs(event, plan):
+        kids, escorts = len(leg.child_ids), len(leg.volunteer_ids)
+        said = buses.seats_never_exceeded(bus, kids, escorts)
+        counts = f"载 {kids + escorts} 人 / carries {kids + escorts}"
+        yield from _broken(said, f"{bus.id}({leg.direction})", counts)
 
 
 @hard_rule(STAGE, "每车至少两名审查过的成人 / enough screened adults on every bus")
 def adults_on_every_bus(event: Event, plan: Plan) -> Iterator[str]:
     """No bus travels with fewer than ``min_adults_per_bus`` screened adults."""
-    least = event.itinerary.min_adults_per_bus
     selected = set(plan.volunteers_selected)
-    for bus_id, leg in (*_legs(plan, "out"), *_legs(plan, "back")):
-        adults = [v for v in leg.volunteer_ids if v in selected]
-        if len(adults) < least:
-            yield (
-                f"{bus_id}({leg.direction})只有 {len(adults)} 名审查过的成人,至少 {least} 名 / "
-                f"{bus_id} has {len(adults)} screened adults, needs {least}"
-            )
+    for bus, leg in _bus_legs(event, plan):
+        adults = sum(1 for v in leg.volunteer_ids if v in selected)
+        said = buses.adults_on_every_bus(event.itinerary.min_adults_per_bus, adults, 1)
+        counts = f"审查过的成人 {adults} 名 / {adults} screened adults"
+        yield from _broken(said, f"{bus.id}({leg.direction})", counts)
         for v in leg.volunteer_ids:
             if v not in selected:
-                yield f"{bus_id} 的跟车 {v} 未入选 / escort {v} on {bus_id} is not selected"
+                yield f"{bus.id} 的跟车 {v} 未入选 / escort {v} on {bus.id} is not selected"
 
 
 @hard_rule(STAGE, "每 N 名儿童一名跟车 / one escort per N children")
 def escort_per_children(event: Event, plan: Plan) -> Iterator[str]:
     """Every bus has at least one escort per ``escort_ratio`` children."""
-    ratio = event.itinerary.escort_ratio
-    for bus_id, leg in (*_legs(plan, "out"), *_legs(plan, "back")):
-        need = escorts_needed(len(leg.child_ids), ratio)
-        if len(leg.volunteer_ids) < need:
-            yield (
-                f"{bus_id}:{len(leg.child_ids)} 名儿童需 {need} 名跟车,只有 "
-                f"{len(leg.volunteer_ids)} 名 / {bus_id} needs {need} escorts"
-            )
+    for bus, leg in _bus_legs(event, plan):
+        kids, escorts = len(leg.child_ids), len(leg.volunteer_ids)
+        said = buses.escorts_per_children(event.itinerary.escort_ratio, kids, escorts)
+        counts = f"儿童 {kids} 名,跟车 {escorts} 名 / {kids} children, {escorts} escorts"
+        yield from _broken(said, f"{bus.id}({leg.direction})", counts)
 
 
 @hard_rule(STAGE, "兄弟姐妹同车 / brothers and sisters ride together")
@@ -434,11 +444,11 @@ def siblings_ride_together(event: Event, plan: Plan) -> Iterator[str]:
     for direction in ("out", "back"):
         bus_of = {c: bus_id for bus_id, leg in _legs(plan, direction) for c in leg.child_ids}
         for name, kids in sorted(groups.items()):
-            buses = {bus_of[c] for c in kids if c in bus_of}
-            if len(buses) > 1:
+            rides = {bus_of[c] for c in kids if c in bus_of}
+            if len(rides) > 1:
                 yield (
-                    f"兄弟姐妹组 {name} 分乘 {sorted(buses)} / siblings {name} split over "
-                    f"{sorted(buses)}"
+                    f"兄弟姐妹组 {name} 分乘 {sorted(rides)} / siblings {name} split over "
+                    f"{sorted(rides)}"
                 )
 
 
@@ -591,28 +601,34 @@ def meal_fits_the_venue(event: Event, plan: Plan) -> Iterator[str]:
 @hard_rule(STAGE, "就餐人数、忌口、分桌如实 / the meal counts everyone and every diet")
 def meal_counts_everyone(event: Event, plan: Plan) -> Iterator[str]:
     """The headcount is everyone at the meal who eats; the kitchen hears of every
-    halal, vegetarian and allergic eater; seating by group adds up."""
+    halal, vegetarian and allergic eater; seating by group adds up. Counted here
+    from the plan's own people, apart from the stage's counting."""
     roster = Roster.of_plan(plan)
+    not_eating = {STAFF_PREFIX + s.name for s in plan.people.staff if not s.eats}
+    children = {c.id: c for c in plan.people.children}
     settings = {m.id: m for m in event.meals}
     for meal in plan.meals:
         item = _meal_item(event, plan, meal.id)
         if item is None:
             continue
-        people = eaters(event, roster, item.who)
-        kids = sorted(set(people) & set(roster.children))
+        people = roster.participants(item.who) - not_eating
+        kids = [children[c] for c in sorted(people & set(roster.children)) if c in children]
         if meal.headcount != len(people) or meal.children != len(kids):
             yield (
                 f"餐 {meal.id} 人数 {meal.headcount}(儿童 {meal.children}),应为 {len(people)}"
                 f"(儿童 {len(kids)}) / meal {meal.id} headcount should be {len(people)}"
             )
-        if meal.dietary != dietary_counts(event, kids):
-            yield (
-                f"餐 {meal.id} 忌口统计应为 {dietary_counts(event, kids)} / "
-                f"meal {meal.id} dietary counts are wrong"
-            )
+        diets: Counter[str] = Counter(d.value for k in kids for d in k.dietary)
+        diets.update(f"allergy:{a}" for k in kids for a in {x.strip() for x in k.allergies} if a)
+        if meal.dietary != dict(diets):
+            yield f"餐 {meal.id} 忌口统计应为 {dict(sorted(diets.items()))} / meal {meal.id} dietary counts are wrong"
         s = settings.get(meal.id or "")
-        if s is not None and s.seating_by_group and meal.seating != seating(people, plan.groups):
-            yield f"餐 {meal.id} 分组座位不符 / meal {meal.id} seating by group is wrong"
+        if s is not None and s.seating_by_group:
+            by_group = {g.id: len(people & {*g.volunteer_ids, *g.child_ids}) for g in plan.groups}
+            if sum(meal.seating.values()) != len(people) or any(
+                meal.seating.get(g) != n for g, n in by_group.items()
+            ):
+                yield f"餐 {meal.id} 分组座位不符 / meal {meal.id} seating by group is wrong"
 
 
 # ------------------------------------------------------------------ tickets
@@ -620,7 +636,21 @@ def meal_counts_everyone(event: Event, plan: Plan) -> Iterator[str]:
 
 @hard_rule(STAGE, "门票按类别如数 / tickets counted by kind")
 def tickets_counted_by_kind(event: Event, plan: Plan) -> Iterator[str]:
-    """One ticket per child, volunteer and staff member who needs one; free kinds apart."""
-    wanted = count_tickets(event, Roster.of_plan(plan))
+    """One ticket per child taking part, per selected volunteer and per staff member
+    who needs one; free kinds counted apart. Counted here from the plan's people."""
+    if not event.tickets.required:
+        wanted: dict[str, int] = {}
+    else:
+        kinds = {
+            "child": len({c for p in plan.pairs for c in p.child_ids}),
+            "volunteer": len(set(plan.volunteers_selected)),
+            "staff": sum(1 for s in plan.people.staff if s.needs_ticket),
+        }
+        free = set(event.tickets.free_kinds)
+        wanted = {
+            **kinds,
+            "free": sum(n for k, n in kinds.items() if k in free),
+            "total": sum(n for k, n in kinds.items() if k not in free),
+        }
     if plan.tickets != wanted:
         yield f"门票应为 {wanted},实际 {plan.tickets} / tickets should be {wanted}"

@@ -2,9 +2,10 @@
 
 Plain Python, separate from the solvers: each rule re-reads the plan and
 the event and yields one message per place it is broken (Chinese, then
-English). It shares with the solvers only plain definitions (a volunteer's
-effective limit, who needs special care, sibling groups, the screening
-requirements), so a solver bug shows up here.
+English). The rules about one volunteer and one child are the solver's own
+functions (:data:`planner.matching.rules.ARC_RULES`, which also build the
+model and explain an impossible pairing), applied to the pairs made; the
+rules about the whole plan count from the plan's pairs and people.
 """
 
 from __future__ import annotations
@@ -13,12 +14,9 @@ from collections import Counter
 from collections.abc import Iterator
 
 from planner.check.core import hard_rule
-from planner.matching.facts import (
-    effective_capacity,
-    sibling_groups,
-    special_care_needs,
-    trained_for_special_care,
-)
+from planner.matching import rules
+from planner.matching.facts import siblings_kept_together
+from planner.matching.rules import ArcRule
 from planner.model import Event, Plan
 from planner.screening.requirements import failures
 
@@ -111,10 +109,9 @@ def every_child_gets_one_volunteer(event: Event, plan: Plan) -> Iterator[str]:
     known = {c.id for c in event.children}
     seen = Counter(cid for pair in plan.pairs for cid in pair.child_ids)
     for cid in sorted(coming):
-        if seen[cid] == 0:
-            yield f"儿童 {cid} 没有志愿者 / child {cid} has no volunteer"
-        elif seen[cid] > 1:
-            yield f"儿童 {cid} 在 {seen[cid]} 个结对中 / child {cid} is in {seen[cid]} pairs"
+        holds, item = rules.one_volunteer_for(cid, seen[cid])
+        if not holds:
+            yield f"{item.zh}(现有 {seen[cid]} 名) / {item.en} (has {seen[cid]})"
     for cid in sorted(set(seen) - coming):
         why = "当天不来 / not coming" if cid in known else "不在儿童名单 / unknown"
         yield f"儿童 {cid} 被结对但{why} / child {cid} paired"
@@ -133,12 +130,10 @@ def volunteer_within_capacity(event: Event, plan: Plan) -> Iterator[str]:
         if v is None:
             yield f"{pair.volunteer_id} 不在报名名单 / {pair.volunteer_id} unknown"
             continue
-        cap = effective_capacity(event, v)
-        if len(pair.child_ids) > cap:
-            yield (
-                f"{v.id} 带 {len(pair.child_ids)} 名,上限 {cap} 名 / "
-                f"{v.id} takes {len(pair.child_ids)}, limit {cap}"
-            )
+        holds, item = rules.within_capacity(event, v, len(pair.child_ids))
+        if not holds:
+            n = len(pair.child_ids)
+            yield f"{item.zh},现带 {n} 名 / {item.en}, takes {n}"
         if len(set(pair.child_ids)) != len(pair.child_ids):
             yield f"{v.id} 的结对重复列出儿童 / {v.id} lists a child twice"
 
@@ -148,70 +143,47 @@ def siblings_with_same_volunteer(event: Event, plan: Plan) -> Iterator[str]:
     """Brothers and sisters coming on the day go with the same volunteer."""
     volunteer_of = {cid: p.volunteer_id for p in plan.pairs for cid in p.child_ids}
     coming = [c for c in event.children if c.attending]
-    for group, ids in sibling_groups(coming).items():
+    for group, ids in siblings_kept_together(event, coming).items():
         vols = {volunteer_of.get(cid) for cid in ids}
         if len(vols) > 1:
             shown = "、".join(f"{cid}→{volunteer_of.get(cid) or '无'}" for cid in ids)
             yield f"兄弟姐妹 {group} 被分开:{shown} / siblings {group} split"
 
 
-@hard_rule(MATCHING, "特殊照护只由受过训练的志愿者 / special care only with a trained volunteer")
-def special_care_only_with_trained_volunteer(event: Event, plan: Plan) -> Iterator[str]:
-    """A child who needs special care is paired only with a volunteer trained for special needs."""
+def _made_pairs_breaking(rule: ArcRule, event: Event, plan: Plan) -> Iterator[str]:
+    """Each pair made in ``plan`` that the solver's own arc rule forbids."""
     by_v = {v.id: v for v in event.volunteers}
     by_c = {c.id: c for c in event.children}
     for pair in plan.pairs:
         v = by_v.get(pair.volunteer_id)
         for cid in pair.child_ids:
             c = by_c.get(cid)
-            if (
-                c is not None
-                and v is not None
-                and special_care_needs(c)
-                and not trained_for_special_care(v)
-            ):
-                yield (
-                    f"{cid} 需特殊照护,{v.id} 未受特殊教育培训 / "
-                    f"{cid} needs special care, {v.id} is not trained"
-                )
+            if v is not None and c is not None and (item := rule(event, v, c)) is not None:
+                yield f"{v.id}→{cid}:{item.zh} / {v.id}→{cid}: {item.en}"
+
+
+@hard_rule(MATCHING, "特殊照护只由受过训练的志愿者 / special care only with a trained volunteer")
+def special_care_only_with_trained_volunteer(event: Event, plan: Plan) -> Iterator[str]:
+    """A child who needs special care is paired only with a volunteer trained for special needs."""
+    yield from _made_pairs_breaking(rules.special_care_only_with_trained_volunteer, event, plan)
 
 
 @hard_rule(MATCHING, "锁定结对保持不变 / locked pairs kept")
 def locked_pairs_kept(event: Event, plan: Plan) -> Iterator[str]:
-    """A locked (long-term) pair is kept for every locked child who comes."""
-    volunteer_of = {cid: p.volunteer_id for p in plan.pairs for cid in p.child_ids}
-    coming = {c.id for c in event.children if c.attending}
-    for lock in event.matching.locked:
-        for cid in lock.children:
-            if cid in coming and volunteer_of.get(cid) != lock.volunteer:
-                yield (
-                    f"锁定结对 {lock.volunteer}→{cid} 被改为 {volunteer_of.get(cid) or '无'} / "
-                    f"locked pair {lock.volunteer}→{cid} not kept"
-                )
+    """A child in a locked (long-term) pair goes with no other volunteer."""
+    yield from _made_pairs_breaking(rules.locked_child_stays_with_its_volunteer, event, plan)
 
 
 @hard_rule(MATCHING, "禁止的结对不出现 / forbidden pairs kept apart")
 def forbidden_pairs_kept_apart(event: Event, plan: Plan) -> Iterator[str]:
     """A pair the organisers ruled out is never made."""
-    made = {(p.volunteer_id, cid) for p in plan.pairs for cid in p.child_ids}
-    for rule in event.matching.forbidden:
-        if (rule.volunteer, rule.child) in made:
-            yield f"禁止的结对 {rule.volunteer}→{rule.child} 出现了 / forbidden pair {rule.volunteer}→{rule.child} made"
+    yield from _made_pairs_breaking(rules.forbidden_pairs_kept_apart, event, plan)
 
 
 @hard_rule(MATCHING, "要求时同性别结对 / same gender when required")
 def same_gender_when_required(event: Event, plan: Plan) -> Iterator[str]:
     """When the event requires it, every child's volunteer has the child's gender."""
-    if not event.matching.same_gender_required:
-        return
-    by_v = {v.id: v for v in event.volunteers}
-    by_c = {c.id: c for c in event.children}
-    for pair in plan.pairs:
-        v = by_v.get(pair.volunteer_id)
-        for cid in pair.child_ids:
-            c = by_c.get(cid)
-            if v is not None and c is not None and v.gender != c.gender:
-                yield f"{v.id} 与 {cid} 性别不同 / {v.id} and {cid} differ in gender"
+    yield from _made_pairs_breaking(rules.same_gender_when_required, event, plan)
 
 
 @hard_rule(MATCHING, "每个结对说明理由 / every pair says why")

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from planner.clikit import JsonOpt, Lang, LangOpt, err, run_reporting, say
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -35,8 +37,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-# After ``app``: planner.cli registers this app when it is imported, whichever comes first.
-from planner.cli import JsonOpt, Lang, LangOpt, _say, run_reporting  # noqa: E402
 
 ProgrammeArg = Annotated[
     Path, typer.Argument(metavar="PROGRAMME", help="Programme folder (or its programme.toml).")
@@ -55,10 +55,6 @@ AsOfOpt = Annotated[
 ]
 TodayOpt = Annotated[str | None, typer.Option("--today", hidden=True)]
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
-
-
-def _err(text: str) -> None:
-    print(text, file=sys.stderr)
 
 
 def _print_json(payload: dict[str, Any]) -> None:
@@ -94,7 +90,7 @@ def _ledger(
         not is_synced(engine, programme.id)
         and sync(engine, load_programme(programme_arg), today=today, first_use=True) is not None
     ):
-        _err(_say(lang, f"台账 {masked(url)} 还没有同步过:已先从表格同步人员和结对",
+        err(say(lang, f"台账 {masked(url)} 还没有同步过:已先从表格同步人员和结对",
                   f"the ledger {masked(url)} was never synced: synced people and pairs from the sheets first"))  # fmt: skip
     return programme, engine
 
@@ -122,8 +118,8 @@ def init(
 
     written = run_reporting(work, lang=lang, as_json=False)
     for path in written:
-        _err(_say(lang, f"已写入 {path}", f"wrote {path}"))
-    _err(_say(lang, f"下一步:填写表格,然后运行 planner followup sync {folder}",
+        err(say(lang, f"已写入 {path}", f"wrote {path}"))
+    err(say(lang, f"下一步:填写表格,然后运行 planner followup sync {folder}",
               f"next: fill in the sheets, then run planner followup sync {folder}"))  # fmt: skip
 
 
@@ -160,10 +156,7 @@ def sync(
     parts += [f"{k} -{v}" for k, v in report["left"].items()]
     if report["closed_pairs"]:
         parts.append(f"pair closed {report['closed_pairs']}")
-    _err(
-        _say(lang, "已同步:", "synced: ")
-        + (", ".join(parts) or _say(lang, "没有变化", "no change"))
-    )
+    err(say(lang, "已同步:", "synced: ") + (", ".join(parts) or say(lang, "没有变化", "no change")))
 
 
 @app.command()
@@ -194,8 +187,8 @@ def sheets(
     if as_json:
         _print_json({"ok": True, "files": [str(p) for p in written]})
         return
-    _err(
-        _say(
+    err(
+        say(
             lang,
             f"已写入 {len(written)} 张记录表到 {out}",
             f"wrote {len(written)} record sheet(s) to {out}",
@@ -242,13 +235,13 @@ def import_(
     else:
         for r in results:
             if r.ok:
-                _err(_say(lang, f"{r.source}:新增 {r.added} 条,更新 {r.updated} 条,未变 {r.unchanged} 条,问题解决 {r.solved} 个",
+                err(say(lang, f"{r.source}:新增 {r.added} 条,更新 {r.updated} 条,未变 {r.unchanged} 条,问题解决 {r.solved} 个",
                           f"{r.source}: {r.added} added, {r.updated} updated, {r.unchanged} unchanged, {r.solved} problem(s) solved"))  # fmt: skip
             else:
-                _err(_say(lang, f"{r.source}:有 {len(r.problems)} 处问题,这个文件没有导入:",
+                err(say(lang, f"{r.source}:有 {len(r.problems)} 处问题,这个文件没有导入:",
                           f"{r.source}: {len(r.problems)} problem(s); nothing from this file was written:"))  # fmt: skip
                 for p in r.problems:
-                    _err(f"  {p.render(lang.value)}")
+                    err(f"  {p.render(lang.value)}")
     if problems:
         raise typer.Exit(int(ExitCode.INVALID_INPUT))
 
@@ -365,10 +358,10 @@ def log(
     if as_json:
         _print_json({"ok": True, **outcome})
     elif "problem" in outcome:
-        _err(_say(lang, f"问题 {solve} 已标记为解决", f"problem {solve} marked solved")
-             if outcome["changed"] else _say(lang, f"问题 {solve} 之前已经解决", f"problem {solve} was already solved"))  # fmt: skip
+        err(say(lang, f"问题 {solve} 已标记为解决", f"problem {solve} marked solved")
+             if outcome["changed"] else say(lang, f"问题 {solve} 之前已经解决", f"problem {solve} was already solved"))  # fmt: skip
     else:
-        _err(_say(lang, f"已记录:新增 {outcome['added']} 条,更新 {outcome['updated']} 条,未变 {outcome['unchanged']} 条",
+        err(say(lang, f"已记录:新增 {outcome['added']} 条,更新 {outcome['updated']} 条,未变 {outcome['unchanged']} 条",
                   f"logged: {outcome['added']} added, {outcome['updated']} updated, {outcome['unchanged']} unchanged"))  # fmt: skip
 
 
@@ -463,4 +456,4 @@ def _written(paths: list[Path], out: Path, lang: Lang, as_json: bool) -> None:
     if as_json:
         _print_json({"ok": True, "files": [str(p) for p in paths]})
         return
-    _err(_say(lang, f"已写入 {len(paths)} 个文件到 {out}", f"wrote {len(paths)} file(s) to {out}"))
+    err(say(lang, f"已写入 {len(paths)} 个文件到 {out}", f"wrote {len(paths)} file(s) to {out}"))

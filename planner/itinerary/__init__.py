@@ -1,8 +1,9 @@
 """The itinerary stage: game groups, the day's timeline, buses, meals, tickets.
 
+``validate(event)`` lists the input problems (:mod:`.inputs`);
 ``run(event, plan)`` runs after matching (the pairs exist) and returns the
 plan with ``groups``, ``timeline``, ``buses``, ``meals`` and ``tickets``
-filled in and its warnings extended. Order of work:
+filled in and its notices extended. Order of work:
 
 1. game groups from the pairs (:mod:`.groups`);
 2. children and escorts to buses, stops in order (:mod:`.buses`, :mod:`.routing`),
@@ -19,14 +20,16 @@ from datetime import timedelta
 
 from planner.itinerary.buses import plan_convoy, travel_activity
 from planner.itinerary.groups import make_groups
+from planner.itinerary.inputs import validate
 from planner.itinerary.meals import count_tickets, plan_meals
 from planner.itinerary.roster import Roster, paired_children, staff_id
 from planner.itinerary.schedule import schedule_for
+from planner.itinerary.solver import STAGE
 from planner.itinerary.timeline import build_day, place_activities
 from planner.itinerary.travel import TravelTimes
-from planner.model import ActivityKind, Event, Plan
+from planner.model import ActivityKind, Event, Notice, Plan
 
-__all__ = ["run", "schedule_for"]
+__all__ = ["run", "schedule_for", "validate"]
 
 
 def run(event: Event, plan: Plan) -> Plan:
@@ -34,7 +37,7 @@ def run(event: Event, plan: Plan) -> Plan:
     travel = TravelTimes(event)
     groups = make_groups(event, plan)
     convoy = plan_convoy(event, plan, travel)
-    warnings = list(plan.warnings)
+    notices = list(plan.notices)
     roster = Roster(
         volunteers=tuple(sorted(plan.volunteers_selected)),
         children=paired_children(plan),
@@ -46,16 +49,20 @@ def run(event: Event, plan: Plan) -> Plan:
     out_act = travel_activity(event, ActivityKind.TRAVEL_OUT)
     back_act = travel_activity(event, ActivityKind.TRAVEL_BACK)
     if (out_act or back_act) and not event.buses:
-        warnings.append(
-            "日程里有接送,但没有车辆 [[buses]]:按活动填写的时长安排 / "
-            "the day has bus rounds but no [[buses]]: their written durations are used"
+        notices.append(
+            Notice(
+                stage=STAGE,
+                code="rounds_without_buses",
+                zh="日程里有接送,但没有车辆 [[buses]]:按活动填写的时长安排",
+                en="the day has bus rounds but no [[buses]]: their written durations are used",
+            )
         )
     day = build_day(event, roster, groups, convoy, travel)
     placed = place_activities(day)
     zero = event.at(event.itinerary.day_start)
     buses = []
     if convoy is not None:
-        warnings.extend(convoy.warnings)
+        notices.extend(convoy.notices)
         out_arrive = zero + timedelta(minutes=placed.end[out_act.id]) if out_act else None
         back_depart = zero + timedelta(minutes=placed.start[back_act.id]) if back_act else None
         buses = convoy.legs(out_arrive, back_depart)
@@ -67,6 +74,6 @@ def run(event: Event, plan: Plan) -> Plan:
             "buses": buses,
             "meals": meals,
             "tickets": count_tickets(event, roster),
-            "warnings": warnings,
+            "notices": notices,
         }
     )

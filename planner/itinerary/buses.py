@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
-from planner.errors import Infeasible, InvalidInput, Problem
+from planner.errors import Infeasible, InvalidInput
+from planner.itinerary.inputs import depot_problems, pickup_problems, travel_place, venue_problems
 from planner.itinerary.routing import Route, order_stops
-from planner.itinerary.solver import STAGE, Solved, Switches, solve
+from planner.itinerary.solver import STAGE, Said, Solved, Switches, solve, try_solve
 from planner.itinerary.travel import TravelTimes, find_place
 from planner.model import (
     Activity,
@@ -32,10 +36,17 @@ from planner.model import (
     BusPlan,
     Event,
     Leg,
+    Notice,
     Plan,
     Skill,
     Stop,
 )
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+    from ortools.sat.python.cp_model import IntVar
+
+    from planner.itinerary.solver import Expr
 
 
 def passenger_seats(bus: Bus) -> int:
@@ -54,13 +65,6 @@ def escorts_needed(children: int, ratio: int) -> int:
 
 def travel_activity(event: Event, kind: ActivityKind) -> Activity | None:
     return next((a for a in event.activities if a.kind == kind), None)
-
-
-def travel_end_place(event: Event, activity: Activity | None) -> str | None:
-    """Where the convoy goes to (outward) or leaves from (return)."""
-    if activity is not None and activity.place:
-        return activity.place
-    return event.itinerary.venue or event.location
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ class Convoy:
     escorts: tuple[str, ...]
     out_minutes: int
     back_minutes: int
-    warnings: tuple[str, ...] = ()
+    notices: tuple[Notice, ...] = ()
     walk_in: tuple[str, ...] = ()
 
     def legs(self, out_arrive: datetime | None, back_depart: datetime | None) -> list[BusPlan]:
@@ -150,27 +154,13 @@ def riders(event: Event, plan: Plan) -> tuple[dict[str, str], list[str]]:
     children = {c.id: c for c in event.children}
     points: dict[str, str] = {}
     walk_in: list[str] = []
-    problems: list[Problem] = []
     for cid in sorted({c for p in plan.pairs for c in p.child_ids}):
         child = children.get(cid)
-        if child is None or not child.pickup_point:
+        place = find_place(event, child.pickup_point) if child is not None else None
+        if place is None:
             walk_in.append(cid)
             continue
-        place = find_place(event, child.pickup_point)
-        if place is None:
-            problems.append(
-                Problem(
-                    event.files.children,
-                    None,
-                    "pickup_point",
-                    f"儿童 {cid} 的上车点「{child.pickup_point}」不在 [[places]] 里",
-                    f"child {cid}: pickup point {child.pickup_point!r} is not among [[places]]",
-                )
-            )
-            continue
         points[cid] = place.id
-    if problems:
-        raise InvalidInput(problems)
     return points, walk_in
 
 
@@ -193,88 +183,88 @@ def plan_convoy(event: Event, plan: Plan, travel: TravelTimes) -> Convoy | None:
     back_act = travel_activity(event, ActivityKind.TRAVEL_BACK)
     if out_act is None and back_act is None:
         return None
-    warnings: list[str] = []
+    notices: list[Notice] = []
     if not event.buses:
         return None
+    problems = pickup_problems(event) + depot_problems(event) + venue_problems(event)
+    if problems:
+        raise InvalidInput(problems)
     points, walk_in = riders(event, plan)
-    for cid in walk_in:
-        warnings.append(
-            f"儿童 {cid} 没有填写上车点:不安排乘车,请确认由监护人送到、接回 / "
-            f"child {cid} has no pickup point: not on a bus, the guardian brings and fetches them"
-        )
-    children = {c.id: c for c in event.children}
-    for cid in sorted(points):
-        if not children[cid].outing_consent:
-            warnings.append(
-                f"儿童 {cid} 乘车外出,但没有监护人的外出同意:请先取得同意 / "
-                f"child {cid} rides out without the guardian's outing consent: get it first"
-            )
+    notices += _rider_notices(event, points, walk_in)
     if not points:
-        return Convoy((), (), 0, 0, tuple(warnings), tuple(walk_in))
-    unknown = [b for b in event.buses if b.depot and event.place(b.depot) is None]
-    if unknown:
-        raise InvalidInput(
-            [
-                Problem(
-                    "event.toml",
-                    None,
-                    f"buses.{b.id}.depot",
-                    f"车辆 {b.id} 的出发地 {b.depot} 不在 [[places]] 里",
-                    f"bus {b.id}: depot {b.depot} is not among [[places]]",
-                )
-                for b in unknown
-            ]
-        )
+        return Convoy((), (), 0, 0, tuple(notices), tuple(walk_in))
     units = units_of(event, points)
-    out_place = travel_end_place(event, out_act) if out_act else None
-    back_place = travel_end_place(event, back_act) if back_act else None
+    out_place = travel_place(event, out_act) if out_act else None
+    back_place = travel_place(event, back_act) if back_act else None
     loads = assign_buses(event, plan, units, points, travel, out_place or back_place)
-    for where, act in ((out_place, out_act), (back_place, back_act)):
-        if act is not None and (where is None or event.place(where) is None):
-            raise InvalidInput(
-                [
-                    Problem(
-                        "event.toml",
-                        None,
-                        f"activities.{act.id}.place",
-                        "接送活动需要目的地:给活动填 place,或在 [itinerary] 填 venue",
-                        "a travel activity needs its venue: give the activity a place "
-                        "or [itinerary] a venue",
-                    )
-                ]
-            )
     everywhere = sorted(
         {p for ld in loads for p in ld.at_point}
         | {ld.bus.depot for ld in loads if ld.bus.depot}
         | {p for p in (out_place, back_place) if p}
     )
     travel.matrix(everywhere)  # every missing travel time reported at once
-    routes = []
-    for load in loads:
-        stops = sorted(load.at_point)
-        out = (
-            order_stops(load.bus.depot, stops, out_place, travel.minutes, travel.boarding)
-            if out_act
-            else None
-        )
-        back = (
-            order_stops(back_place, stops, load.bus.depot, travel.minutes, travel.boarding)
-            if back_act
-            else None
-        )
-        routes.append(BusRoutes(load, out, back))
+    routes = [
+        _routes(load, travel, out_place if out_act else None, back_place if back_act else None)
+        for load in loads
+    ]
     used = {ld.bus.id for ld in loads}
     for bus in event.buses:
         if bus.id not in used:
-            warnings.append(f"车辆 {bus.id} 不需要使用 / bus {bus.id} is not needed")
+            notices.append(
+                Notice(
+                    stage=STAGE,
+                    code="bus_not_needed",
+                    zh=f"车辆 {bus.id} 不需要使用",
+                    en=f"bus {bus.id} is not needed",
+                )
+            )
     return Convoy(
         routes=tuple(routes),
         escorts=tuple(sorted(e for ld in loads for e in ld.escort_ids)),
         out_minutes=max((r.out.total for r in routes if r.out), default=0),
         back_minutes=max((r.back.total for r in routes if r.back), default=0),
-        warnings=tuple(warnings),
+        notices=tuple(notices),
         walk_in=tuple(walk_in),
     )
+
+
+def _rider_notices(event: Event, points: dict[str, str], walk_in: list[str]) -> list[Notice]:
+    """Children who come on their own, and riders without the guardian's outing consent."""
+    notices = [
+        Notice(
+            stage=STAGE,
+            code="no_pickup_point",
+            zh=f"儿童 {cid} 没有填写上车点:不安排乘车,请确认由监护人送到、接回",
+            en=f"child {cid} has no pickup point: not on a bus, the guardian brings and fetches them",
+        )
+        for cid in walk_in
+    ]
+    children = {c.id: c for c in event.children}
+    notices += [
+        Notice(
+            stage=STAGE,
+            code="no_outing_consent",
+            zh=f"儿童 {cid} 乘车外出,但没有监护人的外出同意:请先取得同意",
+            en=f"child {cid} rides out without the guardian's outing consent: get it first",
+        )
+        for cid in sorted(points)
+        if not children[cid].outing_consent
+    ]
+    return notices
+
+
+def _routes(
+    load: Load, travel: TravelTimes, out_to: str | None, back_from: str | None
+) -> BusRoutes:
+    """The bus's stops in order: depot → stops → venue out, venue → stops → depot back
+    (a round is None when the day has no such activity)."""
+    stops = sorted(load.at_point)
+    depot = load.bus.depot
+    out = order_stops(depot, stops, out_to, travel.minutes, travel.boarding) if out_to else None
+    back = (
+        order_stops(back_from, stops, depot, travel.minutes, travel.boarding) if back_from else None
+    )
+    return BusRoutes(load, out, back)
 
 
 # ---------------------------------------------------------------- assignment
@@ -303,8 +293,19 @@ def _precheck(event: Event, units: list[Unit], candidates: int) -> None:
     it = event.itinerary
     kids = sum(len(u.child_ids) for u in units)
     caps = sorted((passenger_seats(b) for b in event.buses), reverse=True)
-    ratio_need = escorts_needed(kids, it.escort_ratio)
-    wanted = it.escorts
+    _enough_volunteers_for_the_escorts_wanted(it.escorts, candidates)
+    fewest = _fewest_buses_with_seats_for_all(event, kids, caps)
+    _enough_escorts(event, kids, fewest, candidates)
+    _siblings_fit_one_bus(event, units, caps[0])
+
+
+def _adults_needed(event: Event, kids: int, buses: int) -> int:
+    """Escorting adults ``buses`` buses need: enough for the ratio, enough on each bus."""
+    it = event.itinerary
+    return max(buses * it.min_adults_per_bus, escorts_needed(kids, it.escort_ratio))
+
+
+def _enough_volunteers_for_the_escorts_wanted(wanted: int | None, candidates: int) -> None:
     if wanted is not None and wanted > candidates:
         raise Infeasible(
             STAGE,
@@ -317,62 +318,68 @@ def _precheck(event: Event, units: list[Unit], candidates: int) -> None:
             ],
         )
 
-    def adults_needed(k: int) -> int:
-        return max(k * it.min_adults_per_bus, ratio_need)
 
-    fits = [
-        k
-        for k in range(1, len(caps) + 1)
-        if kids + max(adults_needed(k), wanted or 0) <= sum(caps[:k])
-    ]
-    if not fits:
-        adults = max(adults_needed(len(caps)), wanted or 0)
-        total = sum(caps)
-        raise Infeasible(
-            STAGE,
-            [
-                f"座位不足:{kids} 名儿童 + 至少 {adults} 名跟车成人 = {kids + adults} 座,"
-                f"{len(caps)} 辆车共 {total} 个乘客座位(司机座不计):差 {kids + adults - total} 座"
-            ],
-            [
-                f"not enough seats: {kids} children + at least {adults} escorting adults = "
-                f"{kids + adults} seats, {len(caps)} buses have {total} passenger seats "
-                f"(drivers' seats excluded): {kids + adults - total} short"
-            ],
-        )
-    k = fits[0]  # the fewest buses: the fewest adults needed
+def _fewest_buses_with_seats_for_all(event: Event, kids: int, caps: list[int]) -> int:
+    """The fewest buses (largest first) that seat the children and their escorts."""
+    wanted = event.itinerary.escorts or 0
+    for k in range(1, len(caps) + 1):
+        if kids + max(_adults_needed(event, kids, k), wanted) <= sum(caps[:k]):
+            return k
+    adults = max(_adults_needed(event, kids, len(caps)), wanted)
+    total = sum(caps)
+    raise Infeasible(
+        STAGE,
+        [
+            f"座位不足:{kids} 名儿童 + 至少 {adults} 名跟车成人 = {kids + adults} 座,"
+            f"{len(caps)} 辆车共 {total} 个乘客座位(司机座不计):差 {kids + adults - total} 座"
+        ],
+        [
+            f"not enough seats: {kids} children + at least {adults} escorting adults = "
+            f"{kids + adults} seats, {len(caps)} buses have {total} passenger seats "
+            f"(drivers' seats excluded): {kids + adults - total} short"
+        ],
+    )
+
+
+def _enough_escorts(event: Event, kids: int, k: int, candidates: int) -> None:
+    """The fewest buses need the fewest adults: are there that many escorts?"""
+    it = event.itinerary
+    wanted, need = it.escorts, _adults_needed(event, kids, k)
     have = wanted if wanted is not None else candidates
-    if have < adults_needed(k):
-        have_zh = (
-            f"只安排了 {wanted} 名" if wanted is not None else f"入选志愿者只有 {candidates} 名"
-        )
-        have_en = f"only {wanted} planned" if wanted is not None else f"only {candidates} selected"
-        raise Infeasible(
-            STAGE,
-            [
-                f"跟车志愿者不足:{kids} 名儿童至少要 {k} 辆车;按每 {it.escort_ratio} 名儿童 1 名需 "
-                f"{ratio_need} 名,每车至少 {it.min_adults_per_bus} 名成人需 "
-                f"{k * it.min_adults_per_bus} 名:至少 {adults_needed(k)} 名,{have_zh}"
-            ],
-            [
-                f"escorts short: {kids} children need at least {k} buses; one per "
-                f"{it.escort_ratio} children needs {ratio_need}, {it.min_adults_per_bus} adults "
-                f"per bus need {k * it.min_adults_per_bus}: at least {adults_needed(k)}, {have_en}"
-            ],
-        )
-    biggest = caps[0] - it.min_adults_per_bus
+    if have >= need:
+        return
+    ratio_need = escorts_needed(kids, it.escort_ratio)
+    have_zh = f"只安排了 {wanted} 名" if wanted is not None else f"入选志愿者只有 {candidates} 名"
+    have_en = f"only {wanted} planned" if wanted is not None else f"only {candidates} selected"
+    raise Infeasible(
+        STAGE,
+        [
+            f"跟车志愿者不足:{kids} 名儿童至少要 {k} 辆车;按每 {it.escort_ratio} 名儿童 1 名需 "
+            f"{ratio_need} 名,每车至少 {it.min_adults_per_bus} 名成人需 "
+            f"{k * it.min_adults_per_bus} 名:至少 {need} 名,{have_zh}"
+        ],
+        [
+            f"escorts short: {kids} children need at least {k} buses; one per "
+            f"{it.escort_ratio} children needs {ratio_need}, {it.min_adults_per_bus} adults "
+            f"per bus need {k * it.min_adults_per_bus}: at least {need}, {have_en}"
+        ],
+    )
+
+
+def _siblings_fit_one_bus(event: Event, units: list[Unit], largest: int) -> None:
+    least = event.itinerary.min_adults_per_bus
+    biggest = largest - least
     for unit in units:
         if len(unit.child_ids) > biggest:
             raise Infeasible(
                 STAGE,
                 [
                     f"兄弟姐妹 {'、'.join(unit.child_ids)} 共 {len(unit.child_ids)} 人须同车,"
-                    f"最大的车除去 {it.min_adults_per_bus} 名成人只剩 {biggest} 座"
+                    f"最大的车除去 {least} 名成人只剩 {biggest} 座"
                 ],
                 [
                     f"siblings {', '.join(unit.child_ids)} ({len(unit.child_ids)}) must ride "
-                    f"together, the largest bus has {biggest} seats left after "
-                    f"{it.min_adults_per_bus} adults"
+                    f"together, the largest bus has {biggest} seats left after {least} adults"
                 ],
             )
 
@@ -394,43 +401,54 @@ def assign_buses(
     children. Should no choice of escorts fit those numbers, children and
     escorts are decided together in one model (slower, same rules).
     """
-    riding = set(points)
-    prefs = escort_points(event, plan, riding)
+    prefs = escort_points(event, plan, set(points))
     _precheck(event, units, len(prefs))
-    model = AssignModel(event, plan, units, prefs, travel, venue)
+    riders = Riders(event, plan, units, prefs, travel, venue)
     share = event.itinerary.time_limit_s * BUS_SHARE
-    kwargs = {
-        "what_zh": "车辆安排",
-        "what_en": "assigning children and escorts to buses",
-        "seed": event.itinerary.seed,
-        "time_limit": share / 4,
-    }
-    fewest = solve(model.cost_builder(), **kwargs)
-    least_cost = round(fewest.solver.objective_value)
-    first = solve(model.count_builder(least_cost=least_cost), **kwargs)
-    bound = round(first.solver.objective_value)
-    counted = solve(
-        model.count_builder(least_cost=least_cost, bound=bound, hint=model.values(first)),
-        **kwargs,
-    )
-    counts = model.read_counts(counted)
-    named = solve(model.escort_builder(counts), **kwargs, quiet=True)
-    if named is not None:
-        escort_bus = {v: b for (v, b), var in named.built.items() if named.solver.value(var)}
-        return model.loads(counts, escort_bus, points)
-    kwargs["time_limit"] = share / 2
-    joint = solve(model.builder(), **kwargs)
-    bound = round(joint.solver.objective_value)
-    joint = solve(model.builder(bound=bound, hint=model.values(joint)), **kwargs)
-    m, x, e = joint.built  # type: ignore[misc]
-    value = joint.solver.value
-    counts = Counts({k: value(v) for k, v in m.items()}, {k: value(v) for k, v in x.items()}, {})
-    escort_bus = {v: b for (v, b), var in e.items() if value(var)}
-    return model.loads(counts, escort_bus, points)
+    seed, quarter = event.itinerary.seed, share / 4
 
+    def run(build: Callable[[Switches], M], limit: float = quarter) -> Solved[M]:
+        what = "车辆安排", "assigning children and escorts to buses"
+        return solve(build, what_zh=what[0], what_en=what[1], seed=seed, time_limit=limit)
+
+    fewest = run(partial(SeatModel, riders))
+    least_cost = round(fewest.solver.objective_value)
+    first = run(partial(CountModel, riders, least_cost=least_cost))
+    counted = run(
+        partial(
+            CountModel,
+            riders,
+            least_cost=least_cost,
+            bound=round(first.solver.objective_value),
+            hint=first.built.values(first.solver),
+        )
+    )
+    counts = counted.built.counts(counted.solver)
+    named = try_solve(partial(EscortModel, riders, counts), seed=seed, time_limit=quarter)
+    if named is not None:
+        return riders.loads(counts, named.built.escort_bus(named.solver), points)
+    joint = run(partial(JointModel, riders), share / 2)
+    joint = run(
+        partial(
+            JointModel,
+            riders,
+            bound=round(joint.solver.objective_value),
+            hint=joint.built.values(joint.solver),
+        ),
+        share / 2,
+    )
+    return riders.loads(
+        joint.built.counts(joint.solver), joint.built.escort_bus(joint.solver), points
+    )
+
+
+M = TypeVar("M")
 
 #: the share of ``itinerary.time_limit_s`` the bus models may use
 BUS_SHARE = 0.2
+
+#: a class of interchangeable units: (pickup point, children in the unit)
+UnitClass = tuple[str, int]
 
 
 @dataclass(frozen=True)
@@ -438,17 +456,17 @@ class Counts:
     """How many units of each class ride each bus, where the one-by-one units
     ride, and how many escorts each bus carries."""
 
-    m: dict[tuple[tuple[str, int], int], int]
+    m: dict[tuple[UnitClass, int], int]
     x: dict[tuple[str, int], int]
     escorts: dict[int, int]
 
 
-class AssignModel:
-    """The children-and-escorts-to-buses model, built for either round.
+class Riders:
+    """What the bus models know: the buses, the riding units and the possible escorts.
 
     Children are counted, not named: single-point units (a child, or
     brothers and sisters boarding at one point) of the same size at the same
-    point are interchangeable, so the model decides how many of each go on
+    point are interchangeable, so the models decide how many of each go on
     each bus. Units that board at several points, or that hold children of
     two possible escorts, are decided one by one. Names are given after
     solving: an escort's own children first, then the others in id order.
@@ -470,284 +488,31 @@ class AssignModel:
         self.first_aid = [v for v in prefs if volunteers[v].has(Skill.FIRST_AID)]
         unit_of = {c: u.key for u in units for c in u.child_ids}
         self.units = {u.key: u for u in units}
+        self.kids_total = sum(len(u.child_ids) for u in units)
         #: unit key -> the possible escorts whose paired children are in it
         self.tied: dict[str, set[str]] = defaultdict(set)
-        for p in plan.pairs:
-            if p.volunteer_id in prefs:
-                for c in p.child_ids:
-                    if c in unit_of:
-                        self.tied[unit_of[c]].add(p.volunteer_id)
+        for pair in plan.pairs:
+            if pair.volunteer_id in prefs:
+                for cid in pair.child_ids:
+                    if cid in unit_of:
+                        self.tied[unit_of[cid]].add(pair.volunteer_id)
         self.single = sorted(u.key for u in units if len(u.points) > 1 or len(self.tied[u.key]) > 1)
-        self.classes: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self.classes: dict[UnitClass, list[str]] = defaultdict(list)
         for u in units:
             if u.key not in self.single:
                 self.classes[(u.points[0], len(u.child_ids))].append(u.key)
         #: (volunteer, class) -> how many of the class's units hold the volunteer's children
-        self.own: dict[tuple[str, tuple[str, int]], int] = defaultdict(int)
-        for c, keys in self.classes.items():
+        self.own: dict[tuple[str, UnitClass], int] = defaultdict(int)
+        for cls, keys in self.classes.items():
             for key in keys:
                 for v in self.tied[key]:
-                    self.own[(v, c)] += 1
+                    self.own[(v, cls)] += 1
         self.points = sorted({p for u in units for p in u.points})
         self.detour = {
             (b, p): _detour(travel, bus.depot, p, venue)
             for b, bus in enumerate(self.buses)
             for p in self.points
         }
-
-    def values(self, solved: Solved) -> dict[str, int]:
-        """Every decision's value by name, to hint the next round."""
-        return {
-            var.name: solved.solver.value(var)
-            for table in solved.built  # type: ignore[attr-defined]
-            for var in table.values()
-        }
-
-    def cost_builder(self):
-        """The least the buses can cost, counting seats only (children as a crowd):
-        a bound the detailed model then only has to reach."""
-        it, buses = self.it, self.buses
-        kids_total = sum(len(u.child_ids) for u in self.units.values())
-        top = len(self.prefs)
-
-        def build(sw: Switches):
-            md = sw.model
-            kids = [
-                md.new_int_var(0, passenger_seats(b), f"kids[{i}]") for i, b in enumerate(buses)
-            ]
-            esc = [md.new_int_var(0, passenger_seats(b), f"esc[{i}]") for i, b in enumerate(buses)]
-            used = [md.new_bool_var(f"used[{i}]") for i in range(len(buses))]
-            md.add(sum(kids) == kids_total)
-            if it.escorts is not None:
-                sw.add(
-                    sum(esc) == it.escorts,
-                    "escort_count",
-                    f"跟车志愿者共 {it.escorts} 名",
-                    f"{it.escorts} escorts in all",
-                )
-            sw.add(
-                sum(esc) <= top,
-                "volunteers",
-                f"入选志愿者共 {top} 名",
-                f"{top} selected volunteers",
-            )
-            for b, bus in enumerate(buses):
-                md.add(kids[b] + esc[b] <= passenger_seats(bus) * used[b])
-                seats_never_exceeded(sw, bus, kids[b], esc[b])
-                escorts_per_children(sw, it.escort_ratio, kids[b], esc[b])
-                adults_on_every_bus(sw, it.min_adults_per_bus, esc[b], used[b])
-            _break_bus_symmetry(md, buses, used)
-            md.minimize(_bus_cost(buses, used))
-            return used
-
-        return build
-
-    def count_builder(
-        self,
-        *,
-        least_cost: int = 0,
-        bound: int | None = None,
-        hint: dict[str, int] | None = None,
-    ):
-        """How many children of each class and how many escorts ride each bus."""
-        it, buses = self.it, self.buses
-        nb = len(buses)
-        classes = sorted(self.classes)
-        top = len(self.prefs)
-        w_escorts = nb * len(self.points) + 1
-        w_cost = w_escorts * (top + 1)
-
-        def build(sw: Switches):
-            md = sw.model
-            m, x, used, y = self._assignment(md, classes, nb)
-            esc = {b: md.new_int_var(0, passenger_seats(buses[b]), f"esc[{b}]") for b in range(nb)}
-            total = sum(esc.values())
-            if it.escorts is not None:
-                sw.add(
-                    total == it.escorts,
-                    "escort_count",
-                    f"跟车志愿者共 {it.escorts} 名",
-                    f"{it.escorts} escorts in all",
-                )
-            sw.add(
-                total <= top, "volunteers", f"入选志愿者共 {top} 名", f"{top} selected volunteers"
-            )
-            for b, bus in enumerate(buses):
-                cap = passenger_seats(bus)
-                kids = self._kids(m, x, classes, b)
-                md.add(kids <= cap * used[b])
-                md.add(esc[b] <= cap * used[b])
-                seats_never_exceeded(sw, bus, kids, esc[b])
-                escorts_per_children(sw, it.escort_ratio, kids, esc[b])
-                adults_on_every_bus(sw, it.min_adults_per_bus, esc[b], used[b])
-                for c in classes:
-                    md.add(m[c, b] <= len(self.classes[c]) * y[b, c[0]])
-                for u in self.single:
-                    for p in self.units[u].points:
-                        md.add_implication(x[u, b], y[b, p])
-            _break_bus_symmetry(md, buses, used)
-            cost = _bus_cost(buses, used)
-            md.add(cost >= least_cost)
-            escorts = total if it.escorts is None else 0
-            round1 = w_cost * cost + w_escorts * escorts + sum(y.values())
-            if bound is None:
-                md.minimize(round1)
-            else:
-                md.add(round1 <= bound)
-                md.minimize(sum(self.detour[k] * y[k] for k in y))
-            if hint:
-                for var in (*m.values(), *x.values(), *esc.values()):
-                    if var.name in hint:
-                        md.add_hint(var, hint[var.name])
-            return m, x, esc
-
-        return build
-
-    def _assignment(self, md, classes, nb: int):
-        """Children to buses: ``m`` (how many of a class ride bus b), ``x`` (a
-        unit that rides whole), ``used`` buses and ``y`` (bus b stops at point p);
-        every child rides exactly one bus."""
-        m = {
-            (c, b): md.new_int_var(0, len(self.classes[c]), f"m[{c[0]}|{c[1]},{b}]")
-            for c in classes
-            for b in range(nb)
-        }
-        x = {(u, b): md.new_bool_var(f"x[{u},{b}]") for u in self.single for b in range(nb)}
-        used = [md.new_bool_var(f"used[{b}]") for b in range(nb)]
-        y = {(b, p): md.new_bool_var(f"y[{b},{p}]") for b in range(nb) for p in self.points}
-        for c in classes:
-            md.add(sum(m[c, b] for b in range(nb)) == len(self.classes[c]))
-        for u in self.single:
-            md.add_exactly_one(x[u, b] for b in range(nb))
-        return m, x, used, y
-
-    def _kids(self, m, x, classes, b: int):
-        return sum(c[1] * m[c, b] for c in classes) + sum(
-            len(self.units[u].child_ids) * x[u, b] for u in self.single
-        )
-
-    def read_counts(self, solved: Solved) -> Counts:
-        m, x, esc = solved.built  # type: ignore[misc]
-        value = solved.solver.value
-        return Counts(
-            {k: value(v) for k, v in m.items()},
-            {k: value(v) for k, v in x.items()},
-            {b: value(v) for b, v in esc.items()},
-        )
-
-    def escort_builder(self, counts: Counts):
-        """Who escorts which bus, given how many each carries: the preferred
-        volunteers, each on the bus their own children ride."""
-        nb = len(self.buses)
-        w_fa_bus = self.it.escort_weights.get("first_aid_each_bus", 0)
-        mine: dict[str, dict[tuple[str, int], int]] = defaultdict(dict)
-        for (v, c), n in self.own.items():
-            mine[v][c] = n
-        singles: dict[str, list[str]] = defaultdict(list)
-        for u in self.single:
-            for v in self.tied[u]:
-                singles[v].append(u)
-
-        def fits(v: str, b: int) -> bool:
-            if counts.escorts.get(b, 0) == 0:
-                return False
-            if any(counts.x[u, b] == 0 for u in singles[v]):
-                return False
-            return all(counts.m[c, b] >= n for c, n in mine[v].items())
-
-        def build(sw: Switches):
-            md = sw.model
-            e = {
-                (v, b): md.new_bool_var(f"e[{v},{b}]")
-                for v in self.prefs
-                for b in range(nb)
-                if fits(v, b)
-            }
-            for v in self.prefs:
-                md.add_at_most_one(e[v, b] for b in range(nb) if (v, b) in e)
-            fa_on = []
-            for b in range(nb):
-                here = [v for v in self.prefs if (v, b) in e]
-                md.add(sum(e[v, b] for v in here) == counts.escorts.get(b, 0))
-                for c in sorted({c for v in here for c in mine[v]}):
-                    md.add(sum(mine[v].get(c, 0) * e[v, b] for v in here) <= counts.m[c, b])
-                aid = [e[v, b] for v in here if v in self.first_aid]
-                if w_fa_bus and aid:
-                    on = md.new_bool_var(f"fa_on[{b}]")
-                    md.add(on <= sum(aid))
-                    fa_on.append(on)
-            preference = sum(self.prefs[v] * var for (v, _), var in e.items())
-            md.maximize(preference + w_fa_bus * sum(fa_on))
-            return e
-
-        return build
-
-    def builder(self, *, bound: int | None = None, hint: dict[str, int] | None = None):
-        it, buses, prefs = self.it, self.buses, self.prefs
-        nb = len(buses)
-        classes = sorted(self.classes)
-        w_fa_bus = it.escort_weights.get("first_aid_each_bus", 0)
-        # round 1: bus cost, then escorts (when free), then stops
-        w_escorts = nb * len(self.points) + 1
-        w_cost = w_escorts * (len(prefs) + 1)
-        # round 2: preferred escorts, then detour minutes
-        w_pref = sum(self.detour.values()) + 1
-
-        def build(sw: Switches):
-            md = sw.model
-            m, x, used, y = self._assignment(md, classes, nb)
-            e = {(v, b): md.new_bool_var(f"e[{v},{b}]") for v in prefs for b in range(nb)}
-            for v in prefs:
-                md.add_at_most_one(e[v, b] for b in range(nb))
-            if it.escorts is not None:
-                sw.add(
-                    sum(e.values()) == it.escorts,
-                    "escort_count",
-                    f"跟车志愿者共 {it.escorts} 名",
-                    f"{it.escorts} escorts in all",
-                )
-            fa_on = []
-            for b, bus in enumerate(buses):
-                cap = passenger_seats(bus)
-                kids = self._kids(m, x, classes, b)
-                esc = sum(e[v, b] for v in prefs)
-                md.add(kids <= cap * used[b])
-                md.add(esc <= cap * used[b])
-                seats_never_exceeded(sw, bus, kids, esc)
-                escorts_per_children(sw, it.escort_ratio, kids, esc)
-                adults_on_every_bus(sw, it.min_adults_per_bus, esc, used[b])
-                for c in classes:
-                    md.add(m[c, b] <= len(self.classes[c]) * y[b, c[0]])
-                    mine = [(v, n) for (v, cc), n in self.own.items() if cc == c]
-                    if mine:
-                        child_rides_with_escort(sw, sum(n * e[v, b] for v, n in mine), m[c, b])
-                for u in self.single:
-                    for p in self.units[u].points:
-                        md.add_implication(x[u, b], y[b, p])
-                    for v in sorted(self.tied[u]):
-                        child_rides_with_escort(sw, e[v, b], x[u, b])
-                if w_fa_bus and self.first_aid:
-                    on = md.new_bool_var(f"fa_on[{b}]")
-                    md.add(on <= sum(e[v, b] for v in self.first_aid))
-                    fa_on.append(on)
-            _break_bus_symmetry(md, buses, used)
-            cost = _bus_cost(buses, used)
-            escorts = sum(e.values()) if it.escorts is None else 0
-            round1 = w_cost * cost + w_escorts * escorts + sum(y.values())
-            preference = sum(prefs[v] * e[v, b] for (v, b) in e) + w_fa_bus * sum(fa_on)
-            detour = sum(self.detour[k] * y[k] for k in y)
-            if bound is None:
-                md.minimize(round1)
-            else:
-                md.add(round1 <= bound)
-                md.minimize(detour - w_pref * preference)
-            if hint:
-                for var in (*m.values(), *x.values(), *e.values()):
-                    if var.name in hint:
-                        md.add_hint(var, hint[var.name])
-            return m, x, e
-
-        return build
 
     def loads(
         self, counts: Counts, escort_bus: dict[str, int], points: dict[str, str]
@@ -782,6 +547,257 @@ class AssignModel:
         return loads
 
 
+class SeatModel:
+    """The least the buses can cost, counting seats only (children as a crowd):
+    a bound the detailed models then only have to reach."""
+
+    def __init__(self, riders: Riders, sw: Switches) -> None:
+        md, buses = sw.model, riders.buses
+        self.kids = [
+            md.new_int_var(0, passenger_seats(b), f"kids[{i}]") for i, b in enumerate(buses)
+        ]
+        self.esc = [md.new_int_var(0, passenger_seats(b), f"esc[{i}]") for i, b in enumerate(buses)]
+        self.used = [md.new_bool_var(f"used[{i}]") for i in range(len(buses))]
+        md.add(sum(self.kids) == riders.kids_total)
+        sw.say(escorts_as_planned(riders.it.escorts, sum(self.esc)))
+        sw.say(escorts_from_selected(len(riders.prefs), sum(self.esc)))
+        for b, bus in enumerate(buses):
+            md.add(self.kids[b] + self.esc[b] <= passenger_seats(bus) * self.used[b])
+            every_bus_rule(sw, riders, bus, self.kids[b], self.esc[b], self.used[b])
+        _break_bus_symmetry(md, buses, self.used)
+        md.minimize(_bus_cost(buses, self.used))
+
+
+class Seating:
+    """Children to buses: ``m`` (how many of a class ride bus b), ``x`` (a unit
+    that rides whole), ``used`` buses and ``y`` (bus b stops at point p);
+    every child rides exactly one bus."""
+
+    def __init__(self, riders: Riders, md: cp_model.CpModel) -> None:
+        self.riders = riders
+        nb = len(riders.buses)
+        self.classes = sorted(riders.classes)
+        self.m = {
+            (c, b): md.new_int_var(0, len(riders.classes[c]), f"m[{c[0]}|{c[1]},{b}]")
+            for c in self.classes
+            for b in range(nb)
+        }
+        self.x = {(u, b): md.new_bool_var(f"x[{u},{b}]") for u in riders.single for b in range(nb)}
+        self.used = [md.new_bool_var(f"used[{b}]") for b in range(nb)]
+        self.y = {(b, p): md.new_bool_var(f"y[{b},{p}]") for b in range(nb) for p in riders.points}
+        for c in self.classes:
+            md.add(sum(self.m[c, b] for b in range(nb)) == len(riders.classes[c]))
+        for u in riders.single:
+            md.add_exactly_one(self.x[u, b] for b in range(nb))
+
+    def kids(self, b: int) -> Expr:
+        """Children on bus ``b``."""
+        r = self.riders
+        return sum(c[1] * self.m[c, b] for c in self.classes) + sum(
+            len(r.units[u].child_ids) * self.x[u, b] for u in r.single
+        )
+
+    def stops(self) -> Expr:
+        return sum(self.y.values())
+
+    def detour(self) -> Expr:
+        return sum(self.riders.detour[k] * self.y[k] for k in self.y)
+
+    def counts(self, solver: cp_model.CpSolver, escorts: dict[int, int]) -> Counts:
+        value = solver.value
+        return Counts(
+            {k: value(v) for k, v in self.m.items()},
+            {k: value(v) for k, v in self.x.items()},
+            escorts,
+        )
+
+
+class CountModel:
+    """How many children of each class and how many escorts ride each bus."""
+
+    def __init__(
+        self,
+        riders: Riders,
+        sw: Switches,
+        *,
+        least_cost: int = 0,
+        bound: int | None = None,
+        hint: dict[str, int] | None = None,
+    ) -> None:
+        md, buses, nb = sw.model, riders.buses, len(riders.buses)
+        seat = self.seating = Seating(riders, md)
+        self.esc = {b: md.new_int_var(0, passenger_seats(buses[b]), f"esc[{b}]") for b in range(nb)}
+        total = sum(self.esc.values())
+        sw.say(escorts_as_planned(riders.it.escorts, total))
+        sw.say(escorts_from_selected(len(riders.prefs), total))
+        for b, bus in enumerate(buses):
+            cap, kids = passenger_seats(bus), seat.kids(b)
+            md.add(kids <= cap * seat.used[b])
+            md.add(self.esc[b] <= cap * seat.used[b])
+            every_bus_rule(sw, riders, bus, kids, self.esc[b], seat.used[b])
+            for c in seat.classes:
+                md.add(seat.m[c, b] <= len(riders.classes[c]) * seat.y[b, c[0]])
+            for u in riders.single:
+                for p in riders.units[u].points:
+                    md.add_implication(seat.x[u, b], seat.y[b, p])
+        _break_bus_symmetry(md, buses, seat.used)
+        cost = _bus_cost(buses, seat.used)
+        md.add(cost >= least_cost)
+        w_escorts = nb * len(riders.points) + 1
+        w_cost = w_escorts * (len(riders.prefs) + 1)
+        escorts = total if riders.it.escorts is None else 0
+        round1 = w_cost * cost + w_escorts * escorts + seat.stops()
+        if bound is None:
+            md.minimize(round1)
+        else:
+            md.add(round1 <= bound)
+            md.minimize(seat.detour())
+        _hint(md, [*seat.m.values(), *seat.x.values(), *self.esc.values()], hint)
+
+    def values(self, solver: cp_model.CpSolver) -> dict[str, int]:
+        """Every decision's value by name, to hint the next round."""
+        seat = self.seating
+        return _values(solver, [*seat.m.values(), *seat.x.values(), *self.esc.values()])
+
+    def counts(self, solver: cp_model.CpSolver) -> Counts:
+        return self.seating.counts(solver, {b: solver.value(v) for b, v in self.esc.items()})
+
+
+class EscortModel:
+    """Who escorts which bus, given how many each carries: the preferred
+    volunteers, each on the bus their own children ride."""
+
+    def __init__(self, riders: Riders, counts: Counts, sw: Switches) -> None:
+        md, nb, prefs = sw.model, len(riders.buses), riders.prefs
+        self.counts = counts
+        self.mine: dict[str, dict[UnitClass, int]] = defaultdict(dict)
+        for (v, c), n in riders.own.items():
+            self.mine[v][c] = n
+        self.singles: dict[str, list[str]] = defaultdict(list)
+        for u in riders.single:
+            for v in riders.tied[u]:
+                self.singles[v].append(u)
+        self.e = {
+            (v, b): md.new_bool_var(f"e[{v},{b}]")
+            for v in prefs
+            for b in range(nb)
+            if self._fits(v, b)
+        }
+        for v in prefs:
+            md.add_at_most_one(self.e[v, b] for b in range(nb) if (v, b) in self.e)
+        w_fa_bus = riders.it.escort_weights.get("first_aid_each_bus", 0)
+        fa_on = []
+        for b in range(nb):
+            here = [v for v in prefs if (v, b) in self.e]
+            md.add(sum(self.e[v, b] for v in here) == counts.escorts.get(b, 0))
+            for c in sorted({c for v in here for c in self.mine[v]}):
+                own = sum(self.mine[v].get(c, 0) * self.e[v, b] for v in here)
+                md.add(own <= counts.m[c, b])
+            aid = [self.e[v, b] for v in here if v in riders.first_aid]
+            if w_fa_bus and aid:
+                on = md.new_bool_var(f"fa_on[{b}]")
+                md.add(on <= sum(aid))
+                fa_on.append(on)
+        preference = sum(prefs[v] * var for (v, _), var in self.e.items())
+        md.maximize(preference + w_fa_bus * sum(fa_on))
+
+    def _fits(self, v: str, b: int) -> bool:
+        """Volunteer ``v`` may escort bus ``b``: it carries escorts, and every unit
+        holding v's children may ride it."""
+        counts = self.counts
+        if counts.escorts.get(b, 0) == 0:
+            return False
+        if any(counts.x[u, b] == 0 for u in self.singles[v]):
+            return False
+        return all(counts.m[c, b] >= n for c, n in self.mine[v].items())
+
+    def escort_bus(self, solver: cp_model.CpSolver) -> dict[str, int]:
+        return {v: b for (v, b), var in self.e.items() if solver.value(var)}
+
+
+class JointModel:
+    """Children and escorts decided together (when no choice of escorts fits the
+    counts): round 1 bus cost, then escorts (when free), then stops; round 2
+    (with ``bound``) preferred escorts, then detour minutes."""
+
+    def __init__(
+        self,
+        riders: Riders,
+        sw: Switches,
+        *,
+        bound: int | None = None,
+        hint: dict[str, int] | None = None,
+    ) -> None:
+        md, buses, prefs, nb = sw.model, riders.buses, riders.prefs, len(riders.buses)
+        seat = self.seating = Seating(riders, md)
+        self.e = {(v, b): md.new_bool_var(f"e[{v},{b}]") for v in prefs for b in range(nb)}
+        for v in prefs:
+            md.add_at_most_one(self.e[v, b] for b in range(nb))
+        sw.say(escorts_as_planned(riders.it.escorts, sum(self.e.values())))
+        w_fa_bus = riders.it.escort_weights.get("first_aid_each_bus", 0)
+        fa_on = []
+        for b, bus in enumerate(buses):
+            cap, kids = passenger_seats(bus), seat.kids(b)
+            esc = sum(self.e[v, b] for v in prefs)
+            md.add(kids <= cap * seat.used[b])
+            md.add(esc <= cap * seat.used[b])
+            every_bus_rule(sw, riders, bus, kids, esc, seat.used[b])
+            self._own_children_ride_along(sw, b)
+            if w_fa_bus and riders.first_aid:
+                on = md.new_bool_var(f"fa_on[{b}]")
+                md.add(on <= sum(self.e[v, b] for v in riders.first_aid))
+                fa_on.append(on)
+        _break_bus_symmetry(md, buses, seat.used)
+        w_escorts = nb * len(riders.points) + 1
+        w_cost = w_escorts * (len(prefs) + 1)
+        w_pref = sum(riders.detour.values()) + 1
+        escorts = sum(self.e.values()) if riders.it.escorts is None else 0
+        round1 = w_cost * _bus_cost(buses, seat.used) + w_escorts * escorts + seat.stops()
+        preference = sum(prefs[v] * var for (v, _), var in self.e.items()) + w_fa_bus * sum(fa_on)
+        if bound is None:
+            md.minimize(round1)
+        else:
+            md.add(round1 <= bound)
+            md.minimize(seat.detour() - w_pref * preference)
+        _hint(md, [*seat.m.values(), *seat.x.values(), *self.e.values()], hint)
+
+    def _own_children_ride_along(self, sw: Switches, b: int) -> None:
+        """Bus ``b`` stops where its children board, and an escort rides with their own."""
+        seat, riders, md = self.seating, self.seating.riders, sw.model
+        for c in seat.classes:
+            md.add(seat.m[c, b] <= len(riders.classes[c]) * seat.y[b, c[0]])
+            mine = [(v, n) for (v, cc), n in riders.own.items() if cc == c]
+            if mine:
+                escort_on = sum(n * self.e[v, b] for v, n in mine)
+                sw.say(child_rides_with_escort(escort_on, seat.m[c, b]))
+        for u in riders.single:
+            for p in riders.units[u].points:
+                md.add_implication(seat.x[u, b], seat.y[b, p])
+            for v in sorted(riders.tied[u]):
+                sw.say(child_rides_with_escort(self.e[v, b], seat.x[u, b]))
+
+    def values(self, solver: cp_model.CpSolver) -> dict[str, int]:
+        """Every decision's value by name, to hint the next round."""
+        seat = self.seating
+        return _values(solver, [*seat.m.values(), *seat.x.values(), *self.e.values()])
+
+    def counts(self, solver: cp_model.CpSolver) -> Counts:
+        return self.seating.counts(solver, {})
+
+    def escort_bus(self, solver: cp_model.CpSolver) -> dict[str, int]:
+        return {v: b for (v, b), var in self.e.items() if solver.value(var)}
+
+
+def _values(solver: cp_model.CpSolver, variables: list[IntVar]) -> dict[str, int]:
+    return {var.name: solver.value(var) for var in variables}
+
+
+def _hint(md: cp_model.CpModel, variables: list[IntVar], hint: dict[str, int] | None) -> None:
+    for var in variables if hint else ():
+        if hint and var.name in hint:
+            md.add_hint(var, hint[var.name])
+
+
 def _detour(travel: TravelTimes, depot: str | None, point: str, venue: str | None) -> int:
     """Minutes to reach ``point`` from the depot and go on to the venue: a stop's weight."""
     there = travel.minutes(depot, point) if depot else 0
@@ -789,10 +805,42 @@ def _detour(travel: TravelTimes, depot: str | None, point: str, venue: str | Non
     return (there or 0) + (on or 0)
 
 
-def seats_never_exceeded(sw: Switches, bus: Bus, kids, escorts) -> None:
+def every_bus_rule(
+    sw: Switches, riders: Riders, bus: Bus, kids: Expr, escorts: Expr, used: IntVar
+) -> None:
+    """The rules every bus keeps: seats, escorts per children, adults on board."""
+    sw.say(seats_never_exceeded(bus, kids, escorts))
+    sw.say(escorts_per_children(riders.it.escort_ratio, kids, escorts))
+    sw.say(adults_on_every_bus(riders.it.min_adults_per_bus, escorts, used))
+
+
+# The bus rules in the organisers' words. Each takes numbers (a finished plan's
+# counts: the checker) or model expressions (the solver) and says the rule.
+
+
+def escorts_as_planned(wanted: int | None, escorts: Expr) -> Said | None:
+    """When the organisers fix the number of escorts, exactly that many ride."""
+    if wanted is None:
+        return None
+    return Said(
+        escorts == wanted, "escort_count", f"跟车志愿者共 {wanted} 名", f"{wanted} escorts in all"
+    )
+
+
+def escorts_from_selected(selected: int, escorts: Expr) -> Said:
+    """Escorts are selected volunteers: no more escorts than there are."""
+    return Said(
+        escorts <= selected,
+        "volunteers",
+        f"入选志愿者共 {selected} 名",
+        f"{selected} selected volunteers",
+    )
+
+
+def seats_never_exceeded(bus: Bus, kids: Expr, escorts: Expr) -> Said:
     """Children and escorts together never outnumber the bus's passenger seats."""
     cap = passenger_seats(bus)
-    sw.add(
+    return Said(
         kids + escorts <= cap,
         f"seats:{bus.id}",
         f"{bus.id} 只有 {cap} 个乘客座位",
@@ -800,9 +848,9 @@ def seats_never_exceeded(sw: Switches, bus: Bus, kids, escorts) -> None:
     )
 
 
-def escorts_per_children(sw: Switches, ratio: int, kids, escorts) -> None:
+def escorts_per_children(ratio: int, kids: Expr, escorts: Expr) -> Said:
     """At least one escort per ``ratio`` children on every bus."""
-    sw.add(
+    return Said(
         ratio * escorts >= kids,
         "ratio",
         f"每 {ratio} 名儿童至少 1 名跟车志愿者",
@@ -810,9 +858,9 @@ def escorts_per_children(sw: Switches, ratio: int, kids, escorts) -> None:
     )
 
 
-def adults_on_every_bus(sw: Switches, least: int, escorts, used) -> None:
+def adults_on_every_bus(least: int, escorts: Expr, used: Expr) -> Said:
     """No bus travels with fewer than ``least`` screened adults."""
-    sw.add(
+    return Said(
         escorts >= least * used,
         "adults",
         f"每辆车至少 {least} 名经过审查的成人",
@@ -820,9 +868,9 @@ def adults_on_every_bus(sw: Switches, least: int, escorts, used) -> None:
     )
 
 
-def child_rides_with_escort(sw: Switches, escort_on_bus, child_on_bus) -> None:
+def child_rides_with_escort(escort_on_bus: Expr, child_on_bus: Expr) -> Said:
     """A volunteer who escorts rides with the children paired with them."""
-    sw.add(
+    return Said(
         escort_on_bus <= child_on_bus,
         "ride_with_own",
         "跟车志愿者与自己结对的儿童同车",
@@ -830,13 +878,13 @@ def child_rides_with_escort(sw: Switches, escort_on_bus, child_on_bus) -> None:
     )
 
 
-def _bus_cost(buses: list[Bus], used):
+def _bus_cost(buses: list[Bus], used: list[IntVar]) -> Expr:
     """What the buses used cost, in fen; one fen more per bus, so that of two
     equal prices the fewer buses win."""
     return sum(int(bus.cost * 100 + 1) * used[b] for b, bus in enumerate(buses))
 
 
-def _break_bus_symmetry(m, buses: list[Bus], used) -> None:
+def _break_bus_symmetry(m: cp_model.CpModel, buses: list[Bus], used: list[IntVar]) -> None:
     """Buses alike in seats, cost and depot are interchangeable: use them in order."""
     for b in range(1, len(buses)):
         a, c = buses[b - 1], buses[b]

@@ -11,11 +11,21 @@ Rules, in the organisers' words:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
 
 from planner.errors import Infeasible
+from planner.itinerary.inputs import group_ids
 from planner.itinerary.solver import STAGE, Switches, solve
 from planner.model import ActivityKind, Event, Gender, Group, Pair, Plan, Skill, Volunteer
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+    from ortools.sat.python.cp_model import IntVar
+
+    from planner.itinerary.solver import Expr
 
 
 @dataclass(frozen=True)
@@ -37,10 +47,6 @@ GROUP_SHARE = 0.05
 
 def day_has_games(event: Event) -> bool:
     return any(a.kind == ActivityKind.GAMES for a in event.activities)
-
-
-def group_ids(count: int) -> list[str]:
-    return [f"G{i}" for i in range(1, count + 1)]
 
 
 def _facts(event: Event, pairs: list[Pair]) -> list[PairFacts]:
@@ -103,9 +109,8 @@ def make_groups(event: Event, plan: Plan) -> list[Group]:
     _precheck(event, facts)
     k = event.groups.count
     ids = group_ids(k)
-    build = _builder(event, facts, k)
     solved = solve(
-        build,
+        partial(GroupModel, event, facts, k),
         what_zh="游戏分组",
         what_en="splitting the pairs into game groups",
         seed=event.itinerary.seed,
@@ -113,8 +118,7 @@ def make_groups(event: Event, plan: Plan) -> list[Group]:
         # presolve would lose the polished start; the model is small enough without
         params={"cp_model_presolve": False},
     )
-    x = solved.built
-    assert isinstance(x, list)
+    x = solved.built.x
     volunteers = {v.id: v for v in event.volunteers}
     groups = []
     for g, gid in enumerate(ids):
@@ -155,58 +159,106 @@ def group_sizes(n: int, k: int) -> list[int]:
     return [n // k + (1 if g < n % k else 0) for g in range(k)]
 
 
-def _builder(event: Event, facts: list[PairFacts], k: int):
-    n = len(facts)
-    sizes = group_sizes(n, k)
-    games_required = day_has_games(event)
-    first_aiders = sum(1 for f in facts if f.first_aid)
-    weights = event.groups.balance_weights
-    first_aid_rule = (
-        None
-        if not (event.groups.first_aider_per_group and first_aiders)
-        else ("at_least" if first_aiders >= k else "at_most")
-    )
-    hint = polish(facts, sizes, snake_draft(facts, sizes), weights, games_required, first_aid_rule)
+class GroupModel:
+    """The split as CP-SAT sees it: ``x[i][g]`` (pair i plays in group g), one
+    method per rule group."""
 
-    def build(sw: Switches) -> list[list[object]]:
+    def __init__(self, event: Event, facts: list[PairFacts], k: int, sw: Switches) -> None:
+        self.event, self.facts, self.sw = event, facts, sw
+        n = len(facts)
+        self.sizes = group_sizes(n, k)
+        self.first_aiders = sum(1 for f in facts if f.first_aid)
         m = sw.model
-        x = [[m.new_bool_var(f"x[{i},{g}]") for g in range(k)] for i in range(n)]
+        self.x = [[m.new_bool_var(f"x[{i},{g}]") for g in range(k)] for i in range(n)]
         for i in range(n):
-            pair_in_one_group(sw, x, i, facts[i].pair.volunteer_id)
-            for g in range(k):
-                m.add_hint(x[i][g], hint[i] == g)
-        for g in range(k):
-            size = sum(x[i][g] for i in range(n))
-            sw.add(size == sizes[g], "sizes", *_sizes_text(n, k))
-            if games_required:
-                leaders = sum(x[i][g] for i in range(n) if facts[i].games)
-                sw.add(
-                    leaders >= 1,
-                    "leader",
-                    "每组一名会组织游戏的志愿者",
-                    "a volunteer who can lead games in every group",
-                )
-            if event.groups.first_aider_per_group and first_aiders:
-                aid = sum(x[i][g] for i in range(n) if facts[i].first_aid)
-                if first_aiders >= k:
-                    sw.add(
-                        aid >= 1,
-                        "first_aid",
-                        f"每组一名急救员(共 {first_aiders} 名)",
-                        f"a first-aider in every group ({first_aiders} in all)",
-                    )
-                else:
-                    sw.add(
-                        aid <= 1,
-                        "first_aid",
-                        f"急救员只有 {first_aiders} 名,分到不同的组",
-                        f"only {first_aiders} first-aiders: each in a different group",
-                    )
-        _break_group_symmetry(m, x, sizes)
-        m.minimize(_imbalance(sw, x, facts, sizes, weights))
-        return x
+            pair_in_one_group(sw, self.x[i])
+        self.start_from_a_good_split()
+        self.same_size()
+        if day_has_games(event):
+            self.games_leader_in_every_group()
+        if event.groups.first_aider_per_group and self.first_aiders:
+            self.first_aiders_spread()
+        _break_group_symmetry(m, self.x, self.sizes)
+        m.minimize(self.imbalance())
 
-    return build
+    def _members(self, g: int, which: Callable[[PairFacts], bool]) -> Expr:
+        return sum(self.x[i][g] for i, f in enumerate(self.facts) if which(f))
+
+    def start_from_a_good_split(self) -> None:
+        first_aid_rule = (
+            None
+            if not (self.event.groups.first_aider_per_group and self.first_aiders)
+            else ("at_least" if self.first_aiders >= len(self.sizes) else "at_most")
+        )
+        weights = self.event.groups.balance_weights
+        draft = snake_draft(self.facts, self.sizes)
+        hint = polish(
+            _Split(
+                self.facts, self.sizes, draft, weights, day_has_games(self.event), first_aid_rule
+            )
+        )
+        for i, row in enumerate(self.x):
+            for g, var in enumerate(row):
+                self.sw.model.add_hint(var, hint[i] == g)
+
+    def same_size(self) -> None:
+        """The groups are the same size, give or take one pair."""
+        n, k = len(self.facts), len(self.sizes)
+        for g, size in enumerate(self.sizes):
+            self.sw.add(self._members(g, lambda f: True) == size, "sizes", *_sizes_text(n, k))
+
+    def games_leader_in_every_group(self) -> None:
+        """Every group has a volunteer who can lead games."""
+        for g in range(len(self.sizes)):
+            self.sw.add(
+                self._members(g, lambda f: f.games) >= 1,
+                "leader",
+                "每组一名会组织游戏的志愿者",
+                "a volunteer who can lead games in every group",
+            )
+
+    def first_aiders_spread(self) -> None:
+        """A first-aider in every group where there are enough; else each in a different group."""
+        n_aid, k = self.first_aiders, len(self.sizes)
+        for g in range(k):
+            aid = self._members(g, lambda f: f.first_aid)
+            if n_aid >= k:
+                self.sw.add(
+                    aid >= 1,
+                    "first_aid",
+                    f"每组一名急救员(共 {n_aid} 名)",
+                    f"a first-aider in every group ({n_aid} in all)",
+                )
+            else:
+                self.sw.add(
+                    aid <= 1,
+                    "first_aid",
+                    f"急救员只有 {n_aid} 名,分到不同的组",
+                    f"only {n_aid} first-aiders: each in a different group",
+                )
+
+    def imbalance(self) -> Expr:
+        """How unlike the groups are: each group's total of children's ages and
+        of boys against its share of the whole (shares by pairs, scaled by the
+        number of pairs so no division is needed)."""
+        m, facts, weights = self.sw.model, self.facts, self.event.groups.balance_weights
+        n = len(facts)
+        terms: list[Expr] = []
+        measures: tuple[tuple[str, Callable[[PairFacts], int]], ...] = (
+            ("age", lambda f: f.age_sum),
+            ("gender", lambda f: f.boys),
+        )
+        for name, value in measures:
+            weight = weights.get(name, 0)
+            total = sum(value(f) for f in facts)
+            if not weight or not total:
+                continue
+            for g, size in enumerate(self.sizes):
+                dev = m.new_int_var(0, 2 * n * total, f"{name}_dev[{g}]")
+                share = sum(value(f) * self.x[i][g] for i, f in enumerate(facts))
+                m.add_abs_equality(dev, n * share - size * total)
+                terms.append(weight * dev)
+        return sum(terms) if terms else 0
 
 
 def snake_draft(facts: list[PairFacts], sizes: list[int]) -> list[int]:
@@ -233,92 +285,112 @@ def snake_draft(facts: list[PairFacts], sizes: list[int]) -> list[int]:
     return out
 
 
-def polish(
-    facts: list[PairFacts],
-    sizes: list[int],
-    start: list[int],
-    weights: dict[str, int],
-    games_required: bool,
-    first_aid_rule: str | None,
-    *,
-    passes: int = 30,
-) -> list[int]:
+class _Split:
+    """A split of the pairs into groups, with each group's running totals."""
+
+    def __init__(
+        self,
+        facts: list[PairFacts],
+        sizes: list[int],
+        start: list[int],
+        weights: dict[str, int],
+        games_required: bool,
+        first_aid_rule: str | None,
+    ) -> None:
+        self.facts, self.sizes, self.group = facts, sizes, list(start)
+        self.games_required, self.first_aid_rule = games_required, first_aid_rule
+        k = len(sizes)
+        self.measures = [
+            (weights.get("age", 0), [f.age_sum for f in facts]),
+            (weights.get("gender", 0), [f.boys for f in facts]),
+        ]
+        self.totals = [sum(values) for _, values in self.measures]
+        self.sums = [[0] * k for _ in self.measures]
+        self.leaders, self.aiders = [0] * k, [0] * k
+        for i, g in enumerate(self.group):
+            for m, (_, values) in enumerate(self.measures):
+                self.sums[m][g] += values[i]
+            self.leaders[g] += facts[i].games
+            self.aiders[g] += facts[i].first_aid
+
+    def _cost(self, m: int, g: int, value: int) -> int:
+        n = len(self.facts)
+        return self.measures[m][0] * abs(n * value - self.sizes[g] * self.totals[m])
+
+    def _allowed(self, lead: int, aid: int) -> bool:
+        if self.games_required and lead < 1:
+            return False
+        if self.first_aid_rule == "at_least" and aid < 1:
+            return False
+        return not (self.first_aid_rule == "at_most" and aid > 1)
+
+    def gain(self, i: int, j: int) -> int:
+        """How much more alike the groups get when pairs ``i`` and ``j`` swap."""
+        a, b = self.group[i], self.group[j]
+        gain = 0
+        for m, (_, values) in enumerate(self.measures):
+            d = values[j] - values[i]
+            if d:
+                sa, sb = self.sums[m][a], self.sums[m][b]
+                gain += self._cost(m, a, sa) + self._cost(m, b, sb)
+                gain -= self._cost(m, a, sa + d) + self._cost(m, b, sb - d)
+        return gain
+
+    def keeps_leaders(self, i: int, j: int) -> bool:
+        """Both groups keep their games leader and first-aider after the swap."""
+        a, b, f = self.group[i], self.group[j], self.facts
+        dl = f[j].games - f[i].games
+        da = f[j].first_aid - f[i].first_aid
+        return self._allowed(self.leaders[a] + dl, self.aiders[a] + da) and self._allowed(
+            self.leaders[b] - dl, self.aiders[b] - da
+        )
+
+    def swap(self, i: int, j: int) -> None:
+        a, b, f = self.group[i], self.group[j], self.facts
+        for m, (_, values) in enumerate(self.measures):
+            d = values[j] - values[i]
+            self.sums[m][a] += d
+            self.sums[m][b] -= d
+        dl = f[j].games - f[i].games
+        da = f[j].first_aid - f[i].first_aid
+        self.leaders[a] += dl
+        self.leaders[b] -= dl
+        self.aiders[a] += da
+        self.aiders[b] -= da
+        self.group[i], self.group[j] = b, a
+
+
+def polish(split: _Split, *, passes: int = 30) -> list[int]:
     """Swap pairs between groups while it makes them more alike and keeps every
     group's games leader and first-aider: a near-best start for CP-SAT."""
-    n, k = len(facts), len(sizes)
-    group = list(start)
-    measures = [
-        (weights.get("age", 0), [f.age_sum for f in facts]),
-        (weights.get("gender", 0), [f.boys for f in facts]),
-    ]
-    totals = [sum(values) for _, values in measures]
-    sums = [[0] * k for _ in measures]
-    leaders, aiders = [0] * k, [0] * k
-    for i, g in enumerate(group):
-        for m, (_, values) in enumerate(measures):
-            sums[m][g] += values[i]
-        leaders[g] += facts[i].games
-        aiders[g] += facts[i].first_aid
-
-    def cost(m: int, g: int, value: int) -> int:
-        return measures[m][0] * abs(n * value - sizes[g] * totals[m])
-
-    def allowed(g: int, lead: int, aid: int) -> bool:
-        if games_required and lead < 1:
-            return False
-        if first_aid_rule == "at_least" and aid < 1:
-            return False
-        return not (first_aid_rule == "at_most" and aid > 1)
-
+    n, sizes = len(split.facts), split.sizes
     for _ in range(passes):
         better = False
         for i in range(n):
             for j in range(i + 1, n):
-                a, b = group[i], group[j]
-                if a == b:
+                if split.group[i] == split.group[j] or split.gain(i, j) <= 0:
                     continue
-                gain = 0
-                for m, (_, values) in enumerate(measures):
-                    d = values[j] - values[i]
-                    if d:
-                        gain += cost(m, a, sums[m][a]) + cost(m, b, sums[m][b])
-                        gain -= cost(m, a, sums[m][a] + d) + cost(m, b, sums[m][b] - d)
-                if gain <= 0:
-                    continue
-                dl = facts[j].games - facts[i].games
-                da = facts[j].first_aid - facts[i].first_aid
-                if not (
-                    allowed(a, leaders[a] + dl, aiders[a] + da)
-                    and allowed(b, leaders[b] - dl, aiders[b] - da)
-                ):
-                    continue
-                for m, (_, values) in enumerate(measures):
-                    d = values[j] - values[i]
-                    sums[m][a] += d
-                    sums[m][b] -= d
-                leaders[a] += dl
-                leaders[b] -= dl
-                aiders[a] += da
-                aiders[b] -= da
-                group[i], group[j] = b, a
-                better = True
+                if split.keeps_leaders(i, j):
+                    split.swap(i, j)
+                    better = True
         if not better:
             break
+    group = split.group
     if len(set(sizes)) == 1 and group and group[0] != 0:  # the first pair opens group 1
         first = group[0]
         group = [first if g == 0 else 0 if g == first else g for g in group]
     return group
 
 
-def _break_group_symmetry(m, x, sizes: list[int]) -> None:
+def _break_group_symmetry(m: cp_model.CpModel, x: list[list[IntVar]], sizes: list[int]) -> None:
     """Groups of one size are interchangeable: the first pair opens the first group."""
     if sizes and (len(set(sizes)) == 1):
         m.add(x[0][0] == 1)
 
 
-def pair_in_one_group(sw: Switches, x: list[list[object]], i: int, vid: str) -> None:
+def pair_in_one_group(sw: Switches, in_group: list[IntVar]) -> None:
     """A pair is never split: it sits in exactly one group."""
-    sw.model.add_exactly_one(x[i])
+    sw.model.add_exactly_one(in_group)
 
 
 def _sizes_text(n: int, k: int) -> tuple[str, str]:
@@ -326,24 +398,3 @@ def _sizes_text(n: int, k: int) -> tuple[str, str]:
         f"{n} 对分 {k} 组,每组 {n // k}–{-(-n // k)} 对",
         f"{n} pairs in {k} groups of {n // k}–{-(-n // k)} pairs",
     )
-
-
-def _imbalance(sw: Switches, x, facts: list[PairFacts], sizes: list[int], weights: dict[str, int]):
-    """How unlike the groups are: each group's total of children's ages and
-    of boys against its share of the whole (shares by pairs, scaled by the
-    number of pairs so no division is needed)."""
-    m = sw.model
-    n = len(facts)
-    terms = []
-    for name, value in (("age", lambda f: f.age_sum), ("gender", lambda f: f.boys)):
-        weight = weights.get(name, 0)
-        total = sum(value(f) for f in facts)
-        if not weight or not total:
-            continue
-        for g, size in enumerate(sizes):
-            dev = m.new_int_var(0, 2 * n * total, f"{name}_dev[{g}]")
-            m.add_abs_equality(
-                dev, n * sum(value(f) * x[i][g] for i, f in enumerate(facts)) - size * total
-            )
-            terms.append(weight * dev)
-    return sum(terms) if terms else 0

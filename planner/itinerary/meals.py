@@ -19,21 +19,57 @@ from collections import Counter
 from planner.errors import Infeasible, InvalidInput, Problem
 from planner.itinerary.roster import Roster, staff_id
 from planner.itinerary.solver import STAGE
-from planner.model import Event, Group, MealPlan, MealSettings, TimelineItem
+from planner.model import Activity, ActivityKind, Event, Group, MealPlan, MealSettings, TimelineItem
 
 #: dietary labels: ``halal``, ``vegetarian`` and ``allergy:<name>``
 ALLERGY_PREFIX = "allergy:"
 OTHERS = "others"
 
 
+def meal_for(event: Event, activity: Activity) -> MealSettings | None:
+    """The meal settings served in ``activity``, if any."""
+    for meal in event.meals:
+        if meal.activity == activity.id or (meal.activity is None and meal.id == activity.id):
+            return meal
+    if activity.kind == ActivityKind.MEAL:
+        linked = {m.activity or m.id for m in event.meals}
+        free = [
+            m
+            for m in event.meals
+            if m.activity is None and m.id not in {a.id for a in event.activities}
+        ]
+        meals = [a for a in event.activities if a.kind == ActivityKind.MEAL and a.id not in linked]
+        if len(free) == 1 and meals and meals[0].id == activity.id:
+            return free[0]
+    return None
+
+
 def meal_activity_id(event: Event, meal: MealSettings) -> str | None:
     """The activity a meal is served in: named, or its own id, or the only meal activity."""
-    from planner.itinerary.timeline import meal_for
-
     for a in event.activities:
         if meal_for(event, a) == meal:
             return a.id
     return None
+
+
+def meal_problems(event: Event) -> list[Problem]:
+    """Every meal is served in an activity of the day."""
+    ids = {a.id for a in event.activities}
+    problems = []
+    for i, meal in enumerate(event.meals):
+        activity = meal_activity_id(event, meal)
+        if activity is None or activity not in ids:
+            problems.append(
+                Problem(
+                    "event.toml",
+                    None,
+                    f"meals.{meal.id}.activity",
+                    f"餐 {meal.id} 没有对应的日程活动:填 activity = 某个活动的 id",
+                    f"meal {meal.id} has no activity in the day: set activity = an activity id",
+                    loc=("meals", i, "activity"),
+                )
+            )
+    return problems
 
 
 def eaters(event: Event, roster: Roster, who: list[str]) -> list[str]:
@@ -76,22 +112,15 @@ def plan_meals(
     event: Event, roster: Roster, groups: list[Group], timeline: list[TimelineItem]
 ) -> list[MealPlan]:
     """One meal plan per ``[[meals]]`` entry, at the time the timeline gives it."""
+    problems = meal_problems(event)
+    if problems:
+        raise InvalidInput(problems)
     items = {t.id: t for t in timeline}
     meals = []
-    problems = []
     for meal in event.meals:
         activity = meal_activity_id(event, meal)
         if activity is None or activity not in items:
-            problems.append(
-                Problem(
-                    "event.toml",
-                    None,
-                    f"meals.{meal.id}.activity",
-                    f"餐 {meal.id} 没有对应的日程活动:填 activity = 某个活动的 id",
-                    f"meal {meal.id} has no activity in the day: set activity = an activity id",
-                )
-            )
-            continue
+            continue  # served inside the games (one item per group): no single time to give
         item = items[activity]
         people = eaters(event, roster, item.who)
         children = sorted(set(people) & set(roster.children))
@@ -120,8 +149,6 @@ def plan_meals(
                 price_per_head=meal.price_per_head,
             )
         )
-    if problems:
-        raise InvalidInput(problems)
     return meals
 
 

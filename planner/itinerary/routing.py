@@ -9,7 +9,10 @@ not a clock), so the same input gives the same order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 #: improving moves tried by guided local search; a count, not a clock, so runs repeat
 SOLUTION_LIMIT = 100
@@ -30,11 +33,23 @@ class Route:
     total: int
 
 
+#: driving minutes from one place id to another (None: unknown)
+Minutes = Callable[[str, str], "int | None"]
+
+
+def _drive(minutes: Minutes, a: str, b: str) -> int:
+    """Known driving minutes; the convoy checks every pair is known before routing."""
+    found = minutes(a, b)
+    if found is None:
+        raise ValueError(f"no travel time from {a} to {b}")
+    return found
+
+
 def timed_route(
     start: str | None,
     stops: list[str],
     end: str | None,
-    minutes,
+    minutes: Minutes,
     boarding: int,
 ) -> Route:
     """Times along a fixed stop order; ``minutes(a, b)`` gives driving minutes.
@@ -47,12 +62,12 @@ def timed_route(
     here = start
     for stop in stops:
         if here is not None:
-            clock += minutes(here, stop)
+            clock += _drive(minutes, here, stop)
         arrive.append(clock)
         clock += boarding
         here = stop
     if end is not None and here is not None:
-        clock += minutes(here, end)
+        clock += _drive(minutes, here, end)
     return Route(start, tuple(stops), end, tuple(arrive), clock)
 
 
@@ -60,14 +75,13 @@ def order_stops(
     start: str | None,
     stops: list[str],
     end: str | None,
-    minutes,
+    minutes: Minutes,
     boarding: int,
 ) -> Route:
     """The stop order with the least driving time, found by pywrapcp."""
     stops = sorted(set(stops))
     if len(stops) <= 1:
         return timed_route(start, stops, end, minutes, boarding)
-    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
     # nodes: 0 = start, 1..n = stops, n+1 = end (a free dummy when absent)
     n = len(stops)
@@ -78,7 +92,7 @@ def order_stops(
         if i == j or a is None or b is None:
             return 0
         service = boarding if 1 <= i <= n else 0
-        return minutes(a, b) + service
+        return _drive(minutes, a, b) + service
 
     table = [[cost(i, j) for j in range(n + 2)] for i in range(n + 2)]
     manager = pywrapcp.RoutingIndexManager(n + 2, 1, [0], [n + 1])
@@ -101,5 +115,5 @@ def order_stops(
         node = manager.IndexToNode(index)
         if 1 <= node <= n:
             order.append(stops[node - 1])
-        index = solution.Value(routing.NextVar(index))
+        index = int(solution.Value(routing.NextVar(index)))
     return timed_route(start, order, end, minutes, boarding)

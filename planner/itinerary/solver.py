@@ -1,7 +1,8 @@
 """Shared CP-SAT wiring: one worker, a fixed seed, a deterministic time limit,
 and naming the rules that collide when a model has no solution.
 
-A model builder takes a :class:`Switches`; each rule group adds its
+Solver settings come from :func:`planner.solving.cp_solver`. A model
+builder takes a :class:`Switches`; each rule group adds its
 constraints through it. Solving for a plan, the switches add constraints
 plainly. Explaining an infeasible model, each rule group sits behind one
 literal, the literals become assumptions, and CP-SAT's
@@ -13,14 +14,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from ortools.sat.python import cp_model
 
 from planner.errors import Infeasible, TimeLimitReached
+from planner.solving import cp_solver
 
 if TYPE_CHECKING:
-    from ortools.sat.python import cp_model
+    from typing import TypeAlias
+
+    #: a linear expression over model variables (a variable, a sum, a number)
+    Expr: TypeAlias = cp_model.LinearExpr | int
+
 
 STAGE = "itinerary"
+
+
+@dataclass(frozen=True)
+class Said:
+    """A hard rule applied to numbers or to model expressions, with its words.
+
+    The same rule function serves the model and the plan checker: given a
+    finished plan's counts, ``holds`` is a bool; given CP-SAT expressions, it
+    is the constraint to add. ``key`` names the rule group when explaining.
+    """
+
+    holds: object
+    key: str
+    zh: str
+    en: str
 
 
 @dataclass
@@ -41,6 +64,11 @@ class Switches:
             self.texts[key] = (zh, en)
         return [self.literals[key]]
 
+    def say(self, said: Said | None) -> None:
+        """Add a rule as :class:`Said` (nothing when the rule does not apply)."""
+        if said is not None:
+            self.add(said.holds, said.key, said.zh, said.en)
+
     def add(self, constraint: object, key: str, zh: str, en: str) -> None:
         """Add ``constraint`` (a bounded linear expression) as part of rule group ``key``."""
         ct = self.model.add(constraint)  # type: ignore[arg-type]
@@ -49,78 +77,81 @@ class Switches:
             ct.only_enforce_if(literals)
 
 
-Builder = Callable[[Switches], object]
+T = TypeVar("T")
 
 
 @dataclass
-class Solved:
+class Solved(Generic[T]):
+    """A solved model: the solver (for values) and what the builder returned."""
+
     solver: cp_model.CpSolver
-    built: object
-
-
-def _solver(seed: int, time_limit: float) -> cp_model.CpSolver:
-    from ortools.sat.python import cp_model
-
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = time_limit
-    # a wall-clock guard far above the deterministic limit, for safety only
-    solver.parameters.max_time_in_seconds = max(60.0, 6 * time_limit)
-    return solver
+    built: T
 
 
 def solve(
-    build: Builder,
+    build: Callable[[Switches], T],
     *,
     what_zh: str,
     what_en: str,
     seed: int,
     time_limit: float,
-    quiet: bool = False,
     params: dict[str, object] | None = None,
-) -> Solved | None:
-    """Solve the model ``build`` makes; raise Infeasible naming the colliding rules
-    (with ``quiet``, return None instead: the caller has another way)."""
-    from ortools.sat.python import cp_model
+) -> Solved[T]:
+    """Solve the model ``build`` makes; raise Infeasible naming the colliding rules."""
+    solved = try_solve(build, seed=seed, time_limit=time_limit, params=params)
+    if solved is not None:
+        return solved
+    core = explain(build, seed=seed, time_limit=time_limit)
+    raise Infeasible(
+        STAGE,
+        [f"{what_zh}无解,相互冲突的规则:" + ";".join(zh for zh, _ in core)],
+        [f"{what_en} is impossible; these rules collide: " + "; ".join(en for _, en in core)],
+    )
+
+
+def try_solve(
+    build: Callable[[Switches], T],
+    *,
+    seed: int,
+    time_limit: float,
+    params: dict[str, object] | None = None,
+) -> Solved[T] | None:
+    """Solve the model ``build`` makes; None when it has no solution (the caller
+    has another way, or explains it)."""
 
     model = cp_model.CpModel()
     built = build(Switches(model))
-    solver = _solver(seed, time_limit)
+    solver = cp_solver(seed=seed, work=time_limit)
     for key, value in (params or {}).items():
         setattr(solver.parameters, key, value)
     status = solver.solve(model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Solved(solver, built)
-    if status == cp_model.INFEASIBLE and quiet:
-        return None
     if status == cp_model.INFEASIBLE:
-        core = explain(build, seed=seed, time_limit=time_limit)
-        raise Infeasible(
-            STAGE,
-            [f"{what_zh}无解,相互冲突的规则:" + ";".join(zh for zh, _ in core)],
-            [f"{what_en} is impossible; these rules collide: " + "; ".join(en for _, en in core)],
-        )
+        return None
     if status == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {model.validate()}")
     raise TimeLimitReached(STAGE, time_limit)
 
 
-def explain(build: Builder, *, seed: int, time_limit: float) -> list[tuple[str, str]]:
+def explain(
+    build: Callable[[Switches], object], *, seed: int, time_limit: float
+) -> list[tuple[str, str]]:
     """The rule groups that together make the model infeasible (a confirmed core)."""
-    from ortools.sat.python import cp_model
 
-    def attempt(only: set[str] | None) -> tuple[int, list[str]]:
+    texts: dict[str, tuple[str, str]] = {}
+
+    def attempt(only: set[str] | None) -> tuple[cp_model.CpSolverStatus, list[str]]:
         model = cp_model.CpModel()
         switches = Switches(model, explain=True)
         build(switches)
-        model.clear_objective()
+        model.clear_objective()  # type: ignore[no-untyped-call]
         keys = sorted(switches.literals)
         for key in keys:
             if only is not None and key not in only:
                 continue
             model.add_assumption(switches.literals[key])
-        solver = _solver(seed, time_limit)
+        solver = cp_solver(seed=seed, work=time_limit)
         status = solver.solve(model)
         if status != cp_model.INFEASIBLE:
             return status, []
@@ -129,7 +160,6 @@ def explain(build: Builder, *, seed: int, time_limit: float) -> list[tuple[str, 
         texts.update(switches.texts)
         return status, sorted(found)
 
-    texts: dict[str, tuple[str, str]] = {}
     status, core = attempt(None)
     if status == cp_model.INFEASIBLE and core:
         confirmed, _ = attempt(set(core))
@@ -142,9 +172,11 @@ def explain(build: Builder, *, seed: int, time_limit: float) -> list[tuple[str, 
 SHRINK_LIMIT = 24
 
 
-def _shrink(core: list[str], attempt) -> list[str]:
+def _shrink(
+    core: list[str],
+    attempt: Callable[[set[str] | None], tuple[cp_model.CpSolverStatus, list[str]]],
+) -> list[str]:
     """Drop each rule group the collision does not need (a minimal core, for short reasons)."""
-    from ortools.sat.python import cp_model
 
     if len(core) > SHRINK_LIMIT:
         return core

@@ -23,13 +23,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import time, timedelta
+from functools import partial
 
 from planner.errors import Infeasible, InvalidInput, Problem
-from planner.itinerary.buses import Convoy, travel_end_place
-from planner.itinerary.roster import STAFF_PREFIX, WORDS, Roster
+from planner.itinerary.buses import Convoy
+from planner.itinerary.inputs import activity_problems, day_window_problems, travel_place
+from planner.itinerary.meals import meal_for
+from planner.itinerary.roster import STAFF_PREFIX, Roster
 from planner.itinerary.solver import STAGE, Switches, solve
 from planner.itinerary.travel import TravelTimes
-from planner.model import Activity, ActivityKind, Event, Group, MealSettings, TimelineItem
+from planner.model import Activity, ActivityKind, Event, Group, TimelineItem
 
 #: the share of ``itinerary.time_limit_s`` the timeline model may use
 TIMELINE_SHARE = 0.3
@@ -126,24 +129,6 @@ class Placed:
 # ------------------------------------------------------------------ the day
 
 
-def meal_for(event: Event, activity: Activity) -> MealSettings | None:
-    """The meal settings served in ``activity``, if any."""
-    for meal in event.meals:
-        if meal.activity == activity.id or (meal.activity is None and meal.id == activity.id):
-            return meal
-    if activity.kind == ActivityKind.MEAL:
-        linked = {m.activity or m.id for m in event.meals}
-        free = [
-            m
-            for m in event.meals
-            if m.activity is None and m.id not in {a.id for a in event.activities}
-        ]
-        meals = [a for a in event.activities if a.kind == ActivityKind.MEAL and a.id not in linked]
-        if len(free) == 1 and meals and meals[0].id == activity.id:
-            return free[0]
-    return None
-
-
 def build_day(
     event: Event,
     roster: Roster,
@@ -154,17 +139,7 @@ def build_day(
     """The activities as blocks and edges, every input problem reported at once."""
     it = event.itinerary
     horizon = minutes_of(it.day_end) - minutes_of(it.day_start)
-    problems = _check_references(event, roster)
-    if horizon <= 0:
-        problems.append(
-            Problem(
-                "event.toml",
-                None,
-                "itinerary.day_end",
-                f"一天的结束 {it.day_end:%H:%M} 不晚于开始 {it.day_start:%H:%M}",
-                f"the day ends ({it.day_end:%H:%M}) before it starts ({it.day_start:%H:%M})",
-            )
-        )
+    problems = activity_problems(event) + day_window_problems(event)
     if problems:
         raise InvalidInput(problems)
     blocks = {a.id: _block(event, a, roster, groups, convoy, horizon) for a in event.activities}
@@ -180,59 +155,14 @@ def build_day(
     return day
 
 
-def _check_references(event: Event, roster: Roster) -> list[Problem]:
-    problems: list[Problem] = []
-    ids = [a.id for a in event.activities]
-    known_places = {p.id for p in event.places}
-
-    def bad(a: Activity, key: str, zh: str, en: str) -> None:
-        problems.append(Problem("event.toml", None, f"activities.{a.id}.{key}", zh, en))
-
-    for a in event.activities:
-        if ids.count(a.id) > 1:
-            bad(a, "id", f"活动编号 {a.id} 重复", f"activity id {a.id} is used twice")
-        for key, refs in (("after", a.after), ("beside", a.beside)):
-            for ref in refs:
-                if ref not in ids or ref == a.id:
-                    bad(
-                        a,
-                        key,
-                        f"活动 {a.id} 的 {key} 里的 {ref} 不是另一项活动",
-                        f"activity {a.id}: {key} names {ref}, which is not another activity",
-                    )
-        for place in (a.place, *a.places):
-            if place is not None and place not in known_places:
-                bad(
-                    a,
-                    "place",
-                    f"活动 {a.id} 的地点 {place} 不在 [[places]] 里",
-                    f"activity {a.id}: place {place} is not among [[places]]",
-                )
-        for word in a.who:
-            if not roster.knows(word):
-                known = "、".join(
-                    [
-                        *WORDS,
-                        *sorted(roster.groups),
-                    ]
-                )
-                bad(
-                    a,
-                    "who",
-                    f"活动 {a.id} 的 who 里的「{word}」不认识(可用:{known})",
-                    f"activity {a.id}: unknown who {word!r}",
-                )
-    return problems
+#: an activity's window: earliest start and latest end (minutes from the day's
+#: start), each with the words saying what set it
+Window = tuple[int, int, tuple[str, str], tuple[str, str]]
 
 
-def _block(
-    event: Event,
-    a: Activity,
-    roster: Roster,
-    groups: list[Group],
-    convoy: Convoy | None,
-    horizon: int,
-) -> Block:
+def _window(event: Event, a: Activity, horizon: int) -> Window:
+    """Within the day, after its earliest start and before its latest end, and
+    a meal within its restaurant's opening hours."""
     it = event.itinerary
     day0 = minutes_of(it.day_start)
     lo, hi = 0, horizon
@@ -250,10 +180,8 @@ def _block(
             f"{a.title} 最晚 {a.latest_end:%H:%M} 结束",
             f"{a.id} ends by {a.latest_end:%H:%M}",
         )
-    place = a.place
     meal = meal_for(event, a)
     if meal is not None:
-        place = place or meal.venue
         if meal.opens is not None and minutes_of(meal.opens) - day0 > lo:
             lo = minutes_of(meal.opens) - day0
             lo_label = (
@@ -266,21 +194,54 @@ def _block(
                 f"{meal.venue} {meal.closes:%H:%M} 打烊",
                 f"{meal.venue} closes {meal.closes:%H:%M}",
             )
+    return lo, hi, lo_label, hi_label
+
+
+def _game_items(a: Activity, groups: list[Group], place: str | None) -> list[ItemSpec]:
+    """Games are played by every group at once, each group at its own place."""
+    spots: list[str | None] = list(a.places) or [place]
+    return [
+        ItemSpec(
+            f"{a.id}-{g.id}",
+            f"{a.title}({g.name or g.id})",
+            f"{a.title_en} ({g.id})" if a.title_en else None,
+            (g.id,),
+            spots[i % len(spots)],
+        )
+        for i, g in enumerate(groups)
+    ]
+
+
+def _round_minutes(a: Activity, convoy: Convoy | None) -> tuple[int, str | None]:
+    """How long a bus round takes by the convoy's routes (0: as written), and a note."""
+    if convoy is None or not convoy.routes:
+        return 0, None
+    minutes = convoy.out_minutes if a.kind == ActivityKind.TRAVEL_OUT else convoy.back_minutes
+    n = len(convoy.routes)
+    return minutes, f"{n} 辆车,最长路线 {minutes} 分钟 / {n} bus(es), longest route {minutes} min"
+
+
+def _block(
+    event: Event,
+    a: Activity,
+    roster: Roster,
+    groups: list[Group],
+    convoy: Convoy | None,
+    horizon: int,
+) -> Block:
+    lo, hi, lo_label, hi_label = _window(event, a, horizon)
+    meal = meal_for(event, a)
+    place = a.place or (meal.venue if meal is not None else None)
     duration = a.duration
     note = a.note
     start_place = end_place = place
     places: tuple[str, ...] = (place,) if place else ()
     if a.kind in TRAVEL_KINDS:
         places = ()
-        venue = travel_end_place(event, a)
-        minutes = 0
-        if convoy is not None and convoy.routes:
-            minutes = (
-                convoy.out_minutes if a.kind == ActivityKind.TRAVEL_OUT else convoy.back_minutes
-            )
+        venue = travel_place(event, a)
+        minutes, route = _round_minutes(a, convoy)
         if minutes:
             duration = minutes
-            route = f"{len(convoy.routes)} 辆车,最长路线 {minutes} 分钟 / {len(convoy.routes)} bus(es), longest route {minutes} min"  # type: ignore[union-attr]
             note = f"{note}; {route}" if note else route
         if a.kind == ActivityKind.TRAVEL_OUT:
             start_place, end_place = None, venue
@@ -288,17 +249,7 @@ def _block(
             start_place, end_place = venue, None
     items = [ItemSpec(a.id, a.title, a.title_en, tuple(a.who), place)]
     if a.kind == ActivityKind.GAMES and groups:
-        spots = list(a.places) or [place]
-        items = [
-            ItemSpec(
-                f"{a.id}-{g.id}",
-                f"{a.title}({g.name or g.id})",
-                f"{a.title_en} ({g.id})" if a.title_en else None,
-                (g.id,),
-                spots[i % len(spots)],
-            )
-            for i, g in enumerate(groups)
-        ]
+        items = _game_items(a, groups, place)
         places = tuple(sorted({s.place for s in items if s.place}))
         if len(places) == 1:
             start_place = end_place = places[0]
@@ -306,19 +257,9 @@ def _block(
             start_place = end_place = None  # transfers are counted per group place below
     participants = roster.participants(a.who)
     return Block(
-        a,
-        duration,
-        items,
-        places,
-        start_place,
-        end_place,
-        participants,
-        lo,
-        hi,
-        lo_label,
-        hi_label,
-        note,
-    )
+        a, duration, items, places, start_place, end_place, participants,
+        lo, hi, lo_label, hi_label, note,
+    )  # fmt: skip
 
 
 def _transfer(travel: TravelTimes, earlier: Block, later: Block) -> int:
@@ -411,7 +352,11 @@ def _check_windows(day: Day) -> None:
             )
 
 
-def _earliest_latest(day: Day):
+def _earliest_latest(
+    day: Day,
+) -> tuple[
+    dict[str, int], dict[str, int], dict[str, Edge | str | None], dict[str, Edge | str | None]
+]:
     """Earliest starts and latest ends by longest paths, with the edge that set each."""
     ids = sorted(day.blocks)
     es = {i: day.blocks[i].lo for i in ids}
@@ -582,38 +527,45 @@ def place_activities(day: Day) -> Placed:
     precheck(day)
     it = day.event.itinerary
     solved = solve(
-        _builder(day),
+        partial(TimelineModel, day),
         what_zh="日程",
         what_en="the day's timeline",
         seed=it.seed,
         time_limit=it.time_limit_s * TIMELINE_SHARE,
     )
-    start_vars = solved.built
-    assert isinstance(start_vars, dict)
-    start = {i: solved.solver.value(v) for i, v in start_vars.items()}
+    start = {i: solved.solver.value(v) for i, v in solved.built.start.items()}
     end = {i: start[i] + day.blocks[i].duration for i in start}
     return Placed(start, end, _items(day, start, end))
 
 
-def _builder(day: Day):
-    blocks = day.blocks
-    ids = sorted(blocks)
-    n = len(ids)
-    horizon = day.horizon
-    w_span = n * horizon + 1
-    w_last = (horizon + 1) * w_span
+class TimelineModel:
+    """The timeline as CP-SAT sees it: a start per activity, one method per rule group."""
 
-    def build(sw: Switches) -> dict[str, object]:
-        m = sw.model
-        start = {i: m.new_int_var(0, horizon, f"start[{i}]") for i in ids}
-        end = {i: start[i] + blocks[i].duration for i in ids}
-        for i in ids:
-            b = blocks[i]
+    def __init__(self, day: Day, sw: Switches) -> None:
+        self.day, self.sw = day, sw
+        self.ids = sorted(day.blocks)
+        self.start = {i: sw.model.new_int_var(0, day.horizon, f"start[{i}]") for i in self.ids}
+        self.end = {i: self.start[i] + day.blocks[i].duration for i in self.ids}
+        self.within_windows()
+        self.in_order()
+        self.beside_start_together()
+        self.apart()
+        self.end_early()
+
+    def within_windows(self) -> None:
+        """Every activity lies within its window (the day, its earliest start and latest end)."""
+        day = self.day
+        for i in self.ids:
+            b = day.blocks[i]
             zh = f"「{b.title}」在 {day.label(b.lo)}–{day.label(b.hi)} 内({b.duration} 分钟)"
             en = f"{i} within {day.label(b.lo)}–{day.label(b.hi)} ({b.duration} min)"
-            sw.add(start[i] >= b.lo, f"window:{i}", zh, en)
-            sw.add(end[i] <= b.hi, f"window:{i}", zh, en)
-        for e in day.edges:
+            self.sw.add(self.start[i] >= b.lo, f"window:{i}", zh, en)
+            self.sw.add(self.end[i] <= b.hi, f"window:{i}", zh, en)
+
+    def in_order(self) -> None:
+        """An activity "after" another starts once that one is over and everyone got there."""
+        blocks = self.day.blocks
+        for e in self.day.edges:
             a, b = blocks[e.earlier], blocks[e.later]
             walk = f",路程 {e.gap} 分钟" if e.gap else ""
             if e.implicit:
@@ -625,23 +577,33 @@ def _builder(day: Day):
                 en = f"riders must arrive before {b.id}" if a.is_travel else f"return after {a.id}"
             else:
                 zh, en = f"「{b.title}」在「{a.title}」之后{walk}", f"{b.id} after {a.id}"
-            sw.add(start[e.later] >= end[e.earlier] + e.gap, f"after:{e.earlier}>{e.later}", zh, en)
-        for a, b in day.beside:
-            sw.add(
-                start[a] == start[b],
+            self.sw.add(
+                self.start[e.later] >= self.end[e.earlier] + e.gap,
+                f"after:{e.earlier}>{e.later}",
+                zh,
+                en,
+            )
+
+    def beside_start_together(self) -> None:
+        """Activities "beside" each other start together."""
+        blocks = self.day.blocks
+        for a, b in self.day.beside:
+            self.sw.add(
+                self.start[a] == self.start[b],
                 f"beside:{a}={b}",
                 f"「{blocks[a].title}」与「{blocks[b].title}」同时开始",
                 f"{a} beside {b}",
             )
-        for x in range(n):
-            for y in range(x + 1, n):
-                a, b = blocks[ids[x]], blocks[ids[y]]
+
+    def apart(self) -> None:
+        """A place holds one activity at a time; nobody is in two activities at once."""
+        day, ids = self.day, self.ids
+        for x in range(len(ids)):
+            for y in range(x + 1, len(ids)):
+                a, b = day.blocks[ids[x]], day.blocks[ids[y]]
                 shared = sorted(set(a.places) & set(b.places))
                 if shared:
-                    _apart(
-                        sw,
-                        start,
-                        end,
+                    self._not_overlapping(
                         a,
                         b,
                         (0, 0),
@@ -650,37 +612,35 @@ def _builder(day: Day):
                         f"place {shared[0]} holds one activity at a time",
                     )
                 elif a.participants & b.participants and day.cluster[a.id] != day.cluster[b.id]:
-                    gaps = (_transfer(day.travel, a, b), _transfer(day.travel, b, a))
-                    _apart(
-                        sw,
-                        start,
-                        end,
+                    self._not_overlapping(
                         a,
                         b,
-                        gaps,
+                        (_transfer(day.travel, a, b), _transfer(day.travel, b, a)),
                         f"people:{a.id}:{b.id}",
                         f"同一批人不能同时参加「{a.title}」和「{b.title}」",
                         f"the same people cannot be at {a.id} and {b.id} at once",
                     )
+
+    def _not_overlapping(
+        self, a: Block, b: Block, gaps: tuple[int, int], key: str, zh: str, en: str
+    ) -> None:
+        """One ends (plus the way between) before the other starts."""
+        m = self.sw.model
+        first = m.new_bool_var(f"{a.id}<{b.id}")
+        lits = self.sw.rule(key, zh, en)
+        m.add(self.end[a.id] + gaps[0] <= self.start[b.id]).only_enforce_if([first, *lits])
+        m.add(self.end[b.id] + gaps[1] <= self.start[a.id]).only_enforce_if([~first, *lits])
+
+    def end_early(self) -> None:
+        """End the day as early as possible, then keep it short, then start things early."""
+        m, horizon = self.sw.model, self.day.horizon
+        w_span = len(self.ids) * horizon + 1
+        w_last = (horizon + 1) * w_span
         last = m.new_int_var(0, horizon, "last_end")
         first = m.new_int_var(0, horizon, "first_start")
-        m.add_max_equality(last, [end[i] for i in ids])
-        m.add_min_equality(first, [start[i] for i in ids])
-        m.minimize(w_last * last + w_span * (last - first) + sum(start.values()))
-        return start
-
-    return build
-
-
-def _apart(
-    sw: Switches, start, end, a: Block, b: Block, gaps: tuple[int, int], key: str, zh: str, en: str
-) -> None:
-    """``a`` and ``b`` do not overlap: one ends (plus the way between) before the other starts."""
-    m = sw.model
-    first = m.new_bool_var(f"{a.id}<{b.id}")
-    lits = sw.rule(key, zh, en)
-    m.add(end[a.id] + gaps[0] <= start[b.id]).only_enforce_if([first, *lits])
-    m.add(end[b.id] + gaps[1] <= start[a.id]).only_enforce_if([~first, *lits])
+        m.add_max_equality(last, [self.end[i] for i in self.ids])
+        m.add_min_equality(first, [self.start[i] for i in self.ids])
+        m.minimize(w_last * last + w_span * (last - first) + sum(self.start.values()))
 
 
 def _items(day: Day, start: dict[str, int], end: dict[str, int]) -> list[TimelineItem]:

@@ -108,4 +108,5 @@ def missing_travel(a: str, b: str) -> Problem:
         f"缺少 {a} 到 {b} 的行车时间:请在 [travel.minutes] 里填写,或给两地填写坐标 lat/lon",
         f"no travel time from {a} to {b}: add it under [travel.minutes] or give both "
         "places lat/lon",
+        loc=("travel", "minutes"),
     )

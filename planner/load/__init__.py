@@ -2,20 +2,27 @@
 
 Every problem is collected and raised at once as
 :class:`planner.errors.InvalidInput`; nothing downstream sees raw rows.
+Once the files make an Event, every stage's ``validate`` runs on it
+(:func:`planner.pipeline.validate_event`), so `planner check` reports all
+that `planner plan` would; their problems get their event.toml lines here.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from planner.errors import InvalidInput, Problem
 from planner.load.event_file import EVENT_KEYS, TomlSource, event_fields, read_event_toml
 from planner.load.people import read_children, read_volunteers
-from planner.model import Event, Files
+from planner.load.templates import PLACEHOLDERS
+from planner.model import Child, Event, Files, Volunteer
+from planner.pipeline import validate_event
 
-__all__ = ["event_path", "load_event"]
+__all__ = ["event_path", "load_event", "locate", "locate_in"]
 
 
 def event_path(path: Path) -> Path:
@@ -38,23 +45,58 @@ def load_event(path: Path) -> Event:
     files = settings.files if settings else _files(fields)
     day = settings.date if settings else None
     volunteers, children = [], []
-    if day is not None:
+    if settings is not None and day is not None:
+        shown_v, shown_c = _shown(folder / files.volunteers), _shown(folder / files.children)
         volunteers = read_volunteers(
-            folder / files.volunteers, _shown(folder / files.volunteers), day, problems
+            folder / files.volunteers, shown_v, problems, sheet=files.volunteers_sheet
         )
         children = read_children(
-            folder / files.children, _shown(folder / files.children), day, problems
+            folder / files.children,
+            shown_c,
+            day,
+            problems,
+            outing=settings.is_outing,
+            sheet=files.children_sheet,
         )
-    if settings is not None:
-        from planner.budget.settings import budget_problems
-
-        _cross_references(settings, volunteers, children, source, problems)
-        problems += budget_problems(settings, file=source.shown, line_of=source.line_of)
-    if problems or settings is None:
+        problems += _empty_sheets(shown_v, volunteers, shown_c, children, problems)
+    problems += _placeholders(data, source)
+    if settings is None:
         raise InvalidInput(problems)
-    return settings.model_copy(
+    event = settings.model_copy(
         update={"volunteers": tuple(volunteers), "children": tuple(children)}
     )
+    # the stages' rules run even beside bad rows: every problem is listed at once
+    problems += _place_references(event, source)
+    problems += locate(validate_event(event), source)
+    if problems:
+        raise InvalidInput(problems)
+    return event
+
+
+def locate(problems: list[Problem], source: TomlSource) -> list[Problem]:
+    """Problems a stage found in event.toml, with the file as shown and their line."""
+    out = []
+    for p in problems:
+        if p.file == "event.toml" and p.row is None:
+            row = source.line_of(p.loc) if p.loc else None
+            p = replace(p, file=source.shown, row=row)
+        out.append(p)
+    return out
+
+
+#: keys that did nothing and are gone, with where their value belongs now
+RETIRED_KEYS: dict[str, tuple[str, str]] = {
+    "tickets.prices": (
+        "门票价格只写一次:写在计 tickets_<类别> 的预算项的 unit_price 里,请删去 [tickets.prices]",
+        "ticket prices are written once, as the unit_price of the budget lines counting "
+        "tickets_<kind>: remove [tickets.prices]",
+    ),
+    "followup.visit_every_days": (
+        "followup.visit_every_days 不起作用,已取消:家访周期写在结对跟进的 programme.toml 里",
+        "followup.visit_every_days did nothing and is gone: visits are set in the follow-up "
+        "ledger's programme.toml",
+    ),
+}
 
 
 def _shown(path: Path) -> str:
@@ -80,7 +122,9 @@ def _validate(fields: dict, source: TomlSource, problems: list[Problem]) -> Even
             toml_loc = _toml_loc(loc)
             key = ".".join(str(p) for p in toml_loc)
             msg = err["msg"]
-            if err["type"] == "extra_forbidden":
+            if err["type"] == "extra_forbidden" and key in RETIRED_KEYS:
+                zh, en = RETIRED_KEYS[key]
+            elif err["type"] == "extra_forbidden":
                 zh, en = f"不认识的键「{key}」(拼写错了?)", f"unknown key {key!r} (misspelt?)"
             elif err["type"] == "missing":
                 zh, en = f"缺少必填项「{key}」", f"missing required key {key!r}"
@@ -98,65 +142,79 @@ def _toml_loc(loc: tuple) -> tuple:
     return ("event", *loc) if loc and loc[0] in EVENT_KEYS else loc
 
 
-def _cross_references(
-    event: Event, volunteers, children, source: TomlSource, problems: list[Problem]
-) -> None:
-    """Ids named in event.toml must exist in the spreadsheets and places."""
-    vids = {v.id for v in volunteers}
-    cids = {c.id for c in children}
+def locate_in(problems: list[Problem], path: Path) -> list[Problem]:
+    """:func:`locate` for the event at ``path`` (for problems a stage finds while running)."""
+    toml_path = event_path(path)
+    try:
+        text = toml_path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return problems
+    return locate(problems, TomlSource(_shown(toml_path), text))
+
+
+def _empty_sheets(
+    shown_v: str,
+    volunteers: list[Volunteer],
+    shown_c: str,
+    children: list[Child],
+    found: list[Problem],
+) -> list[Problem]:
+    """A sheet still empty (as `planner init` writes it) cannot be planned."""
+    out = []
+    for shown, people, zh, en in (
+        (
+            shown_v,
+            volunteers,
+            "表格里还没有志愿者:请填写报名名单",
+            "no volunteers yet: fill in the applicants",
+        ),
+        (
+            shown_c,
+            children,
+            "表格里还没有儿童:请填写儿童名单",
+            "no children yet: fill in the children",
+        ),
+    ):
+        if not people and not any(p.file == shown for p in found):
+            out.append(Problem(shown, None, None, zh, en))
+    return out
+
+
+def _placeholders(data: dict[str, Any], source: TomlSource) -> list[Problem]:
+    """Values left as the template wrote them (organiser, coordinator...)."""
+    out = []
+    for path, example in PLACEHOLDERS.items():
+        value: Any = data
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, str) and value.strip() == example:
+            key = ".".join(path)
+            out.append(
+                Problem(
+                    source.shown,
+                    source.line_of(path),
+                    key,
+                    f"「{key}」还是模板里的示例值「{example}」:请改成本次活动的",
+                    f"{key} is still the template's example {example!r}: write this event's own",
+                )
+            )
+    return out
+
+
+def _place_references(event: Event, source: TomlSource) -> list[Problem]:
+    """The event's location and meeting point are among its places."""
     places = {p.id for p in event.places}
-
-    def missing(loc: tuple, zh: str, en: str) -> None:
-        problems.append(Problem(source.shown, source.line_of(loc), ".".join(map(str, loc)), zh, en))
-
-    if volunteers or children:
-        for i, lock in enumerate(event.matching.locked):
-            if lock.volunteer not in vids:
-                missing(
-                    ("matching", "locked", i, "volunteer"),
-                    f"固定结对里的志愿者 {lock.volunteer} 不在名单中",
-                    f"locked pair names unknown volunteer {lock.volunteer}",
-                )
-            for cid in lock.children:
-                if cid not in cids:
-                    missing(
-                        ("matching", "locked", i, "children"),
-                        f"固定结对里的儿童 {cid} 不在名单中",
-                        f"locked pair names unknown child {cid}",
-                    )
-        for i, ban in enumerate(event.matching.forbidden):
-            if ban.volunteer not in vids:
-                missing(
-                    ("matching", "forbidden", i, "volunteer"),
-                    f"禁止结对里的志愿者 {ban.volunteer} 不在名单中",
-                    f"forbidden pair names unknown volunteer {ban.volunteer}",
-                )
-            if ban.child not in cids:
-                missing(
-                    ("matching", "forbidden", i, "child"),
-                    f"禁止结对里的儿童 {ban.child} 不在名单中",
-                    f"forbidden pair names unknown child {ban.child}",
-                )
+    problems = []
     for key in ("location", "meeting_point"):
         value = getattr(event, key)
         if value and places and value not in places:
-            missing(
-                ("event", key),
-                f"地点 {value} 不在 [[places]] 里",
-                f"place {value!r} is not among [[places]]",
-            )
-    for i, act in enumerate(event.activities):
-        if act.place and places and act.place not in places:
-            missing(
-                ("activities", i, "place"),
-                f"活动 {act.id} 的地点 {act.place} 不在 [[places]] 里",
-                f"activity {act.id}: place {act.place!r} is not among [[places]]",
-            )
-        known = {a.id for a in event.activities}
-        for ref in (*act.after, *act.beside):
-            if ref not in known:
-                missing(
-                    ("activities", i, "after"),
-                    f"活动 {act.id} 引用了不存在的活动 {ref}",
-                    f"activity {act.id} refers to unknown activity {ref!r}",
+            problems.append(
+                Problem(
+                    source.shown,
+                    source.line_of(("event", key)),
+                    f"event.{key}",
+                    f"地点 {value} 不在 [[places]] 里",
+                    f"place {value!r} is not among [[places]]",
                 )
+            )
+    return problems

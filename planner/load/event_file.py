@@ -1,7 +1,7 @@
 """event.toml → the settings part of an Event, with line numbers on every error.
 
 Why TOML: ``tomllib`` is in the standard library and fails loudly with line
-and column (DESIGN.md). Keys are ASCII; values and comments may be Chinese.
+and column. Keys are ASCII; values and comments may be Chinese.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ class TomlSource:
     def line_of(self, loc: tuple) -> int | None:
         """The line where the key path ``loc`` is written (best effort)."""
         return _line_of(self.text, [str(p) for p in loc])
+
+
+#: a time of day written without quotes (``start = 9:00``), which TOML cannot read
+_BARE_CLOCK = re.compile(r"=\s*(\d{1,2}):(\d{2})\b")
 
 
 def read_event_toml(
@@ -70,6 +74,10 @@ def read_event_toml(
         if any(q in bad_line for q in CURLY):
             hint_zh = '。提示:这一行用了中文引号 “ ”,请改成英文引号 "'
             hint_en = '. Hint: this line uses curly quotes “ ”; use straight quotes "'
+        elif clock := _BARE_CLOCK.search(bad_line):
+            h, m = clock.group(1), clock.group(2)
+            hint_zh = f'。提示:时间要加英文引号,写成 "{int(h):02d}:{m}"'
+            hint_en = f'. Hint: write a time in quotes, as "{int(h):02d}:{m}"'
         problems.append(
             Problem(shown, line, str(column) if column else None,
                     f"TOML 语法错误:{_plain(exc)}{hint_zh}", f"TOML syntax error: {_plain(exc)}{hint_en}")
@@ -152,10 +160,10 @@ def _line_of(text: str, loc: list[str]) -> int | None:
                 table = _with_indices(names, counters)
             path = table
         else:
-            key = _KEY.match(line)
-            if not key:
+            found = _KEY.match(line)
+            if not found:
                 continue
-            path = table + [p.strip().strip("\"'") for p in key[1].split(".")]
+            path = table + [p.strip().strip("\"'") for p in found[1].split(".")]
         matched = 0
         for a, b in zip(path, loc, strict=False):
             if a != b:

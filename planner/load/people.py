@@ -7,7 +7,7 @@ row and column, and the row is dropped; all problems come out together.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from planner.load.columns import (
 from planner.load.tables import Table, TableError, read_table
 from planner.model import Child, Guardian, Scores, Volunteer
 
-#: Children under this age need a guardian's consent recorded (PIPL, BRIEF.md).
+#: Children under this age need a guardian's consent recorded (PIPL).
 CONSENT_AGE = 14
 MAX_CHILD_AGE = 18
 
@@ -80,10 +80,16 @@ class RowReader:
             return default
 
 
-def _rows(path: Path, shown: str, columns: tuple[Column, ...], problems: list[Problem]):
+def _rows(
+    path: Path,
+    shown: str,
+    columns: tuple[Column, ...],
+    problems: list[Problem],
+    sheet: str | None = None,
+) -> Iterator[RowReader]:
     """Yield a RowReader per data row; report a missing file or column."""
     try:
-        table: Table = read_table(path, header_scorer(columns), shown=shown)
+        table: Table = read_table(path, header_scorer(columns), shown=shown, sheet=sheet)
     except TableError as exc:
         problems.append(exc.problem)
         return
@@ -118,12 +124,23 @@ def _check_model(reader: RowReader, model: type, fields: dict):
         return None
 
 
+def _soft_day(raw: object) -> tuple[date | None, str | None]:
+    """A date cell read without failing the row: (the date, or the text that is not one)."""
+    if cells.text(raw) == "":
+        return None, None
+    try:
+        return cells.day(raw), None
+    except cells.CellError:
+        return None, cells.text(raw)
+
+
 def read_volunteers(
-    path: Path, shown: str, event_day: date, problems: list[Problem]
+    path: Path, shown: str, problems: list[Problem], *, sheet: str | None = None
 ) -> list[Volunteer]:
+    """The applicants' sheet (``sheet``: the workbook's sheet by name)."""
     out: list[Volunteer] = []
     rows: dict[str, list[int]] = defaultdict(list)
-    for r in _rows(path, shown, VOLUNTEER_COLUMNS, problems):
+    for r in _rows(path, shown, VOLUNTEER_COLUMNS, problems, sheet):
         vid = r.get("id", cells.text, required=True)
         name = r.get("name", cells.text, required=True)
         gender = r.get("gender", cells.gender, required=True)
@@ -143,13 +160,8 @@ def read_volunteers(
         }
         training = r.get("training_done", cells.boolean, default=False)
         checked = r.get("background_check_done", cells.boolean, default=False)
-        check_date = r.get("background_check_date", cells.day)
-        if check_date is not None and check_date > event_day:
-            r.report(
-                "background_check_date",
-                f"审查日期 {check_date} 在活动日之后",
-                f"check date {check_date} is after the event day",
-            )
+        # a bad or future date is one applicant's problem: screening rejects them with it
+        check_date, check_date_unread = _soft_day(r.raw("background_check_date"))
         max_children = r.get(
             "max_children",
             lambda v: cells.integer(v, low=1, high=2, what_zh="最多带几名", what_en="max children"),
@@ -166,6 +178,7 @@ def read_volunteers(
                 organisation=r.get("organisation", cells.text), skills=skills, dialects=dialects,
                 scores=Scores(**scores), training_done=training, background_check_done=checked,
                 background_check_date=check_date, max_children=max_children,
+                background_check_date_unread=check_date_unread,
                 home_area=r.get("home_area", cells.text), available=available,
                 roles=tuple(cells.split_list(r.raw("roles"))),
                 last_children=tuple(cells.split_list(r.raw("last_children"))),
@@ -179,10 +192,20 @@ def read_volunteers(
     return out
 
 
-def read_children(path: Path, shown: str, event_day: date, problems: list[Problem]) -> list[Child]:
+def read_children(
+    path: Path,
+    shown: str,
+    event_day: date,
+    problems: list[Problem],
+    *,
+    outing: bool = True,
+    sheet: str | None = None,
+) -> list[Child]:
+    """The children's sheet; a child under 14 going on an ``outing`` needs the
+    guardian's consent recorded."""
     out: list[Child] = []
     rows: dict[str, list[int]] = defaultdict(list)
-    for r in _rows(path, shown, CHILD_COLUMNS, problems):
+    for r in _rows(path, shown, CHILD_COLUMNS, problems, sheet):
         cid = r.get("id", cells.text, required=True)
         name = r.get("name", cells.text, required=True)
         gender = r.get("gender", cells.gender, required=True)
@@ -229,7 +252,7 @@ def read_children(path: Path, shown: str, event_day: date, problems: list[Proble
             if r.ok
             else None
         )
-        if r.ok and years is not None and years < CONSENT_AGE and not consent:
+        if outing and r.ok and years is not None and years < CONSENT_AGE and not consent:
             r.report(
                 "outing_consent",
                 f"未满 {CONSENT_AGE} 岁({years} 岁),没有记录监护人同意",

@@ -1,8 +1,9 @@
 """Read a spreadsheet (.xlsx/.xls/.ods or CSV in any encoding Excel/WPS saves).
 
 Returns the header and data rows with their sheet row numbers; cells stay
-raw (str, int, float, date) for the cell parsers. Encodings (DESIGN.md,
-known traps): BOM first (UTF-8-sig, UTF-16), then strict UTF-8, GB18030,
+raw (str, int, float, date) for the cell parsers. Encodings (guessing alone
+fails: a two-line GBK file passes for Korean, Big5 decodes as GB18030):
+BOM first (UTF-8-sig, UTF-16), then strict UTF-8, GB18030,
 Big5, keeping the one whose header row matches known column names.
 """
 
@@ -14,6 +15,8 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from python_calamine import CalamineWorkbook
 
 from planner.errors import Problem
 
@@ -38,35 +41,57 @@ def _fail(path: Path, zh: str, en: str, row: int | None = None) -> TableError:
     return TableError(Problem(str(path), row, None, zh, en))
 
 
-def read_table(path: Path, header_score: Callable[[list[str]], int], *, shown: str) -> Table:
+#: a title row or two often stands above the header (花名册): the header is the
+#: best-scoring of the first rows
+HEADER_SEARCH_ROWS = 5
+
+
+def read_table(
+    path: Path,
+    header_score: Callable[[list[str]], int],
+    *,
+    shown: str,
+    sheet: str | None = None,
+) -> Table:
     """Read ``path``; ``header_score`` counts known column names in a header.
 
-    ``shown`` is how the file is named in messages (relative to the event).
+    ``shown`` is how the file is named in messages (relative to the event);
+    ``sheet`` names the workbook's sheet (default: the first).
     """
     path = Path(path)
     if not path.is_file():
         raise TableError(Problem(shown, None, None, "文件不存在", "file not found"))
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        grid = _read_excel(path, shown)
+        grid = _read_excel(path, shown, sheet)
         encoding = None
     else:
         data = path.read_bytes()
         grid, encoding = _read_csv(data, header_score, shown)
-    return _to_table(grid, shown, encoding)
+    return _to_table(grid, shown, encoding, header_score)
 
 
-def _to_table(grid: list[list[object]], shown: str, encoding: str | None) -> Table:
+def _names(row: list[object]) -> list[str]:
+    return [str(c).strip() if c is not None else "" for c in row]
+
+
+def _to_table(
+    grid: list[list[object]],
+    shown: str,
+    encoding: str | None,
+    header_score: Callable[[list[str]], int],
+) -> Table:
     rows = [(i + 1, row) for i, row in enumerate(grid)]
     rows = [(n, row) for n, row in rows if any(_filled(c) for c in row)]
     if not rows:
         raise TableError(
             Problem(shown, None, None, "表格是空的(没有表头)", "the sheet is empty (no header row)")
         )
-    header_row, header = rows[0]
-    names = [str(c).strip() if c is not None else "" for c in header]
+    scores = [header_score(_names(row)) for _, row in rows[:HEADER_SEARCH_ROWS]]
+    at = scores.index(max(scores)) if max(scores) > 0 else 0
+    names = _names(rows[at][1])
     width = len(names)
     data = []
-    for n, row in rows[1:]:
+    for n, row in rows[at + 1 :]:
         cells = list(row[:width]) + [None] * (width - len(row))
         extra = [c for c in row[width:] if _filled(c)]
         if extra:
@@ -80,7 +105,6 @@ def _to_table(grid: list[list[object]], shown: str, encoding: str | None) -> Tab
                 )
             )
         data.append((n, cells))
-    del header_row
     return Table(names, data, encoding)
 
 
@@ -88,8 +112,7 @@ def _filled(cell: object) -> bool:
     return cell is not None and str(cell).strip() != ""
 
 
-def _read_excel(path: Path, shown: str) -> list[list[object]]:
-    from python_calamine import CalamineWorkbook
+def _read_excel(path: Path, shown: str, sheet_name: str | None) -> list[list[object]]:
 
     try:
         book = CalamineWorkbook.from_path(str(path))
@@ -97,7 +120,22 @@ def _read_excel(path: Path, shown: str) -> list[list[object]]:
             raise TableError(
                 Problem(shown, None, None, "工作簿里没有工作表", "the workbook has no sheet")
             )
-        sheet = book.get_sheet_by_index(0)
+        if sheet_name is not None and sheet_name not in book.sheet_names:
+            names = "、".join(book.sheet_names)
+            raise TableError(
+                Problem(
+                    shown,
+                    None,
+                    None,
+                    f"工作簿里没有名为「{sheet_name}」的工作表(有:{names})",
+                    f"the workbook has no sheet named {sheet_name!r} (it has: {', '.join(book.sheet_names)})",
+                )
+            )
+        sheet = (
+            book.get_sheet_by_name(sheet_name)
+            if sheet_name is not None
+            else book.get_sheet_by_index(0)
+        )
         return [list(row) for row in sheet.to_python(skip_empty_area=False)]
     except TableError:
         raise
@@ -141,7 +179,7 @@ def _decode(data: bytes, header_score: Callable[[list[str]], int], shown: str) -
             decoded = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        score = header_score(_first_row(decoded))
+        score = max((header_score(row) for row in _leading_rows(decoded)), default=0)
         if best is None or score > best[0]:
             best = (score, decoded, encoding)
         if encoding == "utf-8" and score > 0:
@@ -159,11 +197,10 @@ def _decode(data: bytes, header_score: Callable[[list[str]], int], shown: str) -
     return best[1], best[2]
 
 
-def _first_row(decoded: str) -> list[str]:
-    for line in decoded.splitlines():
-        if line.strip():
-            return [c.strip() for c in _split_line(line)]
-    return []
+def _leading_rows(decoded: str) -> list[list[str]]:
+    """The first non-empty rows, where the header is (a title row may come first)."""
+    lines = [line for line in decoded.splitlines() if line.strip()][:HEADER_SEARCH_ROWS]
+    return [[c.strip() for c in _split_line(line)] for line in lines]
 
 
 def _split_line(line: str) -> list[str]:
@@ -195,8 +232,8 @@ def _read_csv(
         )
     decoded, encoding = _decode(data, header_score, shown)
     decoded = decoded.replace("\x00", "")
-    first = next((line for line in decoded.splitlines() if line.strip()), "")
-    delimiter = _delimiter(first)
+    leading = [line for line in decoded.splitlines() if line.strip()][:HEADER_SEARCH_ROWS]
+    delimiter = _delimiter(max(leading, key=lambda line: len(_split_line(line)), default=""))
     try:
         grid: list[list[object]] = [
             list(r) for r in csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.errors import InvalidInput, Problem
 from planner.io import write_bytes, write_text
@@ -16,16 +22,16 @@ EVENT_TEMPLATE = """\
 # 注意:引号必须是英文引号 ",不能是中文引号 “ ”。
 
 [event]
-id = "my-event"                 # 活动编号(字母、数字、短横线)
+id = "{event_id}"                 # 活动编号(字母、数字、短横线)
 name = "关爱留守儿童活动"          # 活动名称
-organiser = "某某志愿者协会"       # 主办单位
+organiser = "{organiser}"       # 主办单位
 date = {day}                    # 活动日期
 timezone = "Asia/Shanghai"
 shape = "school_day"            # school_day 进校活动 / day_trip 外出一日游 / pairing 长期结对
 
 [event.coordinator]             # 总协调人(会出现在志愿者的日历邀请里)
-name = "联系人姓名"
-phone = "13800000000"
+name = "{coordinator}"
+phone = "{phone}"
 
 [files]                         # 两张表格(.xlsx 或 Excel/WPS 另存的 CSV 都可以)
 volunteers = "volunteers.xlsx"
@@ -43,6 +49,14 @@ count = 1                       # 游戏分几组
 
 # [[activities]] 一项一段;[[buses]] 车辆;[budget] 预算。见 examples/ 里的完整例子。
 """
+
+#: values the template holds until the organisers write their own (key path -> value)
+PLACEHOLDERS: dict[tuple[str, ...], str] = {
+    ("event", "id"): "my-event",
+    ("event", "organiser"): "某某志愿者协会",
+    ("event", "coordinator", "name"): "联系人姓名",
+    ("event", "coordinator", "phone"): "13800000000",
+}
 
 HELP_ROWS = {
     "gender": "男 / 女",
@@ -65,20 +79,17 @@ HELP_ROWS = {
 
 
 def _workbook(columns: tuple[Column, ...], sheet: str) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
     data = book.active
+    assert isinstance(data, Worksheet)
     data.title = sheet
     data.append([col.label for col in columns])
     for cell in data[1]:
         cell.font = Font(bold=True)
     data.freeze_panes = "A2"
     for i, col in enumerate(columns, start=1):
-        data.column_dimensions[data.cell(1, i).column_letter].width = max(10, len(col.label) * 2)
+        data.column_dimensions[get_column_letter(i)].width = max(10, len(col.label) * 2)
     guide = book.create_sheet("填写说明 help")
     guide.append(["列 column", "必填 required", "可以填写 allowed values"])
     for col in columns:
@@ -113,7 +124,18 @@ def write_templates(folder: Path, *, force: bool = False, today: date | None = N
     written = []
     for path, spec in targets.items():
         if spec is None:
-            written.append(write_text(path, EVENT_TEMPLATE.format(day=day.isoformat())))
+            written.append(
+                write_text(
+                    path,
+                    EVENT_TEMPLATE.format(
+                        day=day.isoformat(),
+                        event_id=PLACEHOLDERS["event", "id"],
+                        organiser=PLACEHOLDERS["event", "organiser"],
+                        coordinator=PLACEHOLDERS["event", "coordinator", "name"],
+                        phone=PLACEHOLDERS["event", "coordinator", "phone"],
+                    ),
+                )
+            )
         else:
             written.append(write_bytes(path, _workbook(*spec)))
     return written

@@ -1,13 +1,11 @@
 """Pairing: each child on the day gets one screened volunteer, optimally, with reasons.
 
-``run(event, plan)`` is the pipeline stage; ``assign(costs, capacities)`` the
-scale path for thousands; ``rematch(plan, absent)`` re-pairs on the day with
-the fewest changes.
+``validate(event)`` lists the input problems and ``run(event, plan)`` pairs
+(the stage); ``assign(costs, capacities)`` is the scale path for thousands.
+Re-pairing on the day is :mod:`planner.rematch`.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from planner.errors import Infeasible, InvalidInput, Problem
 from planner.matching.criteria import CRITERIA, Scorer, check_weights
@@ -15,13 +13,11 @@ from planner.matching.explain import explain_pair
 from planner.matching.facts import attending_children
 from planner.matching.feasibility import Facts, counting_problems, why_impossible
 from planner.matching.flow import Assignment, assign
+from planner.matching.inputs import validate
 from planner.matching.solve import Pairing, Unpairable, solve_pairing
-from planner.model import Event, Pair, Plan, Volunteer
+from planner.model import Event, Notice, Pair, Plan, Volunteer
 
-if TYPE_CHECKING:
-    from planner.matching.rematch import Change
-
-__all__ = ["CRITERIA", "Assignment", "Pairing", "assign", "pairs_for", "rematch", "run"]
+__all__ = ["CRITERIA", "Assignment", "Pairing", "assign", "pairs_for", "run", "validate"]
 
 
 def screened(event: Event, plan: Plan) -> list[Volunteer]:
@@ -93,17 +89,14 @@ def run(event: Event, plan: Plan) -> Plan:
     volunteers = screened(event, plan)
     rejected = {r.volunteer_id: r.reason for r in plan.volunteers_rejected}
     pairs, pairing = pairs_for(event, volunteers, rejected=rejected)
-    warnings = list(plan.warnings)
+    notices = list(plan.notices)
     if not pairing.optimal:
-        warnings.append(
-            f"结对:在 {event.matching.time_limit_s:g} 秒时限内找到方案,但未证明最优 / "
-            "pairing found within the time limit but not proved optimal"
+        notices.append(
+            Notice(
+                stage="matching",
+                code="not_proved_optimal",
+                zh=f"结对:在 {event.matching.time_limit_s:g} 秒时限内找到方案,但未证明最优",
+                en="pairing found within the time limit but not proved optimal",
+            )
         )
-    return plan.model_copy(update={"pairs": pairs, "warnings": warnings})
-
-
-def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
-    """Re-pair on the day with the fewest changes (see :mod:`planner.matching.rematch`)."""
-    from planner.matching.rematch import rematch as _rematch
-
-    return _rematch(plan, absent)
+    return plan.model_copy(update={"pairs": pairs, "notices": notices})

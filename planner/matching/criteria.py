@@ -53,22 +53,26 @@ class Credit:
     en: str
 
 
-def check_weights(event: Event) -> None:
-    """Refuse weights for criteria that do not exist (a typo would silently weigh nothing)."""
-    unknown = sorted(set(event.matching.weights) - set(CRITERIA))
-    if unknown:
-        raise InvalidInput(
-            [
-                Problem(
-                    "event.toml",
-                    None,
-                    f"matching.weights.{key}",
-                    f"未知的结对权重「{key}」;可用:{'、'.join(CRITERIA)}",
-                    f"unknown matching weight {key!r}; known: {', '.join(CRITERIA)}",
-                )
-                for key in unknown
-            ]
+def weight_problems(event: Event) -> list[Problem]:
+    """Pairing weights name criteria that exist (a typo would silently weigh nothing)."""
+    return [
+        Problem(
+            "event.toml",
+            None,
+            f"matching.weights.{key}",
+            f"未知的结对权重「{key}」;可用:{'、'.join(CRITERIA)}",
+            f"unknown matching weight {key!r}; known: {', '.join(CRITERIA)}",
+            loc=("matching", "weights", key),
         )
+        for key in sorted(set(event.matching.weights) - set(CRITERIA))
+    ]
+
+
+def check_weights(event: Event) -> None:
+    """Refuse weights for criteria that do not exist."""
+    problems = weight_problems(event)
+    if problems:
+        raise InvalidInput(problems)
 
 
 def _norm(text: str | None) -> str:

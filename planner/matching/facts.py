@@ -35,6 +35,12 @@ def trained_for_special_care(volunteer: Volunteer) -> bool:
     return volunteer.has(Skill.SPECIAL_NEEDS)
 
 
+def siblings_kept_together(event: Event, children: Iterable[Child]) -> dict[str, tuple[str, ...]]:
+    """The sibling groups that must go with one volunteer: all of them, unless the
+    event lets brothers and sisters have volunteers of their own."""
+    return sibling_groups(children) if event.matching.siblings_together else {}
+
+
 def sibling_groups(children: Iterable[Child]) -> dict[str, tuple[str, ...]]:
     """Sibling group id -> sorted child ids, for groups of two or more children."""
     groups: dict[str, list[str]] = defaultdict(list)
@@ -44,53 +50,6 @@ def sibling_groups(children: Iterable[Child]) -> dict[str, tuple[str, ...]]:
     return {g: tuple(sorted(ids)) for g, ids in sorted(groups.items()) if len(ids) >= 2}
 
 
-def selected_volunteers(event: Event, selected_ids: Iterable[str]) -> list[Volunteer]:
-    """The screened volunteers that exist among the applicants, sorted by id."""
-    wanted = set(selected_ids)
-    return sorted((v for v in event.volunteers if v.id in wanted), key=lambda v: v.id)
-
-
 def attending_children(event: Event) -> list[Child]:
     """The children coming on the day, sorted by id."""
     return sorted(event.attending_children, key=lambda c: c.id)
-
-
-def locked_children(event: Event) -> dict[str, str]:
-    """Child id -> the volunteer it is locked to (first lock wins; conflicts are
-    reported by the feasibility checks)."""
-    out: dict[str, str] = {}
-    for lock in event.matching.locked:
-        for child_id in lock.children:
-            out.setdefault(child_id, lock.volunteer)
-    return out
-
-
-def forbidden_arcs(event: Event) -> set[tuple[str, str]]:
-    """(volunteer id, child id) pairs the organisers ruled out."""
-    return {(f.volunteer, f.child) for f in event.matching.forbidden}
-
-
-def may_pair(
-    event: Event,
-    volunteer: Volunteer,
-    child: Child,
-    *,
-    forbidden: set[tuple[str, str]] | None = None,
-    locks: dict[str, str] | None = None,
-) -> bool:
-    """Whether the one-to-one rules allow this volunteer for this child.
-
-    Covers special care, forbidden pairs, same gender when required and
-    locked pairs (a locked child may only go to its volunteer). Capacity,
-    siblings and screening are rules about the whole plan, checked elsewhere.
-    """
-    forbidden = forbidden_arcs(event) if forbidden is None else forbidden
-    locks = locked_children(event) if locks is None else locks
-    if special_care_needs(child) and not trained_for_special_care(volunteer):
-        return False
-    if (volunteer.id, child.id) in forbidden:
-        return False
-    if event.matching.same_gender_required and volunteer.gender != child.gender:
-        return False
-    locked_to = locks.get(child.id)
-    return locked_to is None or locked_to == volunteer.id

@@ -15,16 +15,19 @@ from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from planner.matching.facts import (
     effective_capacity,
-    sibling_groups,
+    siblings_kept_together,
     special_care_needs,
     trained_for_special_care,
 )
+from planner.matching.flow import NoFullAssignment, _no_full_assignment
 from planner.matching.rules import RULE_LABELS, PairingModel, RuleItem, arc_blockers
 from planner.matching.words import GENDER_ZH, NEED_EN, NEED_ZH, ids_en, ids_zh
 from planner.model import Child, Event, Gender, Volunteer
+from planner.solving import cp_solver
 
 Reason = tuple[str, str]  # (Chinese, English)
 
@@ -112,7 +115,7 @@ def special_care_has_trained_volunteers(facts: Facts) -> list[Reason]:
 
 def siblings_fit_one_volunteer(facts: Facts) -> list[Reason]:
     """Each sibling group fits one volunteer, and there are enough volunteers taking two."""
-    groups = sibling_groups(facts.children)
+    groups = siblings_kept_together(facts.event, facts.children)
     if not groups:
         return []
     out: list[Reason] = []
@@ -178,7 +181,7 @@ def same_gender_places(facts: Facts) -> list[Reason]:
                     f"{gender.value} volunteers with {places} places: {len(kids) - places} short",
                 )
             )
-    for _group, ids in sibling_groups(facts.children).items():
+    for _group, ids in siblings_kept_together(facts.event, facts.children).items():
         genders = {c.gender for c in facts.children if c.id in ids}
         if len(genders) > 1:
             out.append(
@@ -192,43 +195,17 @@ def same_gender_places(facts: Facts) -> list[Reason]:
 
 def locked_pairs_possible(facts: Facts) -> list[Reason]:
     """Each locked pair names a screened volunteer who may take all its children."""
-    out: list[Reason] = []
+    out: list[Reason] = _children_locked_twice(facts)
     by_vol = {v.id: v for v in facts.volunteers}
     by_child = {c.id: c for c in facts.children}
-    applicants = {v.id for v in facts.event.volunteers}
-    seen: dict[str, str] = {}
     for lock in facts.event.matching.locked:
         kids = "+".join(lock.children)
         here = [cid for cid in lock.children if cid in by_child]
-        for cid in lock.children:
-            if cid in seen and seen[cid] != lock.volunteer:
-                out.append(
-                    (
-                        f"儿童 {cid} 同时锁定给 {seen[cid]} 和 {lock.volunteer}",
-                        f"child {cid} is locked to both {seen[cid]} and {lock.volunteer}",
-                    )
-                )
-            seen.setdefault(cid, lock.volunteer)
         if not here:
             continue
         v = by_vol.get(lock.volunteer)
         if v is None:
-            if lock.volunteer not in applicants:
-                out.append(
-                    (
-                        f"锁定结对 {lock.volunteer}→{kids}:报名名单中没有志愿者 {lock.volunteer}",
-                        f"locked pair {lock.volunteer}→{kids}: no applicant {lock.volunteer}",
-                    )
-                )
-            else:
-                why = facts.rejected.get(lock.volunteer)
-                out.append(
-                    (
-                        f"锁定结对 {lock.volunteer}→{kids}:{lock.volunteer} 未入选"
-                        + (f"({why})" if why else ""),
-                        f"locked pair {lock.volunteer}→{kids}: {lock.volunteer} was not screened in",
-                    )
-                )
+            out.append(_locked_volunteer_missing(facts, lock.volunteer, kids))
             continue
         if len(here) > facts.cap[v.id]:
             out.append(
@@ -239,19 +216,46 @@ def locked_pairs_possible(facts: Facts) -> list[Reason]:
                 )
             )
         for cid in here:
-            blockers = [
-                b
-                for b in arc_blockers(facts.event, v, by_child[cid])
-                if b.rule != "locked_pairs_kept"
-            ]
-            for b in blockers:
+            for blocker in arc_blockers(facts.event, v, by_child[cid]):
+                if blocker.rule != "locked_pairs_kept":
+                    out.append(
+                        (
+                            f"锁定结对 {lock.volunteer}→{kids} 违反规则:{blocker.zh}",
+                            f"locked pair {lock.volunteer}→{kids} breaks a rule: {blocker.en}",
+                        )
+                    )
+    return out
+
+
+def _children_locked_twice(facts: Facts) -> list[Reason]:
+    """A child is locked to one volunteer at most."""
+    out: list[Reason] = []
+    seen: dict[str, str] = {}
+    for lock in facts.event.matching.locked:
+        for cid in lock.children:
+            if cid in seen and seen[cid] != lock.volunteer:
                 out.append(
                     (
-                        f"锁定结对 {lock.volunteer}→{kids} 违反规则:{b.zh}",
-                        f"locked pair {lock.volunteer}→{kids} breaks a rule: {b.en}",
+                        f"儿童 {cid} 同时锁定给 {seen[cid]} 和 {lock.volunteer}",
+                        f"child {cid} is locked to both {seen[cid]} and {lock.volunteer}",
                     )
                 )
+            seen.setdefault(cid, lock.volunteer)
     return out
+
+
+def _locked_volunteer_missing(facts: Facts, vid: str, kids: str) -> Reason:
+    """Why a locked pair's volunteer is not among the screened: never applied, or not chosen."""
+    if vid not in {v.id for v in facts.event.volunteers}:
+        return (
+            f"锁定结对 {vid}→{kids}:报名名单中没有志愿者 {vid}",
+            f"locked pair {vid}→{kids}: no applicant {vid}",
+        )
+    why = facts.rejected.get(vid)
+    return (
+        f"锁定结对 {vid}→{kids}:{vid} 未入选" + (f"({why})" if why else ""),
+        f"locked pair {vid}→{kids}: {vid} was not screened in",
+    )
 
 
 def every_child_has_some_volunteer(facts: Facts) -> list[Reason]:
@@ -277,7 +281,6 @@ def every_child_has_some_volunteer(facts: Facts) -> list[Reason]:
 def hall_shortage(facts: Facts) -> list[Reason]:
     """A group of children whose allowed volunteers have fewer places than them
     (from a max-flow min cut; siblings not considered)."""
-    from planner.matching.flow import NoFullAssignment, _no_full_assignment
 
     vols, kids = facts.volunteers, facts.children
     child_arr, vol_arr = [], []
@@ -348,30 +351,18 @@ def _feasible_with(
 
     True: a pairing exists; False: proved impossible; None: undecided in time.
     """
-    from ortools.sat.python import cp_model
 
     pm = PairingModel(facts.event, facts.volunteers, facts.children, diagnose=True)
     for item, lit in pm.items.items():
         if keep is None or item in keep:
             pm.model.add(lit == 1)
-    solver = _solver(seed, limit)
+    solver = cp_solver(seed=seed, work=limit)
     status = solver.solve(pm.model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return True
     if status == cp_model.INFEASIBLE:
         return False
     return None
-
-
-def _solver(seed: int, limit: float):
-    from ortools.sat.python import cp_model
-
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = limit
-    solver.parameters.max_time_in_seconds = limit * 4
-    return solver
 
 
 def colliding_rules(facts: Facts, *, seed: int = 0, limit: float = 10.0) -> list[RuleItem] | None:
@@ -381,12 +372,11 @@ def colliding_rules(facts: Facts, *, seed: int = 0, limit: float = 10.0) -> list
     are then dropped one at a time while the rest stays impossible, and the
     final set is confirmed by solving with it alone.
     """
-    from ortools.sat.python import cp_model
 
     pm = PairingModel(facts.event, facts.volunteers, facts.children, diagnose=True)
     order = sorted(pm.items)
     pm.model.add_assumptions([pm.items[i] for i in order])
-    solver = _solver(seed, limit)
+    solver = cp_solver(seed=seed, work=limit)
     status = solver.solve(pm.model)
     if status != cp_model.INFEASIBLE:
         return [] if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None

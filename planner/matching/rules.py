@@ -11,19 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from ortools.sat.python import cp_model
 
 from planner.matching.facts import (
     effective_capacity,
-    sibling_groups,
+    siblings_kept_together,
     special_care_needs,
     trained_for_special_care,
 )
 from planner.matching.words import NEED_EN, NEED_ZH
 from planner.model import Child, Event, Volunteer
-
-if TYPE_CHECKING:
-    from ortools.sat.python import cp_model
 
 
 @dataclass(frozen=True, order=True)
@@ -118,6 +117,14 @@ def arc_blockers(event: Event, v: Volunteer, c: Child) -> list[RuleItem]:
     return [item for rule in ARC_RULES if (item := rule(event, v, c)) is not None]
 
 
+def may_pair(event: Event, v: Volunteer, c: Child) -> bool:
+    """Whether the one-to-one rules allow this volunteer for this child.
+
+    Capacity, siblings and screening are rules about the whole plan.
+    """
+    return not arc_blockers(event, v, c)
+
+
 # ----------------------------------------------------------------- the model
 
 
@@ -146,7 +153,6 @@ class PairingModel:
         keep_locks: bool = True,
         model: cp_model.CpModel | None = None,
     ) -> None:
-        from ortools.sat.python import cp_model
 
         if cover not in ("exact", "at_most"):
             raise ValueError(f"cover must be 'exact' or 'at_most', not {cover!r}")
@@ -194,18 +200,40 @@ class PairingModel:
 # ----------------------------------------------------------------- plan rules
 
 
+# A plan rule says itself over a count: given a finished plan's numbers it
+# holds or not (the plan checker), given model expressions it is the
+# constraint (the model and the diagnosis). One function serves both.
+
+
+def one_volunteer_for(child_id: str, volunteers: Any) -> tuple[Any, RuleItem]:
+    """Each child on the day gets exactly one volunteer."""
+    item = RuleItem(
+        "every_child_gets_one_volunteer",
+        child_id,
+        f"儿童 {child_id} 需要一名志愿者",
+        f"child {child_id} needs a volunteer",
+    )
+    return volunteers == 1, item
+
+
+def within_capacity(event: Event, v: Volunteer, children: Any) -> tuple[Any, RuleItem]:
+    """A volunteer takes no more children than they and the event allow (1 or 2)."""
+    cap = effective_capacity(event, v)
+    item = RuleItem(
+        "volunteer_within_capacity",
+        v.id,
+        f"志愿者 {v.id} 最多带 {cap} 名",
+        f"volunteer {v.id} takes at most {cap}",
+    )
+    return children <= cap, item
+
+
 def every_child_gets_one_volunteer(pm: PairingModel) -> None:
     """Each child on the day gets exactly one volunteer."""
     for c in pm.children:
         arcs = pm.by_child[c.id]
-        item = RuleItem(
-            "every_child_gets_one_volunteer",
-            c.id,
-            f"儿童 {c.id} 需要一名志愿者",
-            f"child {c.id} needs a volunteer",
-        )
         if pm.cover == "exact":
-            pm.require(sum(arcs) == 1, item)
+            pm.require(*one_volunteer_for(c.id, sum(arcs)))
         else:
             covered = pm.model.new_bool_var(f"covered[{c.id}]")
             pm.covered[c.id] = covered
@@ -215,25 +243,20 @@ def every_child_gets_one_volunteer(pm: PairingModel) -> None:
 def volunteer_within_capacity(pm: PairingModel) -> None:
     """A volunteer takes no more children than they and the event allow (1 or 2)."""
     for v in pm.volunteers:
-        cap = effective_capacity(pm.event, v)
         arcs = pm.by_volunteer[v.id]
         if not arcs:
             continue
-        item = RuleItem(
-            "volunteer_within_capacity",
-            v.id,
-            f"志愿者 {v.id} 最多带 {cap} 名",
-            f"volunteer {v.id} takes at most {cap}",
-        )
-        if pm.present is not None:
+        if pm.present is not None:  # a volunteer not chosen takes nobody
+            _, item = within_capacity(pm.event, v, 0)
+            cap = effective_capacity(pm.event, v)
             pm.require(sum(arcs) <= cap * pm.present[v.id], item)
         else:
-            pm.require(sum(arcs) <= cap, item)
+            pm.require(*within_capacity(pm.event, v, sum(arcs)))
 
 
 def siblings_with_same_volunteer(pm: PairingModel) -> None:
     """Brothers and sisters go with the same volunteer."""
-    for group, ids in sibling_groups(pm.children).items():
+    for group, ids in siblings_kept_together(pm.event, pm.children).items():
         item = RuleItem(
             "siblings_with_same_volunteer",
             group,

@@ -13,13 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from planner.errors import TimeLimitReached
 from planner.matching.criteria import Scorer
-from planner.matching.facts import effective_capacity, sibling_groups
+from planner.matching.facts import effective_capacity, siblings_kept_together
 from planner.matching.flow import NoFullAssignment, solve_flow
 from planner.matching.rules import PairingModel, arc_blockers
 from planner.model import Child, Event, Volunteer
+from planner.solving import cp_solver
 
 
 class Unpairable(Exception):
@@ -70,7 +72,7 @@ def solve_pairing(
             points[arc] += extra
     if not children:
         return Pairing({}, 0, True, "empty")
-    if not sibling_groups(children) and not volunteer_cost:
+    if not siblings_kept_together(event, children) and not volunteer_cost:
         return _by_flow(event, volunteers, children, points, scorer)
     return _by_cp_sat(event, volunteers, children, points, scorer, volunteer_cost or {})
 
@@ -118,7 +120,6 @@ def _by_cp_sat(
     scorer: Scorer,
     volunteer_cost: dict[str, int],
 ) -> Pairing:
-    from ortools.sat.python import cp_model
 
     pm = PairingModel(event, volunteers, children)
     model = pm.model
@@ -143,14 +144,7 @@ def _by_cp_sat(
             terms.append(-charge * used)
     model.maximize(sum(terms))
     settings = event.matching
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = settings.seed
-    # assignment models: full LP linearisation proves the optimum at once (Expo day with
-    # two children absent: 26.7 s without a proof at the default level, 0.02 s proved)
-    solver.parameters.linearization_level = 2
-    solver.parameters.max_deterministic_time = settings.time_limit_s
-    solver.parameters.max_time_in_seconds = settings.time_limit_s * 4
+    solver = cp_solver(seed=settings.seed, work=settings.time_limit_s, full_linearisation=True)
     status = solver.solve(model)
     if status == cp_model.INFEASIBLE:
         raise Unpairable

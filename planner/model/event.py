@@ -43,13 +43,19 @@ Money = Annotated[Decimal, BeforeValidator(_money)]
 
 
 class Shape(StrEnum):
-    """The five programme shapes of BRIEF.md."""
+    """The five programme shapes organisers run (see the README)."""
 
     SCHOOL_CARE = "school_care"
     PAIRING = "pairing"
     SCHOOL_DAY = "school_day"
     DAY_TRIP = "day_trip"
     COUNTY = "county"
+
+    @property
+    def plans_a_day(self) -> bool:
+        """A day at a place (a school day, a day trip) has a timeline, game groups,
+        buses, meals and tickets; a long-term pairing programme has pairs only."""
+        return self in (Shape.SCHOOL_DAY, Shape.DAY_TRIP)
 
 
 class PlaceKind(StrEnum):
@@ -88,8 +94,12 @@ class Place(Frozen):
 
 
 class Files(Frozen):
+    """The two sheets; in a workbook, the sheet by its name (default: the first)."""
+
     volunteers: str = "volunteers.csv"
     children: str = "children.csv"
+    volunteers_sheet: str | None = None
+    children_sheet: str | None = None
 
 
 class Quota(Frozen):
@@ -143,20 +153,24 @@ class ForbiddenPair(Frozen):
     reason: str | None = None
 
 
+#: how much each pairing criterion counts, unless event.toml says otherwise
+_PAIRING_WEIGHTS: dict[str, float] = {
+    "same_gender": 10,
+    "need_skill": 20,
+    "dialect": 10,
+    "distance": 15,
+    "age_gap": 5,
+    "continuity": 40,
+    "spread": 30,
+}
+
+
 class MatchingSettings(Frozen):
     max_children: int = Field(default=1, ge=1, le=2)
     same_gender_required: bool = False
-    weights: dict[str, float] = Field(
-        default_factory=lambda: {
-            "same_gender": 10,
-            "need_skill": 20,
-            "dialect": 10,
-            "distance": 15,
-            "age_gap": 5,
-            "continuity": 40,
-            "spread": 30,
-        }
-    )
+    #: brothers and sisters go with one volunteer (false: each may have their own)
+    siblings_together: bool = True
+    weights: dict[str, float] = Field(default_factory=lambda: dict(_PAIRING_WEIGHTS))
     locked: tuple[LockedPair, ...] = ()
     forbidden: tuple[ForbiddenPair, ...] = ()
     seed: int = 0
@@ -267,8 +281,10 @@ class MealSettings(Frozen):
 
 
 class TicketSettings(Frozen):
+    """Whether tickets are needed, and which kinds are free. Prices are written
+    once, as the unit price of the budget lines that count ``tickets_<kind>``."""
+
     required: bool = False
-    prices: dict[str, Money] = Field(default_factory=dict)
     free_kinds: tuple[str, ...] = ()
 
 
@@ -310,8 +326,9 @@ class BudgetSettings(Frozen):
 
 
 class FollowupSettings(Frozen):
+    """How often volunteers contact their child: the monthly reminder in their invites."""
+
     contact_every_days: int = Field(default=31, ge=1)
-    visit_every_days: int = Field(default=120, ge=1)
 
 
 class Event(Frozen):
@@ -360,6 +377,12 @@ class Event(Frozen):
     def at(self, clock: time, *, days: int = 0) -> datetime:
         """The event day's ``clock`` as an aware datetime in the event's zone."""
         return datetime.combine(self.date + timedelta(days=days), clock, self.tz)
+
+    @property
+    def is_outing(self) -> bool:
+        """The children leave home for the day: a day trip, or any day with bus rounds."""
+        rounds = (ActivityKind.TRAVEL_OUT, ActivityKind.TRAVEL_BACK)
+        return self.shape == Shape.DAY_TRIP or any(a.kind in rounds for a in self.activities)
 
     def place(self, place_id: str) -> Place | None:
         return next((p for p in self.places if p.id == place_id), None)

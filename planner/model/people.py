@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from planner.names import given_name
+
 
 class Frozen(BaseModel):
     """Base for every model: immutable, unknown fields rejected."""
@@ -24,7 +26,7 @@ class Gender(StrEnum):
 
 
 class Category(StrEnum):
-    """Why a child is in the programme (BRIEF: the school care archive)."""
+    """Why a child is in the programme (the school care archive)."""
 
     LEFT_BEHIND = "left_behind"
     DISABLED = "disabled"
@@ -131,6 +133,9 @@ class Volunteer(Frozen):
     training_done: bool = False
     background_check_done: bool = False
     background_check_date: date | None = None
+    #: the check date as written when it could not be read: screening rejects the
+    #: applicant with it, instead of the whole sheet failing (not in plan.json)
+    background_check_date_unread: str | None = Field(default=None, exclude=True)
     max_children: int = Field(default=1, ge=1, le=2)
     home_area: str | None = None
     available: bool = True
@@ -149,7 +154,7 @@ class Guardian(Frozen):
 
 
 class Child(Frozen):
-    """A child in the programme. Sensitive: see BRIEF.md, duties."""
+    """A child in the programme. Sensitive: each output carries only what its reader needs."""
 
     id: str
     name: str
@@ -188,6 +193,5 @@ class Child(Frozen):
         >>> Child(id="C1", name="王小明", gender="male").given_name
         '小明'
         """
-        from planner.names import given_name
 
         return given_name(self.name)

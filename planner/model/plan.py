@@ -1,6 +1,6 @@
 """The Plan: every decision of every stage, with its reason.
 
-``plan.json`` is this model serialised (the contract in DESIGN.md); every
+``plan.json`` is this model serialised (a contract other tools read); every
 other output is rendered from it alone, so it also carries the people and
 settings a renderer needs.
 """
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from planner.model.event import Event, Person, Place, StaffMember
 from planner.model.people import Child, Volunteer
@@ -20,6 +21,30 @@ class Part(BaseModel):
     """Base for plan parts: unknown fields rejected; populated by alias or name."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class Notice(Part):
+    """A warning a stage leaves in the plan: which stage, what kind, in both languages.
+
+    Printed in the reader's language (:meth:`text`); plan.json also keeps
+    each as one "中文 / English" line under ``warnings``.
+
+    >>> n = Notice(stage="itinerary", code="bus_not_needed", zh="车辆 B2 不需要使用",
+    ...            en="bus B2 is not needed")
+    >>> n.text("en"), str(n)
+    ('bus B2 is not needed', '车辆 B2 不需要使用 / bus B2 is not needed')
+    """
+
+    stage: str
+    code: str
+    zh: str
+    en: str
+
+    def text(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+    def __str__(self) -> str:
+        return f"{self.zh} / {self.en}"
 
 
 class EventInfo(Part):
@@ -156,7 +181,7 @@ class People(Part):
 
 
 class Plan(Part):
-    """The whole plan (the ``plan.json`` contract of DESIGN.md)."""
+    """The whole plan (``plan.json``, a contract other tools read)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False)
 
@@ -177,13 +202,31 @@ class Plan(Part):
     meals: list[MealPlan] = Field(default_factory=list)
     tickets: dict[str, int] = Field(default_factory=dict)
     budget: Budget | None = None
-    warnings: list[str] = Field(default_factory=list)
+    notices: list[Notice] = Field(default_factory=list)
     people: People = Field(default_factory=People)
     settings: Event | None = Field(
         default=None,
         description="the event's settings without its people, so that rematch "
         "and export need nothing but plan.json",
     )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def warnings(self) -> list[str]:
+        """Every notice as one "中文 / English" line (the plan.json contract)."""
+        return [str(n) for n in self.notices]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _warnings_come_from_notices(cls, data: Any) -> Any:
+        """``warnings`` in plan.json is derived from ``notices``; a plan.json
+        written before notices existed keeps its lines as notices of no stage."""
+        if isinstance(data, dict) and "warnings" in data:
+            data = dict(data)
+            lines = data.pop("warnings")
+            if "notices" not in data:
+                data["notices"] = [_old_line(line) for line in lines]
+        return data
 
     def event_model(self) -> Event:
         """Rebuild the Event this plan was made from (settings + people)."""
@@ -199,3 +242,8 @@ class Plan(Part):
     def to_json(self) -> str:
         """The plan as plan.json text: stable keys, aliases (``from``), UTF-8."""
         return self.model_dump_json(by_alias=True, indent=2) + "\n"
+
+
+def _old_line(line: str) -> Notice:
+    zh, _, en = line.partition(" / ")
+    return Notice(stage="", code="", zh=zh, en=en or zh)

@@ -151,6 +151,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "请勿拍照转发本单，活动结束后请交回或销毁。",
         "Do not photograph or forward this sheet; hand it back or destroy it after the event.",
     ),
+    "privacy_hint_kept": (
+        "请勿拍照转发本单，请妥善保管，结对结束时交回或销毁。",
+        "Do not photograph or forward this sheet; keep it safe, and hand it back or destroy "
+        "it when the pairing ends.",
+    ),
     # report
     "warnings": ("提醒", "Warnings"),
     "no_warnings": ("没有提醒", "No warnings"),

@@ -24,6 +24,7 @@ from planner.model import Child, Volunteer
 from planner.names import mask_phone
 from planner.render.invites import bus_lines, children_bus_lines
 from planner.render.labels import Labels
+from planner.render.money import format_yuan
 from planner.render.schedule import schedule_for
 from planner.render.view import BusLeg, PlanView
 
@@ -143,8 +144,11 @@ class RosterSection:
 def checkpoints(view: PlanView) -> list[str]:
     """The transfers where each child is ticked: boarding and arrival of each direction.
 
-    Without buses, the day's arrival and departure.
+    Without buses, the day's arrival and departure; a programme without a day
+    (long-term pairing) has no transfers to tick.
     """
+    if not view.plans_a_day:
+        return []
     outbound = any(not view.is_return(bl.leg) for bl in view.bus_legs)
     back = any(view.is_return(bl.leg) for bl in view.bus_legs)
     points = []
@@ -341,7 +345,6 @@ def diet_label(t: Labels, key: str) -> str:
 
 def meal_orders(view: PlanView, t: Labels) -> list[MealOrder]:
     """For the restaurant: when, how many, and how many of each special diet. No names."""
-    from planner.render.money import format_yuan
 
     orders = []
     groups = {g.id: view.group_name(g) for g in view.plan.groups}
@@ -512,6 +515,7 @@ def volunteer_sheets_html(view: PlanView, t: Labels, volunteers: list[Volunteer]
         title=title,
         event=event_facts(view, t),
         mark=t["volunteer_copy"],
+        privacy_hint=t["privacy_hint"] if view.plans_a_day else t["privacy_hint_kept"],
         sheets=[volunteer_sheet(view, t, v) for v in volunteers],
     )
 

@@ -189,7 +189,7 @@ def report_html(view: PlanView, t: Labels) -> str:
         title=t["report"],
         event=event_facts(view, t),
         mark="",
-        warnings=list(view.plan.warnings),
+        warnings=[n.text(t.lang) for n in view.plan.notices],
         numbers=summary_numbers(view, t),
         gantt=Markup(gantt),
         timeline_legend=[

@@ -1,44 +1,18 @@
-"""Which timeline items concern one person.
+"""Which timeline items concern one person or the volunteer team.
 
-The itinerary stage owns the rule (``planner.itinerary.schedule.schedule_for``);
-this module uses it when it exists and otherwise reads ``who`` itself.
+Who takes part in what is the itinerary's rule
+(:func:`planner.itinerary.schedule.schedule_for`); it is used here as it is.
 """
 
 from __future__ import annotations
 
+from planner.itinerary.schedule import schedule_for
 from planner.model import Plan, TimelineItem
+
+__all__ = ["VOLUNTEER_AUDIENCES", "schedule_for", "team_items"]
 
 #: ``who`` words every selected volunteer answers to.
 VOLUNTEER_AUDIENCES: frozenset[str] = frozenset({"everyone", "volunteers"})
-
-
-def schedule_for(plan: Plan, person_id: str) -> list[TimelineItem]:
-    """The timeline items ``person_id`` takes part in, by start time."""
-    try:
-        from planner.itinerary.schedule import schedule_for as itinerary_schedule_for
-    except ModuleNotFoundError as exc:
-        if exc.name not in {"planner.itinerary.schedule", "planner.itinerary"}:
-            raise
-        return volunteer_items_by_who(plan, person_id)
-    return list(itinerary_schedule_for(plan, person_id))
-
-
-def volunteer_items_by_who(plan: Plan, volunteer_id: str) -> list[TimelineItem]:
-    """A volunteer's items, read from ``who``: everyone, volunteers, escorts
-    (they ride a bus), pairs (they have children), their group, or their own id."""
-    from planner.render.view import PlanView
-
-    view = PlanView(plan)
-    answers = set(VOLUNTEER_AUDIENCES) | {volunteer_id}
-    if volunteer_id in view.escort_ids:
-        answers.add("escorts")
-    if view.pair_of(volunteer_id) is not None:
-        answers.add("pairs")
-    group = view.group_of_volunteer(volunteer_id)
-    if group is not None:
-        answers.add(group.id)
-    items = [t for t in plan.timeline if answers.intersection(t.who)]
-    return sorted(items, key=lambda t: (t.start, t.end, t.id))
 
 
 def team_items(plan: Plan) -> list[TimelineItem]:

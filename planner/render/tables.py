@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from planner.io import stable_zip
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from planner.budget.output import budget_rows, write_budget_csv
+from planner.io import stable_zip, write_bytes
 from planner.render.labels import Labels
 from planner.render.view import PlanView
 
@@ -52,7 +57,7 @@ def event_table(view: PlanView, t: Labels) -> Table:
         [t["selected"], len(view.plan.volunteers_selected)],
         [t["children"], len(view.attending_children)],
     ]
-    rows += [[t["warnings"], w] for w in view.plan.warnings]
+    rows += [[t["warnings"], n.text(t.lang)] for n in view.plan.notices]
     return Table("event", t["event"], rows)
 
 
@@ -151,12 +156,12 @@ def manifests_table(view: PlanView, t: Labels) -> Table:
 
 def budget_table(view: PlanView, t: Labels) -> Table:
     """The budget stage's own rows (planner.budget.output), amounts as numbers."""
-    from planner.budget.output import budget_rows
 
     budget = view.plan.budget
     if budget is None or not budget.lines:
         return Table("budget", t["budget"], [])
-    return Table("budget", t["budget"], budget_rows(budget, t.lang, money=lambda amount: amount))
+    rows: list[list[Cell]] = [list(row) for row in budget_rows(budget, t.lang, money=Decimal)]
+    return Table("budget", t["budget"], rows)
 
 
 def all_tables(view: PlanView, t: Labels) -> list[Table]:
@@ -178,8 +183,6 @@ def csv_bytes(rows: list[list[Cell]]) -> bytes:
 
 def write_table_csv(view: PlanView, table: Table, path: Path, *, lang: str) -> Path:
     """Write one table; budget.csv is written by the budget stage's own writer."""
-    from planner.budget.output import write_budget_csv
-    from planner.io import write_bytes
 
     if table.name == "budget" and view.plan.budget is not None:
         return write_budget_csv(view.plan.budget, path, lang=lang)
@@ -192,12 +195,10 @@ YUAN_FORMAT = '"¥"#,##0.00'
 
 def xlsx_bytes(tables: list[Table]) -> bytes:
     """A workbook with one sheet per non-empty table: bold frozen header, sized columns."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     book = Workbook()
-    book.remove(book.active)
+    for blank in book.worksheets:
+        book.remove(blank)
     bold = Font(bold=True)
     for table in tables:
         if table.empty:

@@ -20,6 +20,7 @@ from planner.model import (
     Place,
     PlaceKind,
     Plan,
+    Shape,
     TimelineItem,
     Volunteer,
 )
@@ -56,6 +57,12 @@ class PlanView:
         self._volunteers = {v.id: v for v in plan.people.volunteers}
         self._children = {c.id: c for c in plan.people.children}
         self._places = {p.id: p for p in plan.people.places}
+
+    @property
+    def plans_a_day(self) -> bool:
+        """The programme has a day (timeline, transfers); a pairing programme has none."""
+        shape = self.plan.event.shape
+        return shape is None or Shape(shape).plans_a_day
 
     # ---- people and places -------------------------------------------
     def volunteer(self, volunteer_id: str) -> Volunteer | None:

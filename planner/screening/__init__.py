@@ -9,12 +9,28 @@ pairable, best weighted scores). Every applicant not chosen gets a
 
 from __future__ import annotations
 
-from planner.matching.facts import attending_children, effective_capacity
-from planner.model import Event, Plan, Rejection, Volunteer
-from planner.screening.requirements import check_weights, eligible, failures, weighted_score
-from planner.screening.select import Choice, choose, quota_needs
+from ortools.sat.python import cp_model
 
-__all__ = ["coverable", "rejections", "run"]
+from planner.errors import Problem
+from planner.matching.facts import attending_children, effective_capacity
+from planner.matching.rules import PairingModel
+from planner.model import Event, Notice, Plan, Rejection, Volunteer
+from planner.screening.requirements import (
+    check_weights,
+    eligible,
+    failures,
+    weight_problems,
+    weighted_score,
+)
+from planner.screening.select import Choice, choose, quota_needs
+from planner.solving import cp_solver
+
+__all__ = ["coverable", "rejections", "run", "validate"]
+
+
+def validate(event: Event) -> list[Problem]:
+    """Every input problem of the screening stage (its weights)."""
+    return weight_problems(event)
 
 
 def run(event: Event, plan: Plan) -> Plan:
@@ -22,47 +38,51 @@ def run(event: Event, plan: Plan) -> Plan:
     check_weights(event)
     pool = eligible(event)
     wanted = event.screening.select
-    warnings = list(plan.warnings)
+    notices = list(plan.notices)
     n = len(pool) if wanted is None else min(wanted, len(pool))
     if wanted is not None and wanted > len(pool):
-        warnings.append(
-            f"筛选:合格报名者只有 {len(pool)} 名,少于计划的 {wanted} 名,全部入选 / "
-            f"screening: only {len(pool)} eligible applicants for {wanted} places; all chosen"
+        notices.append(
+            _notice(
+                "fewer_eligible_than_wanted",
+                f"筛选:合格报名者只有 {len(pool)} 名,少于计划的 {wanted} 名,全部入选",
+                f"screening: only {len(pool)} eligible applicants for {wanted} places; all chosen",
+            )
         )
     choice = choose(event, pool, n)
     if choice.coverable < choice.children:
-        warnings.append(
-            f"筛选:入选志愿者最多能为 {choice.coverable}/{choice.children} 名儿童结对 / "
-            f"screening: the chosen volunteers can pair at most {choice.coverable} of {choice.children} children"
+        notices.append(
+            _notice(
+                "children_left_unpairable",
+                f"筛选:入选志愿者最多能为 {choice.coverable}/{choice.children} 名儿童结对",
+                f"screening: the chosen volunteers can pair at most {choice.coverable} of {choice.children} children",
+            )
         )
     if not choice.optimal:
-        warnings.append(
-            "筛选:时限内未证明最优 / screening: not proved optimal within the time limit"
+        notices.append(
+            _notice(
+                "not_proved_optimal",
+                "筛选:时限内未证明最优",
+                "screening: not proved optimal within the time limit",
+            )
         )
     return plan.model_copy(
         update={
             "volunteers_selected": list(choice.chosen),
             "volunteers_rejected": rejections(event, pool, choice),
-            "warnings": warnings,
+            "notices": notices,
         }
     )
 
 
 def coverable(event: Event, volunteers: list[Volunteer]) -> int:
     """How many attending children these volunteers can pair under every pairing rule."""
-    from ortools.sat.python import cp_model
-
-    from planner.matching.rules import PairingModel
 
     children = attending_children(event)
     if not children or not volunteers:
         return 0
     pm = PairingModel(event, volunteers, children, cover="at_most", keep_locks=False)
     pm.model.maximize(sum(pm.covered.values()))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = event.screening.seed
-    solver.parameters.max_deterministic_time = event.screening.time_limit_s
+    solver = cp_solver(seed=event.screening.seed, work=event.screening.time_limit_s)
     status = solver.solve(pm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return -1
@@ -147,3 +167,7 @@ def _why_not_chosen(
         f"{standing_en}, but {swap_en}",
         [standing_zh, swap_zh],
     )
+
+
+def _notice(code: str, zh: str, en: str) -> Notice:
+    return Notice(stage="screening", code=code, zh=zh, en=en)

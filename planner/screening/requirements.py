@@ -38,6 +38,13 @@ def background_check_in_date(event: Event, v: Volunteer) -> Failure | None:
         return None
     if not v.background_check_done:
         return Failure("background_check_in_date", "背景审查未完成", "background check not done")
+    if v.background_check_date is None and v.background_check_date_unread:
+        return Failure(
+            "background_check_in_date",
+            f"背景审查日期「{v.background_check_date_unread}」无法识别,无法确认在有效期内",
+            f"background check date {v.background_check_date_unread!r} cannot be read: "
+            "cannot tell it is in date",
+        )
     if v.background_check_date is None:
         return Failure(
             "background_check_in_date",
@@ -105,8 +112,8 @@ SCORE_NAMES: tuple[str, ...] = tuple(Scores.model_fields)
 SCORE_ZH = {"responsibility": "责任心", "patience": "耐心", "caring": "爱心", "interview": "面试"}
 
 
-def check_weights(event: Event) -> None:
-    """Refuse screening weights that name no interview score."""
+def weight_problems(event: Event) -> list[Problem]:
+    """Screening weights name interview scores, and none is negative."""
     weights = event.screening.weights
     problems = [
         Problem(
@@ -115,6 +122,7 @@ def check_weights(event: Event) -> None:
             f"screening.weights.{key}",
             f"未知的评分项「{key}」;可用:{'、'.join(SCORE_NAMES)}",
             f"unknown score {key!r}; known: {', '.join(SCORE_NAMES)}",
+            loc=("screening", "weights", key),
         )
         for key in sorted(set(weights) - set(SCORE_NAMES))
     ]
@@ -125,10 +133,17 @@ def check_weights(event: Event) -> None:
             f"screening.weights.{key}",
             f"评分权重不能为负数({w:g})",
             f"a score weight cannot be negative ({w:g})",
+            loc=("screening", "weights", key),
         )
         for key, w in sorted(weights.items())
         if w < 0
     ]
+    return problems
+
+
+def check_weights(event: Event) -> None:
+    """Refuse screening weights that name no interview score, or are negative."""
+    problems = weight_problems(event)
     if problems:
         raise InvalidInput(problems)
 

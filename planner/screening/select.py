@@ -19,11 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ortools.sat.python import cp_model
+
 from planner.errors import Infeasible, TimeLimitReached
 from planner.matching.facts import attending_children, effective_capacity
 from planner.matching.rules import PairingModel
 from planner.matching.words import GENDER_ZH, SKILL_EN, SKILL_ZH, ids_en, ids_zh
 from planner.model import Event, Quota, Volunteer
+from planner.screening.requirements import weighted_score
+from planner.solving import cp_solver
 
 #: Above this many volunteer-child pairs the coverage of children is counted by
 #: places only (sum of capacities), not by a pairing model.
@@ -126,7 +130,8 @@ def quota_problems(event: Event, pool: list[Volunteer], n: int) -> list[Reason]:
     if len(by_gender) > 1 and sum(by_gender.values()) > n:
         parts_zh = " + ".join(
             f"{GENDER_ZH[q.quota.gender]}性至少 {q.need}"
-            for q in genders  # type: ignore[index]
+            for q in genders
+            if q.quota.gender is not None
         )
         out.append(
             (
@@ -138,17 +143,10 @@ def quota_problems(event: Event, pool: list[Volunteer], n: int) -> list[Reason]:
 
 
 def _solver(event: Event) -> Any:
-    from ortools.sat.python import cp_model
 
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = event.screening.seed
-    # assignment models: full LP linearisation proves the optimum at once (Expo day with
-    # two children absent: 26.7 s without a proof at the default level, 0.02 s proved)
-    solver.parameters.linearization_level = 2
-    solver.parameters.max_deterministic_time = event.screening.time_limit_s
-    solver.parameters.max_time_in_seconds = event.screening.time_limit_s * 4
-    return solver
+    return cp_solver(
+        seed=event.screening.seed, work=event.screening.time_limit_s, full_linearisation=True
+    )
 
 
 def _locked_volunteers(event: Event, pool: list[Volunteer]) -> list[str]:
@@ -175,7 +173,6 @@ class _Model:
 def _build(
     event: Event, pool: list[Volunteer], n: int, *, diagnose: bool, coverage: bool
 ) -> _Model:
-    from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
     x = {v.id: model.new_bool_var(f"x[{v.id}]") for v in pool}
@@ -228,7 +225,6 @@ class Choice:
 
 def score_points(event: Event, pool: list[Volunteer]) -> dict[str, int]:
     """Integer objective per volunteer: weighted score first, then the lower id."""
-    from planner.screening.requirements import weighted_score
 
     k = len(pool)
     spread = k * k + 1
@@ -239,7 +235,6 @@ def score_points(event: Event, pool: list[Volunteer]) -> dict[str, int]:
 
 def choose(event: Event, pool: list[Volunteer], n: int) -> Choice:
     """Choose ``n`` of ``pool`` (eligible, sorted by id); Infeasible when quotas collide."""
-    from ortools.sat.python import cp_model
 
     problems = quota_problems(event, pool, n)
     if problems:
@@ -271,7 +266,6 @@ def choose(event: Event, pool: list[Volunteer], n: int) -> Choice:
 
 def _quota_core(event: Event, pool: list[Volunteer], n: int) -> Infeasible:
     """Name the quotas (and the count, and locks) that cannot all hold, confirmed."""
-    from ortools.sat.python import cp_model
 
     def impossible(keys: set[str] | None) -> tuple[bool, _Model, Any]:
         m = _build(event, pool, n, diagnose=True, coverage=False)

@@ -7,16 +7,18 @@ import io
 import json
 import shutil
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from support import EXAMPLES
 
 from planner.budget import run
 from planner.budget.actuals import compare, read_actuals
-from planner.budget.command import BudgetReport, budget_report, print_budget_report
+from planner.commands.budget import BudgetReport, budget_report, print_budget_report
 from planner.errors import Infeasible, InvalidInput
 from planner.load import load_event
-from planner.pipeline import STAGES, empty_plan
+from planner.model import Notice
+from planner.pipeline import STAGES, Stage, empty_plan
 
 
 def line_number(text: str, fragment: str, occurrence: int = 1) -> int:
@@ -94,7 +96,7 @@ def school_report(school_event, tmp_path):
         event_id=school_event.id,
         event_name=school_event.name,
         budget=plan.budget,
-        warnings=["示例警告 / example warning"],
+        notices=[Notice(stage="budget", code="example", zh="示例警告", en="example warning")],
         actuals=compare(plan.budget, read_actuals(spent)),
         plan=plan,
     )
@@ -139,31 +141,26 @@ def test_the_whole_command_on_the_school_day(tmp_path):
     assert "2360.00" in out.getvalue()
 
 
-class _FailingStage:
-    """A stand-in for a stage that finds the event impossible."""
+def _impossible(event, plan):
+    raise Infeasible("matching", ["30 名儿童,只有 28 名志愿者"], ["30 children, 28 volunteers"])
 
-    name = "matching"
-    label_zh = "结对"
 
-    def load(self):
-        def run_stage(event, plan):
-            raise Infeasible(
-                "matching", ["30 名儿童,只有 28 名志愿者"], ["30 children, 28 volunteers"]
-            )
-
-        return run_stage
+#: a stand-in for a stage that finds the event impossible
+_FAILING = Stage(
+    "matching", "结对", "pairing", SimpleNamespace(validate=lambda e: [], run=_impossible)
+)
 
 
 @pytest.fixture
 def matching_fails(monkeypatch):
     budget_stage = next(stage for stage in STAGES if stage.name == "budget")
-    monkeypatch.setattr("planner.pipeline.STAGES", (_FailingStage(), budget_stage))
+    monkeypatch.setattr("planner.pipeline.STAGES", (_FAILING, budget_stage))
 
 
 def test_budget_still_comes_when_an_earlier_stage_is_impossible(matching_fails):
     report = budget_report(EXAMPLES / "school_day")
     assert report.budget.total == Decimal("2360.00")
-    assert any("「结对」未能完成" in w and "28 名志愿者" in w for w in report.warnings)
+    assert any("「结对」未能完成" in n.zh and "28 名志愿者" in n.zh for n in report.notices)
 
 
 def test_strict_raises_the_earlier_stage_error(matching_fails):

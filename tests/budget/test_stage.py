@@ -9,7 +9,7 @@ import pytest
 from planner.budget import run
 from planner.budget.stage import build_budget
 from planner.errors import Infeasible, InvalidInput
-from planner.model import Plan
+from planner.model import BudgetLineSpec, Plan
 from planner.pipeline import empty_plan
 
 D = Decimal
@@ -272,7 +272,7 @@ def test_plan_json_round_trip_gives_the_same_budget(expo_plan):
     plan, event = expo_plan(absent=("C01",))
     first = run(event, plan)
     again = Plan.model_validate_json(first.to_json())
-    rebuilt = run(again.event_model(), again.model_copy(update={"budget": None, "warnings": []}))
+    rebuilt = run(again.event_model(), again.model_copy(update={"budget": None, "notices": []}))
     assert rebuilt.budget == first.budget
 
 
@@ -287,3 +287,17 @@ def test_tickets_count_the_ones_to_buy(make_event):
     budget = run(event, empty_plan(event)).budget
     assert budget.counts["tickets_child"] == 3
     assert budget.counts["tickets"] == 0
+
+
+def test_a_line_may_count_the_free_tickets(expo_plan):
+    """``tickets_free`` is a count like the others: a line may use it."""
+    from planner.budget import validate
+
+    plan, event = expo_plan()
+    spec = {"item": "免票登记", "quantity": "tickets_free", "unit_price": "0"}
+    lines = (*event.budget.lines, BudgetLineSpec.model_validate(spec))
+    event = event.model_copy(update={"budget": event.budget.model_copy(update={"lines": lines})})
+    assert validate(event) == []
+    budget = run(event, plan).budget
+    line = next(line for line in budget.lines if line.item == "免票登记")
+    assert line.quantity == plan.tickets["free"] > 0

@@ -1,13 +1,16 @@
 """Each kind of broken input exits 3 with a message naming file, row and column.
 
 The tiny event folder (conftest) is valid; each test breaks one thing and
-runs `planner check` as a user would, then reads stderr.
+runs `planner check` as a user would, then reads stderr. Every case also
+runs `planner plan` on the same folder: whenever plan finds bad input,
+check must have found the same problems (``support.check_and_plan``).
 """
 
 from __future__ import annotations
 
 import copy
 import csv
+import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -18,6 +21,7 @@ from support import (
     EVENT_TOML,
     VOLUNTEER_HEADER,
     VOLUNTEER_ROWS,
+    check_and_plan,
     write_csv,
 )
 from typer.testing import CliRunner
@@ -32,6 +36,9 @@ runner = CliRunner()
 def check(folder: Path, *extra: str):
     result = runner.invoke(app, ["check", str(folder), *extra])
     assert "Traceback" not in result.output
+    if not extra:
+        with tempfile.TemporaryDirectory() as out:
+            check_and_plan(folder, Path(out))
     return result
 
 
@@ -116,7 +123,9 @@ def test_sibling_group_pointing_at_no_child(tiny_event):
     expect_problem(tiny_event, "children.csv", 3, "兄弟姐妹组/sibling_group", "找不到其他儿童")
 
 
-def test_child_under_14_without_consent(tiny_event):
+def test_child_under_14_without_consent_on_an_outing(tiny_event):
+    day_trip = EVENT_TOML.replace('shape = "school_day"', 'shape = "day_trip"')
+    (tiny_event / "event.toml").write_text(day_trip, encoding="utf-8")
     write_csv(tiny_event / "children.csv", CHILD_HEADER, rows_with(CHILD_ROWS, 0, 8, "否"))
     expect_problem(tiny_event, "children.csv", 2, "外出同意/outing_consent", "没有记录监护人同意")
 
@@ -136,11 +145,23 @@ def test_unknown_gender_and_bad_yes_no(tiny_event):
     assert "volunteers.csv:3:已培训/training_done: 应填 是 或 否" in out
 
 
-def test_bad_date_text(tiny_event):
-    write_csv(
-        tiny_event / "volunteers.csv", VOLUNTEER_HEADER, rows_with(VOLUNTEER_ROWS, 0, 8, "去年五月")
-    )
-    expect_problem(tiny_event, "volunteers.csv", 2, "审查日期/check_date", "不是有效日期")
+def test_a_bad_or_future_check_date_rejects_that_applicant_only(tiny_event, tmp_path):
+    rows = rows_with(VOLUNTEER_ROWS, 0, 8, "去年五月")
+    rows[1][8] = "2027-01-01"  # after the event day
+    rows += [["V03", "赵强", "男", "23", "13712345678", "", "是", "是", "2026-07-01", "1"]]
+    rows += [["V04", "钱丽", "女", "24", "13612345678", "", "是", "是", "2026-08-01", "1"]]
+    write_csv(tiny_event / "volunteers.csv", VOLUNTEER_HEADER, rows)
+    (tiny_event / "event.toml").write_text(EVENT_TOML, encoding="utf-8")
+    assert check(tiny_event).exit_code == 0
+    result = runner.invoke(app, ["plan", str(tiny_event), "--out", str(tmp_path), "--no-render"])
+    assert result.exit_code == 0, result.output
+    from planner.io import read_plan
+
+    reasons = {
+        r.volunteer_id: r.reason for r in read_plan(tmp_path / "plan.json").volunteers_rejected
+    }
+    assert "去年五月" in reasons["V01"] and "无法识别" in reasons["V01"]
+    assert "2027-01-01" in reasons["V02"] and "晚于活动日" in reasons["V02"]
 
 
 def test_toml_syntax_error_names_the_line(tiny_event):
@@ -262,3 +283,49 @@ def test_ambiguous_budget_number_names_its_line(tiny_event):
     text = EVENT_TOML + '\n[[budget.lines]]\nitem = "水"\nquantity = 50\nunit_price = "1,5"\n'
     (tiny_event / "event.toml").write_text(text, encoding="utf-8")
     expect_problem(tiny_event, "event.toml", 21, "budget.lines.0.unit_price", "1,5")
+
+
+def test_ticket_prices_are_written_once_in_the_budget_lines(tiny_event):
+    toml = EVENT_TOML + '\n[tickets]\nrequired = true\n\n[tickets.prices]\nchild = "60"\n'
+    (tiny_event / "event.toml").write_text(toml, encoding="utf-8")
+    out = expect_problem(tiny_event, "event.toml", None, None, "门票价格只写一次")
+    assert "unit_price" in out
+
+
+def test_an_unquoted_time_gets_a_hint_to_quote_it(tiny_event):
+    toml = EVENT_TOML + "\n[itinerary]\nday_start = 9:00\n"
+    (tiny_event / "event.toml").write_text(toml, encoding="utf-8")
+    line = len(toml.splitlines())
+    expect_problem(tiny_event, "event.toml", line, None, '写成 "09:00"')
+
+
+def test_a_title_row_above_the_header_is_read_past(tiny_event):
+    """花名册 often open with a title row; rows keep their sheet numbers."""
+    title = ["2026年志愿者花名册", *[""] * (len(VOLUNTEER_HEADER) - 1)]
+    rows = [VOLUNTEER_HEADER, *rows_with(VOLUNTEER_ROWS, 1, 5, "飞行")]
+    write_csv(tiny_event / "volunteers.csv", title, rows, "gbk")
+    expect_problem(tiny_event, "volunteers.csv", 4, "特长/skills", "不认识的特长「飞行」")
+    write_csv(tiny_event / "volunteers.csv", title, [VOLUNTEER_HEADER, *VOLUNTEER_ROWS], "gbk")
+    assert check(tiny_event).exit_code == 0
+
+
+def test_the_sheet_is_chosen_by_name(tiny_event):
+    book = openpyxl.Workbook()
+    guide = book.active
+    guide.title = "填写说明"
+    guide.append(["请在「志愿者」表里填写"])
+    sheet = book.create_sheet("志愿者")
+    sheet.append(["志愿者花名册"])
+    sheet.append(VOLUNTEER_HEADER)
+    for row in VOLUNTEER_ROWS:
+        sheet.append(row)
+    book.save(tiny_event / "volunteers.xlsx")
+    toml = EVENT_TOML.replace('volunteers = "volunteers.csv"', 'volunteers = "volunteers.xlsx"')
+    (tiny_event / "event.toml").write_text(
+        toml.replace("[files]\n", '[files]\nvolunteers_sheet = "志愿者"\n'), encoding="utf-8"
+    )
+    assert check(tiny_event).exit_code == 0
+    (tiny_event / "event.toml").write_text(
+        toml.replace("[files]\n", '[files]\nvolunteers_sheet = "报名表"\n'), encoding="utf-8"
+    )
+    expect_problem(tiny_event, "volunteers.xlsx", None, None, "没有名为「报名表」的工作表")

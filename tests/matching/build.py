@@ -18,11 +18,9 @@ from planner.matching.criteria import Scorer
 from planner.matching.facts import (
     attending_children,
     effective_capacity,
-    forbidden_arcs,
-    locked_children,
-    may_pair,
     sibling_groups,
 )
+from planner.matching.rules import may_pair
 from planner.model import (
     Child,
     Event,
@@ -137,10 +135,7 @@ def brute_force_best(ev: Event, volunteer_ids: list[str]) -> int | None:
     vols = [v for v in ev.volunteers if v.id in set(volunteer_ids)]
     kids = attending_children(ev)
     scorer = Scorer(ev)
-    forbidden, locks = forbidden_arcs(ev), locked_children(ev)
-    options = [
-        [v for v in vols if may_pair(ev, v, c, forbidden=forbidden, locks=locks)] for c in kids
-    ]
+    options = [[v for v in vols if may_pair(ev, v, c)] for c in kids]
     siblings = list(sibling_groups(kids).values())
     best: int | None = None
     for choice in itertools.product(*options):

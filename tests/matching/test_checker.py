@@ -131,5 +131,6 @@ def test_the_checker_speaks_both_languages():
     ev, plan = with_pairs(("V2", ["C1", "C4"]), ("V1", ["C2", "C3"]))
     messages = list(checker.special_care_only_with_trained_volunteer(ev, plan))
     assert messages == [
-        "C1 需特殊照护,V2 未受特殊教育培训 / C1 needs special care, V2 is not trained"
+        "V2→C1:儿童 C1(轮椅)只能由受过特殊教育培训的志愿者带 / "
+        "V2→C1: child C1 (wheelchair) may only go with a volunteer trained for special needs"
     ]

@@ -11,9 +11,9 @@ import planner.matching
 import planner.screening
 from planner.check import check_plan
 from planner.load import load_event
-from planner.matching.rematch import rematch
 from planner.model import Event, Skill
 from planner.pipeline import build_plan, empty_plan
+from planner.rematch import rematch
 
 
 @cache

@@ -22,11 +22,9 @@ from planner.errors import Infeasible
 from planner.matching.facts import (
     attending_children,
     effective_capacity,
-    forbidden_arcs,
-    locked_children,
-    may_pair,
     sibling_groups,
 )
+from planner.matching.rules import may_pair
 from planner.model import ForbiddenPair, LockedPair, Quota
 from planner.screening.requirements import eligible, weighted_score
 from planner.screening.select import quota_needs
@@ -116,11 +114,7 @@ def events(draw, rich: bool = False):
 def coverage_brute_force(ev, vols) -> int:
     """Most attending children these volunteers can pair (siblings all or none, together)."""
     kids = attending_children(ev)
-    forbidden, locks = forbidden_arcs(ev), locked_children(ev)
-    options = [
-        [None] + [v for v in vols if may_pair(ev, v, c, forbidden=forbidden, locks=locks)]
-        for c in kids
-    ]
+    options = [[None] + [v for v in vols if may_pair(ev, v, c)] for c in kids]
     groups = list(sibling_groups(kids).values())
     best = 0
     for choice in itertools.product(*options):

@@ -9,12 +9,12 @@ import pytest
 from matching.build import STAGES, child, event, volunteer
 
 from planner.check import check_plan
+from planner.commands.rematch import rematch_command
 from planner.errors import Infeasible, InvalidInput
 from planner.io import read_plan, write_plan
-from planner.matching.command import rematch_command
-from planner.matching.rematch import rematch
 from planner.model import Activity, LockedPair
 from planner.pipeline import build_plan
+from planner.rematch import rematch
 
 ONE_ACTIVITY = (Activity(id="day", title="活动", duration=60),)
 

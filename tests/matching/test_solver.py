@@ -168,3 +168,17 @@ def test_same_input_gives_the_same_plan_byte_for_byte():
     ev = random_event(1, siblings=True)
     first, second = planned(ev), planned(ev)
     assert first.to_json() == second.to_json()
+
+
+def test_siblings_may_have_volunteers_of_their_own_when_the_event_allows():
+    """Three siblings and volunteers taking one each: impossible together, fine apart."""
+    from matching.build import child, event, planned, volunteer, volunteer_of
+
+    from planner.errors import Infeasible
+
+    vols = [volunteer(f"V{i}", max_children=1) for i in range(1, 4)]
+    kids = [child(f"C{i}", sibling_group="S1") for i in range(1, 4)]
+    with pytest.raises(Infeasible):
+        planned(event(vols, kids, max_children=1))
+    plan = planned(event(vols, kids, max_children=1, siblings_together=False))
+    assert len(set(volunteer_of(plan).values())) == 3

@@ -28,6 +28,7 @@ from planner.model import (
     Guardian,
     Leg,
     MealPlan,
+    Notice,
     Pair,
     People,
     Person,
@@ -647,7 +648,20 @@ def expo_plan(mark: Callable[[str, str], str] | None = None) -> Plan:
         ],
         tickets={"child": 10, "volunteer": 6, "staff": 0},
         budget=_budget(),
-        warnings=["C06 的外出同意书未交", "二号车只有 2 名成人(最少 2 名)"],
+        notices=[
+            Notice(
+                stage="itinerary",
+                code="no_outing_consent",
+                zh="C06 的外出同意书未交",
+                en="C06 has no outing consent form",
+            ),
+            Notice(
+                stage="itinerary",
+                code="adults",
+                zh="二号车只有 2 名成人(最少 2 名)",
+                en="bus 2 has 2 adults (2 at least)",
+            ),
+        ],
         people=People(
             volunteers=volunteers,
             children=children,

@@ -10,8 +10,8 @@ import pytest
 from render.plans import bare_plan, expo_plan
 
 from planner.io import read_plan, write_plan
+from planner.itinerary.schedule import schedule_for
 from planner.render import Audience, audience_of, export
-from planner.render.schedule import volunteer_items_by_who
 
 FULL_SET = {
     "report.html",
@@ -171,10 +171,10 @@ def test_unknown_language_fails_before_writing(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-# ---- the who-filter used when the itinerary's schedule_for is absent ----------
+# ---- each volunteer's own items, as the invites and sheets use them -----------
 def test_who_filter_gives_escorts_their_rides_and_groups_their_games() -> None:
     plan = expo_plan()
-    ids = [t.id for t in volunteer_items_by_who(plan, "V01")]
+    ids = [t.id for t in schedule_for(plan, "V01")]
     assert ids == [
         "pickup",
         "welcome",
@@ -189,7 +189,7 @@ def test_who_filter_gives_escorts_their_rides_and_groups_their_games() -> None:
 
 def test_who_filter_leaves_a_non_escort_off_the_bus_and_other_groups_games() -> None:
     plan = expo_plan()
-    ids = [t.id for t in volunteer_items_by_who(plan, "V05")]
+    ids = [t.id for t in schedule_for(plan, "V05")]
     assert "pickup" not in ids and "return" not in ids and "games-G1" not in ids
     assert "games-G2" in ids and "tour_pm" in ids
 
@@ -197,4 +197,4 @@ def test_who_filter_leaves_a_non_escort_off_the_bus_and_other_groups_games() -> 
 def test_who_filter_pairs_item_needs_a_pair() -> None:
     plan = expo_plan()
     plan.pairs = [p for p in plan.pairs if p.volunteer_id != "V05"]
-    assert "tour_pm" not in [t.id for t in volunteer_items_by_who(plan, "V05")]
+    assert "tour_pm" not in [t.id for t in schedule_for(plan, "V05")]

@@ -42,7 +42,7 @@ def test_warnings_come_first() -> None:
 
 def test_no_warnings_says_so() -> None:
     plan = expo_plan()
-    plan.warnings = []
+    plan.notices = []
     assert "没有提醒" in render(plan)
 
 

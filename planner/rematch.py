@@ -23,10 +23,12 @@ from planner.errors import InvalidInput, Problem
 from planner.matching import pairs_for
 from planner.matching.criteria import Scorer
 from planner.matching.facts import attending_children, effective_capacity
-from planner.model import Event, LockedPair, Plan, Rejection, Volunteer
+from planner.model import Event, LockedPair, Notice, Pair, Plan, Rejection, Volunteer
+from planner.pipeline import empty_plan, run_stages
+from planner.screening.requirements import failures, weighted_score
 
-#: Warnings of the stages that rematch keeps (the later stages write theirs again).
-OWN_WARNING_PREFIXES = ("筛选", "结对", "重新结对")
+#: Notices of the stages that rematch keeps (the later stages write theirs again).
+KEPT_STAGES = frozenset({"screening", "matching", "rematch"})
 
 
 @dataclass(frozen=True)
@@ -102,45 +104,95 @@ def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
     :class:`planner.errors.Infeasible` when no pairing is possible even with
     every reserve.
     """
-    from planner.pipeline import STAGES, empty_plan
-    from planner.screening.requirements import failures, weighted_score
-
     event = plan.event_model()
     gone_v, gone_c = _absentees(event, absent)
     day, changes = _day_event(event, gone_v, gone_c)
     old_of = {cid: p.volunteer_id for p in plan.pairs for cid in p.child_ids}
+    changes = _absence_changes(gone_v, gone_c, old_of, changes)
     kept_team = [vid for vid in plan.volunteers_selected if vid not in gone_v]
-    by_id = {v.id: v for v in day.volunteers}
-    for vid in gone_v:
+    chosen = set(plan.volunteers_selected)
+    reserves = sorted(
+        (v for v in day.volunteers if v.id not in chosen and not failures(day, v)),
+        key=lambda v: (-weighted_score(day, v), v.id),
+    )
+    pairs = _fewest_changes(day, plan, kept_team, reserves, old_of)
+    used = {p.volunteer_id for p in pairs}
+    called = [v for v in reserves if v.id in used]
+    changes += _pairing_changes(day, called, pairs, old_of, gone_v)
+    selected = sorted(set(kept_team) | {v.id for v in called})
+    settings = day.screening
+    if settings.select is not None and settings.select != len(selected):
+        changes.append(
+            Change(
+                "headcount",
+                f"当天志愿者人数由 {settings.select} 名改为 {len(selected)} 名",
+                f"volunteers on the day: {len(selected)} instead of {settings.select}",
+            )
+        )
+        day = day.model_copy(
+            update={"screening": settings.model_copy(update={"select": len(selected)})}
+        )
+    if not any(c.kind in ("moved", "reserve") for c in changes):
+        changes.append(Change("none", "其余结对不变", "all other pairs unchanged"))
+    notices = [n for n in plan.notices if n.stage in KEPT_STAGES]
+    notices += [
+        Notice(stage="rematch", code=c.kind, zh=f"重新结对:{c.zh}", en=f"rematch: {c.en}")
+        for c in changes
+    ]
+    new_plan = empty_plan(day).model_copy(
+        update={
+            "schema_version": plan.schema_version,
+            "revision": plan.revision + 1,  # the invites' SEQUENCE: calendars update, not duplicate
+            "volunteers_selected": selected,
+            "volunteers_rejected": _rejections(plan, called, gone_v),
+            "pairs": pairs,
+            "notices": notices,
+        }
+    )
+    return run_stages(day, new_plan, after="matching"), changes
+
+
+def _absence_changes(
+    gone_v: list[str], gone_c: list[str], old_of: dict[str, str], paused: list[Change]
+) -> list[Change]:
+    """Who is absent and whom they had: the volunteers (latest first), the locks
+    paused, then the children."""
+    volunteers = []
+    for vid in reversed(gone_v):
         kids = sorted(c for c, v in old_of.items() if v == vid)
-        changes.insert(
-            0,
+        volunteers.append(
             Change(
                 "absent_volunteer",
                 f"志愿者 {vid} 缺席" + (f"(原带 {'、'.join(kids)})" if kids else ""),
                 f"volunteer {vid} is absent" + (f" (had {', '.join(kids)})" if kids else ""),
-            ),
+            )
         )
+    children = []
     for cid in gone_c:
         was = old_of.get(cid)
-        changes.append(
+        children.append(
             Change(
                 "absent_child",
                 f"儿童 {cid} 缺席" + (f",已从 {was} 的结对中移除" if was else ""),
                 f"child {cid} is absent" + (f", removed from {was}'s pair" if was else ""),
             )
         )
-    chosen = set(plan.volunteers_selected)
-    reserves = sorted(
-        (v for v in day.volunteers if v.id not in chosen and not failures(day, v)),
-        key=lambda v: (-weighted_score(day, v), v.id),
-    )
+    return [*volunteers, *paused, *children]
+
+
+def _fewest_changes(
+    day: Event,
+    plan: Plan,
+    kept_team: list[str],
+    reserves: list[Volunteer],
+    old_of: dict[str, str],
+) -> list[Pair]:
+    """Pairs with lexicographic weights: one change outweighs any choice of
+    reserve, and the reserves' screening rank outweighs any pair score."""
+    by_id = {v.id: v for v in day.volunteers}
     team: list[Volunteer] = sorted(
         [by_id[v] for v in kept_team if v in by_id] + reserves, key=lambda v: v.id
     )
-
-    # lexicographic weights: one change outweighs any choice of reserve, and the
-    # reserves' screening rank outweighs any pair score
     scorer = Scorer(day)
     children = attending_children(day)
     best_total = sum(max((scorer.points(v, c) for v in team), default=0) for c in children)
@@ -151,18 +203,26 @@ def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
     cost = {v.id: change + i * rank_step for i, v in enumerate(reserves)}
     rejected = {r.volunteer_id: r.reason for r in plan.volunteers_rejected}
     pairs, _ = pairs_for(day, team, rejected=rejected, bonus=bonus, volunteer_cost=cost)
+    return pairs
 
-    new_of = {cid: p.volunteer_id for p in pairs for cid in p.child_ids}
-    used = {p.volunteer_id for p in pairs}
-    called = [v for v in reserves if v.id in used]
-    for v in called:
-        changes.append(
-            Change(
-                "reserve",
-                f"替补 {v.id} 入选(综合评分 {weighted_score(day, v):.2f},最多带 {effective_capacity(day, v)} 名)",
-                f"reserve {v.id} called in (score {weighted_score(day, v):.2f})",
-            )
+
+def _pairing_changes(
+    day: Event,
+    called: list[Volunteer],
+    pairs: list[Pair],
+    old_of: dict[str, str],
+    gone_v: list[str],
+) -> list[Change]:
+    """The reserves called in, and each child who moved, with why."""
+    changes = [
+        Change(
+            "reserve",
+            f"替补 {v.id} 入选(综合评分 {weighted_score(day, v):.2f},最多带 {effective_capacity(day, v)} 名)",
+            f"reserve {v.id} called in (score {weighted_score(day, v):.2f})",
         )
+        for v in called
+    ]
+    new_of = {cid: p.volunteer_id for p in pairs for cid in p.child_ids}
     for cid in sorted(new_of):
         before, after = old_of.get(cid), new_of[cid]
         if before == after:
@@ -180,26 +240,14 @@ def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
                 f"child {cid}: {before or 'none'} → {after} ({why_en})",
             )
         )
+    return changes
 
-    selected = sorted(set(kept_team) | {v.id for v in called})
-    settings = day.screening
-    if settings.select is not None and settings.select != len(selected):
-        changes.append(
-            Change(
-                "headcount",
-                f"当天志愿者人数由 {settings.select} 名改为 {len(selected)} 名",
-                f"volunteers on the day: {len(selected)} instead of {settings.select}",
-            )
-        )
-        day = day.model_copy(
-            update={"screening": settings.model_copy(update={"select": len(selected)})}
-        )
-    if not any(c.kind in ("moved", "reserve") for c in changes):
-        changes.append(Change("none", "其余结对不变", "all other pairs unchanged"))
 
-    rejections = [
-        r for r in plan.volunteers_rejected if r.volunteer_id not in {v.id for v in called}
-    ]
+def _rejections(plan: Plan, called: list[Volunteer], gone_v: list[str]) -> list[Rejection]:
+    """The first plan's rejections but for the reserves called in, and the absent chosen."""
+    chosen = set(plan.volunteers_selected)
+    called_ids = {v.id for v in called}
+    rejections = [r for r in plan.volunteers_rejected if r.volunteer_id not in called_ids]
     rejections += [
         Rejection(
             volunteer_id=vid,
@@ -210,19 +258,4 @@ def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
         for vid in gone_v
         if vid in chosen
     ]
-    warnings = [w for w in plan.warnings if w.startswith(OWN_WARNING_PREFIXES)]
-    warnings += [f"重新结对:{c.zh} / rematch: {c.en}" for c in changes]
-    new_plan = empty_plan(day).model_copy(
-        update={
-            "schema_version": plan.schema_version,
-            "revision": plan.revision + 1,  # the invites' SEQUENCE: calendars update, not duplicate
-            "volunteers_selected": selected,
-            "volunteers_rejected": sorted(rejections, key=lambda r: r.volunteer_id),
-            "pairs": pairs,
-            "warnings": warnings,
-        }
-    )
-    names = [s.name for s in STAGES]
-    for stage in STAGES[names.index("matching") + 1 :]:
-        new_plan = stage.load()(day, new_plan)
-    return new_plan, changes
+    return sorted(rejections, key=lambda r: r.volunteer_id)

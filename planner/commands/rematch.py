@@ -1,7 +1,7 @@
 """The body of ``planner rematch PLAN.json --absent V03,C11 --out DIR``.
 
 The CLI wires it; errors are raised as :mod:`planner.errors` exceptions and
-printed by the CLI. Heavy imports happen inside the function.
+printed by the CLI, which imports this module only when the command runs.
 """
 
 from __future__ import annotations
@@ -11,6 +11,10 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from planner.errors import InvalidInput, Problem
+from planner.io import read_plan, write_plan
+from planner.rematch import rematch
 
 _SEPARATORS = re.compile("[,\uff0c\u3001;\uff1b\\s]+")  # , ， 、 ; ； and spaces
 
@@ -46,9 +50,6 @@ def rematch_command(
     only a JSON object ``{"plan": path, "changes": [{"kind", "zh", "en"}]}``
     on stdout. Returns the exit code (0); problems are raised.
     """
-    from planner.errors import InvalidInput, Problem
-    from planner.io import read_plan, write_plan
-    from planner.matching.rematch import rematch
 
     say = echo or (lambda line: print(line, file=sys.stdout))
     ids = parse_absent(absent)

@@ -2,7 +2,7 @@
 
 The CLI wires :func:`budget_command` (or the two halves,
 :func:`budget_report` and :func:`print_budget_report`, inside its own error
-reporting). Heavy imports happen inside the functions.
+reporting). The CLI imports this module only when the command runs.
 """
 
 from __future__ import annotations
@@ -13,9 +13,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from rich.console import Console
+from rich.table import Table
+
+from planner.budget.actuals import STATUS_LABELS, compare, read_actuals
+from planner.budget.numbers import fen
+from planner.budget.output import (
+    LABELS,
+    budget_table,
+    format_yuan,
+    write_budget_csv,
+    write_budget_xlsx,
+)
+from planner.errors import InvalidInput
+from planner.load import event_path, load_event, locate
+from planner.load.event_file import TomlSource
+from planner.model import Notice
+from planner.pipeline import Stage, empty_plan, run_stages
+
 if TYPE_CHECKING:
     from planner.budget.actuals import ActualsReport
-    from planner.model import Budget, Plan
+    from planner.errors import Infeasible, TimeLimitReached
+    from planner.model import Budget, Notice, Plan
+
 
 __all__ = ["BudgetReport", "budget_command", "budget_report", "print_budget_report"]
 
@@ -27,7 +47,7 @@ class BudgetReport:
     event_id: str
     event_name: str
     budget: Budget
-    warnings: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     actuals: ActualsReport | None = None
     plan: Plan | None = None
     written: list[Path] = field(default_factory=list)
@@ -37,7 +57,7 @@ class BudgetReport:
             "ok": True,
             "event": {"id": self.event_id, "name": self.event_name},
             "budget": self.budget.model_dump(mode="json"),
-            "warnings": list(self.warnings),
+            "warnings": [str(n) for n in self.notices],
             "actuals": self.actuals.to_dict() if self.actuals is not None else None,
             "written": [str(p) for p in self.written],
         }
@@ -70,13 +90,6 @@ def budget_report(
     stage and its reasons, and every count it had to estimate flagged.
     ``strict=True`` raises that stage's error instead.
     """
-    from planner.budget.actuals import compare, read_actuals
-    from planner.budget.output import write_budget_csv, write_budget_xlsx
-    from planner.budget.stage import build_budget
-    from planner.errors import Infeasible, InvalidInput, TimeLimitReached
-    from planner.load import event_path, load_event
-    from planner.load.event_file import TomlSource
-    from planner.pipeline import STAGES, empty_plan
 
     toml_path = event_path(Path(event))
     problems: list = []
@@ -95,21 +108,14 @@ def budget_report(
     shown = _shown(toml_path)
     source = TomlSource(shown, toml_path.read_bytes().decode("utf-8-sig"))
 
-    plan = empty_plan(loaded)
-    stopped: list[str] = []
-    for stage in STAGES:
-        if stage.name == "budget":
-            budget, warnings = build_budget(loaded, plan, file=shown, line_of=source.line_of)
-            plan = plan.model_copy(
-                update={"budget": budget, "warnings": [*plan.warnings, *stopped, *warnings]}
-            )
-        elif not stopped:
-            try:
-                plan = stage.load()(loaded, plan)
-            except (Infeasible, TimeLimitReached) as exc:
-                if strict:
-                    raise
-                stopped.append(_stage_stopped(stage.label_zh, stage.name, exc))
+    def stopped(stage: Stage, exc: Infeasible | TimeLimitReached, plan: Plan) -> Plan:
+        warning = _stage_stopped(stage.label_zh, stage.name, exc)
+        return plan.model_copy(update={"notices": [*plan.notices, warning]})
+
+    try:
+        plan = run_stages(loaded, empty_plan(loaded), on_stopped=None if strict else stopped)
+    except InvalidInput as exc:  # found only with the plan's counts: a quantity's value
+        raise InvalidInput(locate(exc.problems, source)) from None
     assert plan.budget is not None
 
     written: list[Path] = []
@@ -120,21 +126,22 @@ def budget_report(
         event_id=loaded.id,
         event_name=loaded.name,
         budget=plan.budget,
-        warnings=list(plan.warnings),
+        notices=list(plan.notices),
         actuals=compare(plan.budget, spent) if spent is not None else None,
         plan=plan,
         written=written,
     )
 
 
-def _stage_stopped(label_zh: str, name: str, exc: Exception) -> str:
+def _stage_stopped(label_zh: str, name: str, exc: Infeasible | TimeLimitReached) -> Notice:
     """The warning for an earlier stage that could not finish, with its reasons."""
-    reasons_zh = "; ".join(exc.lines("zh")) if hasattr(exc, "lines") else str(exc)
-    reasons_en = "; ".join(exc.lines("en")) if hasattr(exc, "lines") else str(exc)
-    return (
-        f"预算:「{label_zh}」未能完成({reasons_zh}),预算按已完成的阶段估算"
-        f" / Budget: the {name} stage could not finish ({reasons_en}); "
-        "the budget is estimated from the stages that did"
+
+    return Notice(
+        stage="budget",
+        code="estimated_from_partial_plan",
+        zh=f"预算:「{label_zh}」未能完成({'; '.join(exc.lines('zh'))}),预算按已完成的阶段估算",
+        en=f"Budget: the {name} stage could not finish ({'; '.join(exc.lines('en'))}); "
+        "the budget is estimated from the stages that did",
     )
 
 
@@ -152,12 +159,6 @@ def print_budget_report(
     if as_json:
         stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
-
-    from rich.console import Console
-    from rich.table import Table
-
-    from planner.budget.numbers import fen
-    from planner.budget.output import LABELS, budget_table, format_yuan
 
     # Piped output has no terminal width; give the table room rather than wrap items.
     width = None if stdout.isatty() else 160
@@ -186,15 +187,11 @@ def print_budget_report(
     for path in report.written:
         console.print(("已写入 " if lang == "zh" else "wrote ") + str(path))
     err = Console(file=stderr, highlight=False, soft_wrap=True)
-    for warning in report.warnings:
-        err.print(("注意:" if lang == "zh" else "Warning: ") + warning)
+    for notice in report.notices:
+        err.print(("注意:" if lang == "zh" else "Warning: ") + notice.text(lang))
 
 
 def _print_actuals(console, actuals: ActualsReport, lang: str) -> None:
-    from rich.table import Table
-
-    from planner.budget.actuals import STATUS_LABELS
-    from planner.budget.output import format_yuan
 
     zh = lang == "zh"
     heads = (
