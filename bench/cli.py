@@ -1,0 +1,156 @@
+"""Benchmark of every ``planner`` command: figures, not pass/fail.
+
+    python bench/cli.py              # both examples, 5 runs each
+    python bench/cli.py --runs 9 --examples expo_day
+
+Each command runs on each example in a fresh process (as an organiser runs
+it), several times, interleaved so a busy spell on the machine hits every
+command alike. Printed: the median wall time, the spread (min–max), and the
+command's floor beside it, as a ratio:
+
+* the imports the command needs, timed the same way, in a fresh
+  ``python -c "import ..."``: a command cannot answer faster than Python
+  can load what it uses;
+* for ``plan`` (which prints the PDFs), also ``plan --no-render``: printing
+  is what it adds.
+
+Chromium is used when ``planner`` finds one (see ``planner.render.pdf``);
+without it ``plan`` and ``export`` skip their PDFs, and the header says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ("expo_day", "school_day")
+PLANNER = "from planner.cli import main; main()"
+
+#: What each command must import: the libraries it cannot do without.
+EVENT = ("typer", "pydantic", "python_calamine", "tomllib", "zoneinfo")
+SOLVE = ("ortools.sat.python.cp_model", "ortools.graph.python.min_cost_flow")
+RENDER = ("jinja2", "icalendar", "openpyxl")
+FLOOR_IMPORTS: dict[str, tuple[str, ...]] = {
+    "--help": ("typer",),
+    "check": EVENT,
+    "plan --no-render": EVENT + SOLVE,
+    "plan": EVENT + SOLVE + RENDER + ("pikepdf",),
+    "export": ("typer", "pydantic", "zoneinfo", *RENDER, "pikepdf"),
+    "rematch --no-render": ("typer", "pydantic", "zoneinfo", *SOLVE),
+}
+
+#: A command timed against another command's median as well (what it adds).
+FLOOR_COMMAND = {"plan": "plan --no-render"}
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str  # the row label, e.g. "plan --no-render" or "imports of check"
+    argv: tuple[str, ...]  # after the interpreter
+
+
+def run(argv: tuple[str, ...]) -> float:
+    """Wall seconds of one fresh ``python`` process; fails loudly on a non-zero exit."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, *argv], capture_output=True, check=False, cwd=ROOT)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+        raise SystemExit(f"{' '.join(argv)}: exit {done.returncode}: {' | '.join(tail)}")
+    return seconds
+
+
+def planner(*args: str) -> tuple[str, ...]:
+    return ("-c", PLANNER, *args)
+
+
+def jobs(example: str, work: Path) -> list[Job]:
+    """Every command on ``example``, writing under ``work``, then the import floors."""
+    folder = str(ROOT / "examples" / example)
+    plan_json = work / "base" / "plan.json"
+    if not plan_json.exists():  # export and rematch read a plan written once
+        run(planner("plan", folder, "--out", str(plan_json.parent), "--no-render"))
+    absent = json.loads(plan_json.read_text(encoding="utf-8"))["pairs"][0]["child_ids"][0]
+    commands = [
+        Job("--help", planner("--help")),
+        Job("check", planner("check", folder)),
+        Job("plan --no-render", planner("plan", folder, "--out", str(work / "p0"), "--no-render")),
+        Job("plan", planner("plan", folder, "--out", str(work / "p1"))),
+        Job("export", planner("export", str(plan_json), "--out", str(work / "e"))),
+        Job(
+            "rematch --no-render",
+            planner(
+                "rematch",
+                str(plan_json),
+                "--absent",
+                absent,
+                "--out",
+                str(work / "r"),
+                "--no-render",
+            ),
+        ),
+    ]
+    floors = [
+        Job(f"imports of {name}", ("-c", "import " + ", ".join(mods)))
+        for name, mods in FLOOR_IMPORTS.items()
+    ]
+    return commands + floors
+
+
+def spread(samples: list[float]) -> str:
+    return f"{statistics.median(samples):7.3f} {min(samples):7.3f} {max(samples):7.3f}"
+
+
+def report(example: str, times: dict[str, list[float]]) -> None:
+    median = {name: statistics.median(s) for name, s in times.items()}
+    print(f"\n## {example}")
+    print(f"{'command':22} {'median':>7} {'min':>7} {'max':>7}   floor (median s)        ratio")
+    for name in FLOOR_IMPORTS:
+        floor = f"imports of {name}"
+        line = f"{name:22} {spread(times[name])}   imports {median[floor]:7.3f} s      {median[name] / median[floor]:5.2f}×"
+        if name in FLOOR_COMMAND:
+            other = FLOOR_COMMAND[name]
+            line += f"\n{'':46}{other} {median[other]:7.3f} s  {median[name] / median[other]:5.2f}×"
+        print(line)
+    print("imports timed (fresh python -c):")
+    for name, mods in FLOOR_IMPORTS.items():
+        print(f"  {name:22} {spread(times[f'imports of {name}'])}  {', '.join(mods)}")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes per command")
+    parser.add_argument("--examples", nargs="+", default=list(EXAMPLES), choices=EXAMPLES)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from planner.render.pdf import find_chromium
+
+    chromium = find_chromium()
+    print(
+        f"# planner commands, fresh processes, {args.runs} runs each; python {sys.version.split()[0]}; "
+        f"PDFs by {chromium or 'nothing (no Chromium found: PDFs skipped)'}"
+    )
+    with tempfile.TemporaryDirectory(prefix="planner-bench-") as tmp:
+        for example in args.examples:
+            work = Path(tmp) / example
+            todo = jobs(example, work)
+            times: dict[str, list[float]] = {job.name: [] for job in todo}
+            for job in todo:  # once untimed: disk caches, Chromium's font cache
+                run(job.argv)
+            for _ in range(args.runs):
+                for job in todo:
+                    times[job.name].append(run(job.argv))
+            report(example, times)
+
+
+if __name__ == "__main__":
+    main()
