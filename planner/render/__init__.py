@@ -23,7 +23,7 @@ from planner.model import Plan
 from planner.render.audience import Audience, audience_of
 
 if TYPE_CHECKING:
-    from planner.render.pdf import Browser, PdfInfo
+    from planner.render.pdf import Browser, PdfError, PdfInfo
 
 __all__ = ["Audience", "audience_of", "export"]
 
@@ -83,6 +83,31 @@ def _export(
     view = PlanView(plan)
     written: list[Path] = []
 
+    # the printed pages first: the browser prints them while the other files are written
+    pages = {
+        "roster": (bool(view.attending_children), lambda: paper.roster_html(view, t)),
+        "manifests": (bool(view.bus_legs), lambda: paper.manifests_html(view, t)),
+        "meal": (bool(plan.meals), lambda: paper.meal_html(view, t)),
+        "cards": (bool(plan.pairs), lambda: paper.cards_html(view, t)),
+        "volunteer_sheets": (
+            bool(view.selected),
+            lambda: paper.volunteer_sheets_html(view, t, view.selected),
+        ),
+    }
+    html_pages: list[Path] = []
+    for stem in PRINT_PAGES:
+        present, build = pages[stem]
+        html_path = out / "print" / f"{stem}.html"
+        if present:
+            html_pages.append(write_text(html_path, build()))
+        else:
+            html_path.unlink(missing_ok=True)
+            html_path.with_suffix(".pdf").unlink(missing_ok=True)
+    printing = None
+    if browser is not None and html_pages:
+        jobs = [(page, page.with_suffix(".pdf"), _pdf_info(plan, now)) for page in html_pages]
+        printing = browser.print_in_background(jobs)
+
     written.append(write_text(out / "report.html", report_html(view, t)))
 
     sheets = tables.all_tables(view, t)
@@ -118,28 +143,9 @@ def _export(
     written += sheet_files
     _remove_stale(out / "volunteers", "*.html", keep=sheet_files)
 
-    pages = {
-        "roster": (bool(view.attending_children), lambda: paper.roster_html(view, t)),
-        "manifests": (bool(view.bus_legs), lambda: paper.manifests_html(view, t)),
-        "meal": (bool(plan.meals), lambda: paper.meal_html(view, t)),
-        "cards": (bool(plan.pairs), lambda: paper.cards_html(view, t)),
-        "volunteer_sheets": (
-            bool(view.selected),
-            lambda: paper.volunteer_sheets_html(view, t, view.selected),
-        ),
-    }
-    html_pages: list[Path] = []
-    for stem in PRINT_PAGES:
-        present, build = pages[stem]
-        html_path = out / "print" / f"{stem}.html"
-        if present:
-            html_pages.append(write_text(html_path, build()))
-        else:
-            html_path.unlink(missing_ok=True)
-            html_path.with_suffix(".pdf").unlink(missing_ok=True)
     written += html_pages
 
-    if browser is None or not html_pages:
+    if printing is None:
         # a PDF must never outlive the HTML it was printed from
         for page in html_pages:
             page.with_suffix(".pdf").unlink(missing_ok=True)
@@ -147,7 +153,7 @@ def _export(
         if browser is None:
             note(t("pdf_skipped", files=", ".join(p.with_suffix(".pdf").name for p in html_pages)))
         else:
-            written += _print_all(html_pages, browser, _pdf_info(plan, now), note, t)
+            written += _printed(html_pages, printing(), note, t)
     return written
 
 
@@ -162,20 +168,19 @@ def _pdf_info(plan: Plan, now: datetime | None) -> PdfInfo:
     return PdfInfo(created=created, author=plan.event.organiser)
 
 
-def _print_all(
-    pages: list[Path], browser: Browser, info: PdfInfo, note: Callable[[str], None], t
+def _printed(
+    pages: list[Path], results: list[Path | PdfError], note: Callable[[str], None], t
 ) -> list[Path]:
-    """Print the pages one after another in the one browser; keep order."""
+    """The PDFs printed, in page order; a note for each that failed (and no stale PDF)."""
     from planner.render.pdf import PdfError
 
     done = []
-    for page in pages:
-        target = page.with_suffix(".pdf")
-        try:
-            done.append(browser.print(page, target, info=info))
-        except PdfError as exc:
-            target.unlink(missing_ok=True)
-            note(t("pdf_failed", file=target.name, error=exc))
+    for page, result in zip(pages, results, strict=True):
+        if isinstance(result, PdfError):
+            page.with_suffix(".pdf").unlink(missing_ok=True)
+            note(t("pdf_failed", file=page.with_suffix(".pdf").name, error=result))
+        else:
+            done.append(result)
     return done
 
 

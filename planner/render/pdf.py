@@ -35,8 +35,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -231,8 +231,9 @@ class Browser:
         self._from_browser = -1
         self._buffer = b""
         self._next_id = 0
-        self._session: str | None = None
+        self._sessions: list[str] = []
         self._events: list[dict[str, Any]] = []
+        self._worker: threading.Thread | None = None
         self._old_sigterm: Any = None
         self._failed: PdfError | None = None
 
@@ -314,6 +315,9 @@ class Browser:
                     except OSError:
                         proc.kill()
                     proc.wait()
+        if self._worker is not None:  # its reads end now the browser has gone
+            self._worker.join(CLOSE_TIMEOUT_S)
+            self._worker = None
         for fd in (self._to_browser, self._from_browser):
             if fd >= 0:
                 os.close(fd)
@@ -341,45 +345,81 @@ class Browser:
 
     def print(self, html_path: Path, pdf_path: Path, *, info: PdfInfo | None = None) -> Path:
         """Print ``html_path`` to ``pdf_path`` (atomically: a temp file, then rename)."""
+        [result] = self.print_all([(html_path, pdf_path, info)])
+        if isinstance(result, PdfError):
+            raise result
+        return result
+
+    def print_all(self, jobs: Sequence[PrintJob]) -> list[Path | PdfError]:
+        """Print each ``(html, pdf, info)``, up to TABS at once; keep order.
+
+        Returns, per page, the PDF written or the :class:`PdfError` that
+        stopped it. Each tab has a browser context of its own, so the pages
+        render in separate processes, side by side.
+        """
+        if os.name == "nt":
+            return [self._one_shot(*job) for job in jobs]
+        if self._failed is None and self._proc is None:
+            self._failed = PdfError("the browser is closed")
+        if self._failed is not None:
+            return [self._failed] * len(jobs)
+        return _PrintRun(self, jobs).run()
+
+    def print_in_background(self, jobs: Sequence[PrintJob]) -> Callable[[], list[Path | PdfError]]:
+        """Start :meth:`print_all` in a thread; the function returned waits for its results.
+
+        The caller writes its other files meanwhile; closing the browser
+        ends the thread (its pages then fail) before the pipe is closed.
+        """
+        results: list[Path | PdfError] = []
+
+        def work() -> None:
+            try:
+                results.extend(self.print_all(jobs))
+            except Exception as exc:  # never lost in the thread: every page says why
+                failed = exc if isinstance(exc, PdfError) else PdfError(repr(exc))
+                results[:] = [failed] * len(jobs)
+
+        self._worker = threading.Thread(target=work, name="planner-pdf", daemon=True)
+        self._worker.start()
+
+        def wait() -> list[Path | PdfError]:
+            if self._worker is not None:
+                self._worker.join()
+            return results
+
+        return wait
+
+    def _one_shot(self, html: Path, pdf: Path, info: PdfInfo | None) -> Path | PdfError:
         from planner.io import write_bytes
 
-        html_path = Path(html_path).resolve()
-        if os.name == "nt":
-            data = _print_one_shot(self.chromium, html_path, self.timeout_s)
-        else:
-            data = self._print(html_path)
-        return write_bytes(Path(pdf_path), stamp_pdf(data, info) if info else data)
+        try:
+            data = _print_one_shot(self.chromium, Path(html).resolve(), self.timeout_s)
+            return write_bytes(Path(pdf), stamp_pdf(data, info) if info else data)
+        except PdfError as exc:
+            return exc
 
-    def _print(self, html_path: Path) -> bytes:
-        if self._failed is not None:
-            raise self._failed
-        if self._proc is None:
-            raise PdfError("the browser is closed")
-        deadline = time.monotonic() + self.timeout_s
-        session = self._page(deadline)
-        self._events.clear()
-        frame = self._call("Page.navigate", {"url": html_path.as_uri()}, session, deadline)
-        if frame.get("errorText"):
-            raise PdfError(f"chromium could not open {html_path.name}: {frame['errorText']}")
-        while not any(_is_load_of(e, frame.get("loaderId")) for e in self._events):
-            self._events.append(self._receive(deadline))
-        done = self._call("Page.printToPDF", PRINT_OPTIONS, session, deadline)
-        return base64.b64decode(done["data"])
-
-    def _page(self, deadline: float) -> str:
-        """The one tab every page is printed in (made on first use)."""
-        if self._session is None:
-            target = self._call("Target.createTarget", {"url": "about:blank"}, None, deadline)
+    def _tabs(self, count: int, deadline: float) -> list[str]:
+        """``count`` tabs, each in a browser context of its own; their DevTools sessions."""
+        while len(self._sessions) < count:
+            context = self._call("Target.createBrowserContext", {}, None, deadline)
+            target = self._call(
+                "Target.createTarget",
+                {"url": "about:blank", "browserContextId": context["browserContextId"]},
+                None,
+                deadline,
+            )
             attached = self._call(
                 "Target.attachToTarget",
                 {"targetId": target["targetId"], "flatten": True},
                 None,
                 deadline,
             )
-            self._session = attached["sessionId"]
-            self._call("Page.enable", {}, self._session, deadline)
-            self._call("Page.setLifecycleEventsEnabled", {"enabled": True}, self._session, deadline)
-        return self._session
+            session = attached["sessionId"]
+            self._call("Page.enable", {}, session, deadline)
+            self._call("Page.setLifecycleEventsEnabled", {"enabled": True}, session, deadline)
+            self._sessions.append(session)
+        return self._sessions[:count]
 
     # -- the DevTools pipe: JSON messages, each ended by a NUL byte
 
@@ -443,14 +483,106 @@ class Browser:
         return self._failed
 
 
-def _is_load_of(event: dict[str, Any], loader: str | None) -> bool:
-    """Whether ``event`` says the page of navigation ``loader`` has loaded."""
-    params = event.get("params", {})
-    return (
-        event.get("method") == "Page.lifecycleEvent"
-        and params.get("name") == "load"
-        and params.get("loaderId") == loader
-    )
+#: Pages printed at once, each tab in a browser context (a renderer process) of its own.
+TABS = 2
+
+#: One page to print: the HTML, the PDF to write, what to stamp on it (None: nothing).
+PrintJob = tuple[Path, Path, "PdfInfo | None"]
+
+
+@dataclass
+class _Tab:
+    session: str
+    job: int | None = None  # the page it is printing
+    loader: str | None = None  # the navigation of that page, once Chromium answered
+    printing: bool = False
+    loaded: set[str] = field(default_factory=set)  # navigations whose load event came
+    deadline: float = 0.0
+
+
+class _PrintRun:
+    """Pages spread over the tabs: navigate, wait for the load, print, stamp, write.
+
+    Driven by the messages as they come, so one tab loads while another prints
+    and this process stamps a third page.
+    """
+
+    def __init__(self, browser: Browser, jobs: Sequence[PrintJob]) -> None:
+        self.browser = browser
+        self.jobs = list(jobs)
+        self.results: list[Path | PdfError | None] = [None] * len(self.jobs)
+        self.todo = list(range(len(self.jobs)))
+        self.replies: dict[int, tuple[_Tab, str]] = {}  # message id -> tab, what was asked
+
+    def run(self) -> list[Path | PdfError]:
+        browser = self.browser
+        try:
+            start = time.monotonic() + browser.timeout_s
+            tabs = [_Tab(s) for s in browser._tabs(min(TABS, len(self.jobs)) or 1, start)]
+            by_session = {tab.session: tab for tab in tabs}
+            while any(r is None for r in self.results):
+                for tab in tabs:
+                    if tab.job is None and self.todo:
+                        self._navigate(tab, self.todo.pop(0))
+                busy = [tab.deadline for tab in tabs if tab.job is not None]
+                message = browser._receive(min(busy) if busy else start)
+                self._handle(message, by_session)
+        except PdfError as exc:  # the browser is gone or hung: every page left says so
+            self.results = [exc if r is None else r for r in self.results]
+        return [r for r in self.results if r is not None]
+
+    def _navigate(self, tab: _Tab, job: int) -> None:
+        html = Path(self.jobs[job][0]).resolve()
+        tab.job, tab.loader, tab.printing = job, None, False
+        tab.deadline = time.monotonic() + self.browser.timeout_s
+        sent = self.browser._send("Page.navigate", {"url": html.as_uri()}, tab.session)
+        self.replies[sent] = (tab, "navigate")
+
+    def _handle(self, message: dict[str, Any], by_session: dict[str, _Tab]) -> None:
+        if "id" in message:
+            tab, asked = self.replies.pop(message["id"], (None, ""))
+            if tab is None or tab.job is None:
+                return
+            error = message.get("error", {}).get("message") or message.get("result", {}).get(
+                "errorText"
+            )
+            if error:
+                name = Path(self.jobs[tab.job][0]).name
+                self._finish(tab, PdfError(f"chromium could not {asked} {name}: {error}"))
+            elif asked == "navigate":
+                tab.loader = message["result"].get("loaderId")
+                self._print_if_loaded(tab)
+            else:
+                self._finish(tab, self._write(tab.job, message["result"]["data"]))
+            return
+        tab = by_session.get(message.get("sessionId", ""))
+        if tab is None:
+            return
+        method, params = message.get("method"), message.get("params", {})
+        if method == "Page.lifecycleEvent" and params.get("name") == "load":
+            tab.loaded.add(params.get("loaderId"))
+            self._print_if_loaded(tab)
+        elif method in ("Inspector.targetCrashed", "Inspector.detached"):
+            raise PdfError(f"chromium's page process ended: {params.get('reason', method)}")
+
+    def _print_if_loaded(self, tab: _Tab) -> None:
+        if tab.loader in tab.loaded and not tab.printing:
+            tab.printing = True
+            sent = self.browser._send("Page.printToPDF", PRINT_OPTIONS, tab.session)
+            self.replies[sent] = (tab, "print")
+
+    def _write(self, job: int, data: str) -> Path | PdfError:
+        from planner.io import write_bytes
+
+        _, pdf, info = self.jobs[job]
+        raw = base64.b64decode(data)
+        return write_bytes(Path(pdf), stamp_pdf(raw, info) if info else raw)
+
+    def _finish(self, tab: _Tab, result: Path | PdfError) -> None:
+        assert tab.job is not None
+        self.results[tab.job] = result
+        tab.loaded.clear()
+        tab.job = None
 
 
 def _print_one_shot(chromium: str, html_path: Path, timeout_s: float) -> bytes:
@@ -495,14 +627,10 @@ def print_pdfs(
     it (a browser that does not start fails every page). ``info[i]`` stamps
     page ``i`` (see :func:`stamp_pdf`).
     """
-    results: list[Path | PdfError] = []
     with Browser(chromium) as browser:
-        for i, (html, pdf) in enumerate(pages):
-            try:
-                results.append(browser.print(html, pdf, info=info[i] if info else None))
-            except PdfError as exc:
-                results.append(exc)
-    return results
+        return browser.print_all(
+            [(html, pdf, info[i] if info else None) for i, (html, pdf) in enumerate(pages)]
+        )
 
 
 def html_to_pdf(
