@@ -187,15 +187,58 @@ def stamp_pdf(data: bytes, info: PdfInfo) -> bytes:
     Chromium stamps the print time as /CreationDate and /ModDate and numbers
     the tagged structure's /ID strings by DOM node, whose counter runs on
     across pages. The ids are renumbered by rank (same width, same order, so
-    the /IDTree stays sorted); the file is rewritten by qpdf with an /ID
-    computed from its content.
+    the /IDTree stays sorted). The metadata is then written in place when
+    the file has Chromium's own document-info layout (see
+    :func:`_stamp_in_place`: every offset stays valid, no rewrite), else the
+    file is rewritten by qpdf with an /ID computed from its content.
     """
+    ranks = {num: i for i, num in enumerate(sorted(set(_NODE_ID.findall(data))), start=1)}
+    data = _NODE_ID.sub(lambda m: b"(node%08d)" % ranks[m.group(1)], data)
+    stamped = _stamp_in_place(data, info)
+    return stamped if stamped is not None else _stamp_by_rewrite(data, info)
+
+
+#: Chromium's document-info entries: two dates, and its user agent as /Creator.
+_DATE_ENTRY = re.compile(rb"/(?:CreationDate|ModDate) \((D:\d{14}[-+]\d\d'\d\d')\)")
+_CREATOR_ENTRY = re.compile(rb"/Creator \((?:[^()\\\r\n]|\\.)*\)")
+
+
+def _stamp_in_place(data: bytes, info: PdfInfo) -> bytes | None:
+    """The same bytes with the dates and the author replaced, or None if they do not fit.
+
+    A replacement must keep every byte offset (the cross-reference table
+    counts them): the dates have a fixed width, and /Author takes the place
+    of /Creator (Chromium's user agent, a long string), padded with spaces.
+    A qpdf rewrite costs 20–100 ms per page; this costs well under 1 ms.
+    """
+    date = pdf_date(info.created).encode("ascii")
+    dates = list(_DATE_ENTRY.finditer(data))
+    creators = list(_CREATOR_ENTRY.finditer(data))
+    if info.title or len(dates) != 2 or any(len(m.group(1)) != len(date) for m in dates):
+        return None
+    out = bytearray(data)
+    for found in dates:
+        out[found.start(1) : found.end(1)] = date
+    if info.author:
+        if len(creators) != 1:
+            return None
+        entry = (
+            b"/Author <"
+            + ("\ufeff" + info.author).encode("utf-16-be").hex().upper().encode()
+            + b">"
+        )
+        span = creators[0]
+        if len(entry) > span.end() - span.start():
+            return None
+        out[span.start() : span.end()] = entry.ljust(span.end() - span.start())
+    return bytes(out)
+
+
+def _stamp_by_rewrite(data: bytes, info: PdfInfo) -> bytes:
     import io
 
     import pikepdf
 
-    ranks = {num: i for i, num in enumerate(sorted(set(_NODE_ID.findall(data))), start=1)}
-    data = _NODE_ID.sub(lambda m: b"(node%08d)" % ranks[m.group(1)], data)
     out = io.BytesIO()
     with pikepdf.open(io.BytesIO(data)) as pdf:
         meta = pdf.docinfo

@@ -19,7 +19,7 @@ import pikepdf
 import pytest
 from support import EXAMPLES
 
-from planner.render.pdf import Browser, PdfError, PdfInfo, find_chromium, print_pdfs
+from planner.render.pdf import Browser, PdfError, PdfInfo, find_chromium, print_pdfs, stamp_pdf
 
 pytestmark = pytest.mark.skipif(
     find_chromium() is None,
@@ -109,6 +109,31 @@ def test_a_page_prints_the_same_bytes_whatever_was_printed_before_it(tmp_path: P
     alone = print_pdfs([(second, tmp_path / "c.pdf")], chromium=chromium, info=[info])
     assert all(isinstance(p, Path) for p in after + alone), after + alone
     assert (tmp_path / "b.pdf").read_bytes() == (tmp_path / "c.pdf").read_bytes()
+
+
+def docinfo(data: bytes) -> dict[str, str]:
+    import io
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert pdf.check_pdf_syntax() == []
+        return {str(k): str(v) for k, v in pdf.docinfo.items()}
+
+
+def test_the_metadata_is_written_in_place_and_by_a_rewrite_alike(tmp_path: Path) -> None:
+    """In place (same length, every offset kept) when the author fits where Chromium
+    wrote its user agent; rewritten by qpdf when it does not: the same metadata."""
+    html = page(tmp_path, "one", "<tr><td>1</td><td>王小明</td></tr>")
+    raw = print_pdfs([(html, tmp_path / "raw.pdf")], chromium=find_chromium())[0].read_bytes()
+    when = datetime(2026, 5, 9, 8, 30, tzinfo=timezone(timedelta(hours=-5)))
+    short = stamp_pdf(raw, PdfInfo(created=when, author="某协会"))
+    assert len(short) == len(raw)
+    long_name = "西安市红十字会长安花公益联盟" * 4
+    rewritten = stamp_pdf(raw, PdfInfo(created=when, author=long_name))
+    assert len(rewritten) != len(raw)
+    for data, author in ((short, "某协会"), (rewritten, long_name)):
+        info = docinfo(data)
+        assert info["/Author"] == author and info["/Title"] == "one"
+        assert info["/CreationDate"] == info["/ModDate"] == "D:20260509083000-05'00'"
 
 
 def profiles(folder: Path) -> list[Path]:
