@@ -217,19 +217,23 @@ def input_forms(runs: int) -> None:
         f"\n## Input forms: {FORMS_VOLUNTEERS:,} vol / {2 * FORMS_VOLUNTEERS:,} ch, "
         f"{NEAREST} nearest ({2 * FORMS_VOLUNTEERS * NEAREST:,} arcs), {runs} fresh processes each"
     )
-    print(f"{'form':24} {'median s':>9} {'min s':>7} {'max s':>7} {'/ floor':>8}  objective")
+    print(
+        f"{'form':24} {'median s':>9} {'min s':>7} {'max s':>7} {'/ floor':>8} {'min/min':>8}  objective"
+    )
     samples: dict[str, list[dict]] = {form: [] for form in FORMS}
     for _ in range(runs):  # interleaved, so a busy spell hits every form alike
         for form in FORMS:
             samples[form].append(fresh_form(form))
     floor = statistics.median(r["seconds"] for r in samples[FORMS[0]])
+    floor_min = min(r["seconds"] for r in samples[FORMS[0]])
     for form in FORMS:
         seconds = [r["seconds"] for r in samples[form]]
         objectives = {r["objective"] for r in samples[form]}
         median = statistics.median(seconds)
         print(
             f"{form:24} {median:9.3f} {min(seconds):7.3f} {max(seconds):7.3f} "
-            f"{median / floor:8.2f}  {', '.join(f'{o:,}' for o in sorted(objectives))}"
+            f"{median / floor:8.2f} {min(seconds) / floor_min:8.2f}  "
+            f"{', '.join(f'{o:,}' for o in sorted(objectives))}"
         )
         sys.stdout.flush()
 
