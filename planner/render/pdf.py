@@ -342,7 +342,12 @@ class Browser:
         self._to_browser, self._from_browser = to_browser_w, from_browser_r
 
     def close(self) -> None:
-        """Close the browser (politely, then by force) and remove its profile folder."""
+        """Close the browser (politely, then by force) and remove its profile folder.
+
+        A second SIGTERM while this runs is ignored, so the clean-up finishes.
+        """
+        if self._old_sigterm is not None:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
         proc, self._proc = self._proc, None
         if proc is not None:
             try:
@@ -406,7 +411,7 @@ class Browser:
             self._failed = PdfError("the browser is closed")
         if self._failed is not None:
             return [self._failed] * len(jobs)
-        return _PrintRun(self, jobs).run()
+        return _PrintRun(self, jobs).run() if jobs else []
 
     def print_in_background(self, jobs: Sequence[PrintJob]) -> Callable[[], list[Path | PdfError]]:
         """Start :meth:`print_all` in a thread; the function returned waits for its results.
@@ -561,7 +566,7 @@ class _PrintRun:
         browser = self.browser
         try:
             start = time.monotonic() + browser.timeout_s
-            tabs = [_Tab(s) for s in browser._tabs(min(TABS, len(self.jobs)) or 1, start)]
+            tabs = [_Tab(s) for s in browser._tabs(min(TABS, len(self.jobs)), start)]
             by_session = {tab.session: tab for tab in tabs}
             while any(r is None for r in self.results):
                 for tab in tabs:
@@ -578,8 +583,7 @@ class _PrintRun:
         html = Path(self.jobs[job][0]).resolve()
         tab.job, tab.loader, tab.printing = job, None, False
         tab.deadline = time.monotonic() + self.browser.timeout_s
-        sent = self.browser._send("Page.navigate", {"url": html.as_uri()}, tab.session)
-        self.replies[sent] = (tab, "navigate")
+        self._ask(tab, "navigate", "Page.navigate", {"url": html.as_uri()})
 
     def _handle(self, message: dict[str, Any], by_session: dict[str, _Tab]) -> None:
         if "id" in message:
@@ -611,8 +615,14 @@ class _PrintRun:
     def _print_if_loaded(self, tab: _Tab) -> None:
         if tab.loader in tab.loaded and not tab.printing:
             tab.printing = True
-            sent = self.browser._send("Page.printToPDF", PRINT_OPTIONS, tab.session)
-            self.replies[sent] = (tab, "print")
+            self._ask(tab, "print", "Page.printToPDF", PRINT_OPTIONS)
+
+    def _ask(self, tab: _Tab, what: str, method: str, params: dict[str, Any]) -> None:
+        try:
+            sent = self.browser._send(method, params, tab.session)
+        except OSError as exc:  # the pipe is closed: chromium has gone
+            raise self.browser._exited() from exc
+        self.replies[sent] = (tab, what)
 
     def _write(self, job: int, data: str) -> Path | PdfError:
         from planner.io import write_bytes
