@@ -6,7 +6,9 @@
 Each command runs on each example in a fresh process (as an organiser runs
 it), several times, interleaved so a busy spell on the machine hits every
 command alike. Printed: the median wall time, the spread (min–max), and the
-command's floor beside it, as a ratio:
+command's floor beside it, as a ratio; then the same for CPU seconds (the
+process and its children, the browser included), which a busy machine
+distorts less than wall time:
 
 * the imports the command needs, timed the same way, in a fresh
   ``python -c "import ..."``: a command cannot answer faster than Python
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -64,15 +67,21 @@ class Job:
     argv: tuple[str, ...]  # after the interpreter
 
 
-def run(argv: tuple[str, ...]) -> float:
-    """Wall seconds of one fresh ``python`` process; fails loudly on a non-zero exit."""
-    start = time.perf_counter()
+def cpu_of_children() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def run(argv: tuple[str, ...]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, with the browser's processes) of one fresh
+    ``python`` process; fails loudly on a non-zero exit."""
+    cpu, start = cpu_of_children(), time.perf_counter()
     done = subprocess.run([sys.executable, *argv], capture_output=True, check=False, cwd=ROOT)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, cpu_of_children() - cpu
     if done.returncode != 0:
         tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
         raise SystemExit(f"{' '.join(argv)}: exit {done.returncode}: {' | '.join(tail)}")
-    return seconds
+    return seconds, cpu
 
 
 def planner(*args: str) -> tuple[str, ...]:
@@ -116,9 +125,9 @@ def spread(samples: list[float]) -> str:
     return f"{statistics.median(samples):7.3f} {min(samples):7.3f} {max(samples):7.3f}"
 
 
-def report(example: str, times: dict[str, list[float]]) -> None:
+def report(example: str, times: dict[str, list[float]], cpu: dict[str, list[float]]) -> None:
     median = {name: statistics.median(s) for name, s in times.items()}
-    print(f"\n## {example}")
+    print(f"\n## {example}: wall seconds")
     least = {name: min(s) for name, s in times.items()}
     print(
         f"{'command':22} {'median':>7} {'min':>7} {'max':>7}   {'floor':24} {'median':>7}"
@@ -133,7 +142,18 @@ def report(example: str, times: dict[str, list[float]]) -> None:
                 f"{head}   {label:24} {median[floor]:7.3f} {median[name] / median[floor]:5.2f}×"
                 f" {least[name] / least[floor]:6.2f}×"
             )
-    print("imports timed (fresh python -c):")
+    print(f"\n## {example}: CPU seconds (user + system, browser included; steadier when busy)")
+    cpu_median = {name: statistics.median(s) for name, s in cpu.items()}
+    for name in FLOOR_IMPORTS:
+        floors = [f"imports of {name}", *([FLOOR_COMMAND[name]] if name in FLOOR_COMMAND else [])]
+        for i, floor in enumerate(floors):
+            head = f"{name:22} {cpu_median[name]:7.3f}" if i == 0 else " " * 30
+            label = "its imports" if floor.startswith("imports of") else floor
+            print(
+                f"{head}   {label:24} {cpu_median[floor]:7.3f}"
+                f" {cpu_median[name] / cpu_median[floor]:5.2f}×"
+            )
+    print("\nimports timed (fresh python -c), wall median min max:")
     for name, mods in FLOOR_IMPORTS.items():
         print(f"  {name:22} {spread(times[f'imports of {name}'])}  {', '.join(mods)}")
     sys.stdout.flush()
@@ -157,12 +177,15 @@ def main() -> None:
             work = Path(tmp) / example
             todo = jobs(example, work)
             times: dict[str, list[float]] = {job.name: [] for job in todo}
+            cpu: dict[str, list[float]] = {job.name: [] for job in todo}
             for job in todo:  # once untimed: disk caches, Chromium's font cache
                 run(job.argv)
             for _ in range(args.runs):
                 for job in todo:
-                    times[job.name].append(run(job.argv))
-            report(example, times)
+                    wall, used = run(job.argv)
+                    times[job.name].append(wall)
+                    cpu[job.name].append(used)
+            report(example, times, cpu)
 
 
 if __name__ == "__main__":
