@@ -143,9 +143,12 @@ def _matrix_arcs(
         raise ValueError(f"dense costs need {m} columns, one per volunteer")
     if num_children is not None and num_children != n:
         raise ValueError("num_children does not match the matrix rows")
-    if np.issubdtype(matrix.dtype, np.floating) and not np.isfinite(matrix).all():
-        child, vol = np.nonzero(np.isfinite(matrix))
-        return n, child.astype(np.int64), vol.astype(np.int64), matrix[child, vol]
+    if np.issubdtype(matrix.dtype, np.floating):
+        finite = np.isfinite(matrix)  # one pass over the cells, read once more below
+        if not finite.all():
+            cells = np.flatnonzero(finite)
+            child, vol = np.divmod(cells, m)
+            return n, child, vol, matrix.reshape(-1)[cells]
     child = np.repeat(np.arange(n, dtype=np.int64), m)
     vol = np.tile(np.arange(m, dtype=np.int64), n)
     return n, child, vol, matrix.reshape(-1)
