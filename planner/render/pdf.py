@@ -532,7 +532,10 @@ class Browser:
 
 
 #: Pages printed at once, each tab in a browser context (a renderer process) of its own.
-TABS = 2
+#: One: on two cores the caller's own work already runs beside the renderer, and a
+#: second renderer lost (Expo export with PDFs, busy machine, 5 runs each: median
+#: 2.64 s with one tab, 2.91 s with two; min 2.23 s against 2.52 s).
+TABS = 1
 
 #: One page to print: the HTML, the PDF to write, what to stamp on it (None: nothing).
 PrintJob = tuple[Path, Path, "PdfInfo | None"]
