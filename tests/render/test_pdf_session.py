@@ -111,6 +111,27 @@ def test_a_page_prints_the_same_bytes_whatever_was_printed_before_it(tmp_path: P
     assert (tmp_path / "b.pdf").read_bytes() == (tmp_path / "c.pdf").read_bytes()
 
 
+def test_two_tabs_print_the_same_bytes_as_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import planner.render.pdf as pdf
+
+    info = PdfInfo(
+        created=datetime(2026, 5, 9, tzinfo=timezone(timedelta(hours=8))), author="某协会"
+    )
+    pages = [
+        page(tmp_path, f"p{i}", f"<tr><td>{i}</td><td>测试{i}</td></tr>" * (i + 1))
+        for i in range(3)
+    ]
+    printed = {}
+    for tabs in (1, 2):
+        monkeypatch.setattr(pdf, "TABS", tabs)
+        jobs = [(html, tmp_path / f"{html.stem}-{tabs}.pdf") for html in pages]
+        results = print_pdfs(jobs, chromium=find_chromium(), info=[info] * len(jobs))
+        printed[tabs] = [r.read_bytes() for r in results]
+    assert printed[1] == printed[2]
+
+
 def docinfo(data: bytes) -> dict[str, str]:
     import io
 
