@@ -20,6 +20,15 @@ checks, no conversion, arrays ready). Every run is a fresh process, so the
 peak memory printed (max RSS) belongs to that run alone; wall time covers
 the solve only, not building the instance.
 
+Dense forms larger than ``--dense-limit`` cells are skipped for ``assign``
+and the bare flow (a matrix is solved on all its cells).
+
+Then the input forms: one instance (2,500 volunteers, 5,000 children, each
+child's 30 nearest: 150,000 arcs) handed to ``assign`` as a list of tuples,
+a tuple of three arrays, a ``(k, 3)`` array and a matrix with ``inf``
+outside the arcs, each beside the bare solver on the same arcs; several
+fresh processes each, median and spread.
+
 Then both example events: screening and matching wall time (solver
 imports warmed up first, as in ``planner plan``).
 """
@@ -28,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -140,9 +150,92 @@ def run_task(task: tuple[str, str, int]) -> dict:
             "peak": _peak_mib(),
             "objective": objective,
             "method": answer.method,
-            "rounds": answer.rounds,
         }
     return {"seconds": seconds, "peak": _peak_mib(), "objective": objective}
+
+
+#: The input-forms instance: volunteers (children are twice as many).
+FORMS_VOLUNTEERS = 2500
+FORMS = (
+    "bare SimpleMinCostFlow",
+    "list of tuples",
+    "tuple of arrays",
+    "(k, 3) array",
+    "matrix, inf",
+)
+
+
+def run_form(form: str) -> dict:
+    """``assign`` (or the bare solver) on one form of the forms instance, in this process."""
+    from ortools.graph.python import min_cost_flow
+
+    from planner.matching import assign
+
+    kids, vols = points(FORMS_VOLUNTEERS)
+    rows, cols, costs = sparse_arcs(kids, vols)
+    n, m = len(kids), len(vols)
+    caps = np.full(m, 2, dtype=np.int64)
+    if form == "list of tuples":
+        data = list(zip(rows.tolist(), cols.tolist(), costs.tolist(), strict=True))
+    elif form == "tuple of arrays":
+        data = (rows, cols, costs)
+    elif form == "(k, 3) array":
+        data = np.column_stack([rows, cols, costs])
+    elif form == "matrix, inf":
+        data = np.full((n, m), np.inf)
+        data[rows, cols] = costs
+    supplies = np.zeros(n + m + 1, dtype=np.int64)
+    supplies[:n], supplies[-1] = 1, -n
+    start = time.perf_counter()
+    if form == FORMS[0]:
+        flow = min_cost_flow.SimpleMinCostFlow()
+        flow.add_arcs_with_capacity_and_unit_cost(
+            rows, cols + n, np.ones(len(rows), dtype=np.int64), costs
+        )
+        flow.add_arcs_with_capacity_and_unit_cost(
+            np.arange(n, n + m, dtype=np.int64),
+            np.full(m, n + m, dtype=np.int64),
+            caps,
+            np.zeros(m, dtype=np.int64),
+        )
+        flow.set_nodes_supplies(np.arange(n + m + 1, dtype=np.int64), supplies)
+        if flow.solve() != flow.OPTIMAL:
+            raise RuntimeError("the forms instance has no full assignment")
+        objective = int(flow.optimal_cost())
+    else:
+        objective = int(assign(data, caps).objective)
+    return {"seconds": time.perf_counter() - start, "objective": objective}
+
+
+def fresh_form(form: str) -> dict:
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(run_form, form).result()
+
+
+def input_forms(runs: int) -> None:
+    print(
+        f"\n## Input forms: {FORMS_VOLUNTEERS:,} vol / {2 * FORMS_VOLUNTEERS:,} ch, "
+        f"{NEAREST} nearest ({2 * FORMS_VOLUNTEERS * NEAREST:,} arcs), {runs} fresh processes each"
+    )
+    print(
+        f"{'form':24} {'median s':>9} {'min s':>7} {'max s':>7} {'/ floor':>8} {'min/min':>8}  objective"
+    )
+    samples: dict[str, list[dict]] = {form: [] for form in FORMS}
+    for _ in range(runs):  # interleaved, so a busy spell hits every form alike
+        for form in FORMS:
+            samples[form].append(fresh_form(form))
+    floor = statistics.median(r["seconds"] for r in samples[FORMS[0]])
+    floor_min = min(r["seconds"] for r in samples[FORMS[0]])
+    for form in FORMS:
+        seconds = [r["seconds"] for r in samples[form]]
+        objectives = {r["objective"] for r in samples[form]}
+        median = statistics.median(seconds)
+        print(
+            f"{form:24} {median:9.3f} {min(seconds):7.3f} {max(seconds):7.3f} "
+            f"{median / floor:8.2f} {min(seconds) / floor_min:8.2f}  "
+            f"{', '.join(f'{o:,}' for o in sorted(objectives))}"
+        )
+        sys.stdout.flush()
 
 
 def fresh(task: tuple[str, str, int]) -> dict:
@@ -180,28 +273,42 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[15, 500, 5000])
     parser.add_argument(
-        "--floor-dense-limit",
+        "--dense-limit",
         type=int,
-        default=20_000_000,
-        help="largest dense arc count for the bare flow floor",
+        default=10_000_000,
+        help="largest matrix (cells) handed to assign and the bare flow",
+    )
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes per input form")
+    parser.add_argument(
+        "--only", choices=("sizes", "forms", "examples"), help="run one part of the benchmark"
     )
     args = parser.parse_args()
+    if args.only in (None, "sizes"):
+        sizes(args.sizes, args.dense_limit)
+    if args.only in (None, "forms"):
+        input_forms(args.runs)
+    if args.only in (None, "examples"):
+        examples()
+
+
+def sizes(volunteers: list[int], dense_limit: int) -> None:
     print(
         f"# Matching benchmark: geographic instances, 2 children per volunteer, sparse = {NEAREST} nearest"
     )
     print(
         f"{'instance':18} {'solver':26} {'seconds':>9} {'peak MiB':>9} {'objective':>14} {'same':>5}  notes"
     )
-    for m in args.sizes:
+    for m in volunteers:
         for form in ("dense", "sparse"):
             label = f"{m} vol / {2 * m} ch {form}"
+            arcs = 2 * m * m if form == "dense" else 2 * m * min(NEAREST, m)
+            if arcs > dense_limit:
+                print(f"{label:18} {'skipped':>36}  ({arcs:,} cells > --dense-limit)")
+                continue
             ours = fresh(("ours", form, m))
             scipy = fresh(("scipy", form, m))
-            arcs = 2 * m * m if form == "dense" else 2 * m * min(NEAREST, m)
-            floor = fresh(("floor", form, m)) if arcs <= args.floor_dense_limit else None
-            method = f"{ours['method']}" + (
-                f", {ours['rounds']} rounds" if ours["rounds"] > 1 else ""
-            )
+            floor = fresh(("floor", form, m))
+            method = ours["method"]
             print(
                 f"{label:18} {'planner.matching.assign':26} {ours['seconds']:9.3f} {ours['peak']:9.0f} {ours['objective']:>14,}   -    {method}"
             )
@@ -210,17 +317,13 @@ def main() -> None:
                 f"{'':18} {'scipy LSA (cols repeated)':26} {scipy['seconds']:9.3f} {scipy['peak']:9.0f} "
                 f"{scipy['objective']:>14,} {same:>5}  scipy / ours = {scipy['seconds'] / ours['seconds']:.1f}"
             )
-            if floor is None:
-                print(f"{'':18} {'bare SimpleMinCostFlow':26} {'skipped':>9}  ({arcs:,} arcs)")
-            else:
-                same = "yes" if floor["objective"] == ours["objective"] else "NO"
-                print(
-                    f"{'':18} {'bare SimpleMinCostFlow':26} {floor['seconds']:9.3f} {floor['peak']:9.0f} "
-                    f"{floor['objective'] if floor['objective'] is not None else 'infeasible':>14,} {same:>5}  "
-                    f"ours / floor = {ours['seconds'] / floor['seconds']:.2f}"
-                )
+            same = "yes" if floor["objective"] == ours["objective"] else "NO"
+            print(
+                f"{'':18} {'bare SimpleMinCostFlow':26} {floor['seconds']:9.3f} {floor['peak']:9.0f} "
+                f"{floor['objective'] if floor['objective'] is not None else 'infeasible':>14,} {same:>5}  "
+                f"ours / floor = {ours['seconds'] / floor['seconds']:.2f}"
+            )
             sys.stdout.flush()
-    examples()
 
 
 if __name__ == "__main__":

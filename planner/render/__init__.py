@@ -6,9 +6,9 @@
 
 Fed only by the Plan. A part the stages left empty (no pairs, no buses, no
 budget) means that output is absent, never an error. Every file is written
-atomically; the same plan (and ``now``) gives the same bytes, except PDFs,
-which Chromium stamps with its own creation time. Who reads which file:
-see :mod:`planner.render.audience`.
+atomically; the same plan (and ``now``) gives the same bytes, PDFs included
+(stamped with a date from the plan, see :mod:`planner.render.pdf`). Who
+reads which file: see :mod:`planner.render.audience`.
 """
 
 from __future__ import annotations
@@ -17,17 +17,18 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.model import Plan
 from planner.render.audience import Audience, audience_of
+
+if TYPE_CHECKING:
+    from planner.render.pdf import Browser, PdfError, PdfInfo
 
 __all__ = ["Audience", "audience_of", "export"]
 
 #: Printed pages in the order they are written: file stem -> builder name.
 PRINT_PAGES: tuple[str, ...] = ("roster", "manifests", "meal", "cards", "volunteer_sheets")
-
-#: Chromium print jobs run at once (each is mostly start-up time).
-PDF_WORKERS = 2
 
 
 def _stderr(line: str) -> None:
@@ -46,23 +47,66 @@ def export(
     """Write every output of ``plan`` into ``out`` and return the paths written.
 
     ``lang`` is ``"zh"`` (default) or ``"en"``. ``now`` (timezone-aware) is
-    the calendar DTSTAMP; without it a stamp fixed by the plan keeps the
-    output repeatable. ``pdf=False`` skips printing. ``on_note`` receives
-    one line per thing skipped (no Chromium, a failed print); by default
-    the lines go to stderr.
+    the calendar DTSTAMP and the PDFs' creation date; without it a stamp
+    fixed by the plan keeps the output repeatable. ``pdf=False`` skips
+    printing. ``on_note`` receives one line per thing skipped (no Chromium,
+    a failed print); by default the lines go to stderr.
+
+    One browser prints every PDF; it starts first and comes up while the
+    other files are written.
     """
+    from contextlib import nullcontext
+
+    from planner.render.pdf import Browser, find_chromium
+
+    chromium = find_chromium() if pdf else None
+    with Browser(chromium) if chromium else nullcontext() as browser:
+        return _export(plan, Path(out), lang, now, pdf, on_note or _stderr, browser)
+
+
+def _export(
+    plan: Plan,
+    out: Path,
+    lang: str,
+    now: datetime | None,
+    pdf: bool,
+    note: Callable[[str], None],
+    browser: Browser | None,
+) -> list[Path]:
     from planner.io import write_bytes, write_text
     from planner.render import invites, paper, tables
     from planner.render.labels import Labels
-    from planner.render.pdf import find_chromium
     from planner.render.report import report_html
     from planner.render.view import PlanView
 
-    note = on_note or _stderr
     t = Labels(lang)
     view = PlanView(plan)
-    out = Path(out)
     written: list[Path] = []
+
+    # the printed pages first: the browser prints them while the other files are written
+    pages = {
+        "roster": (bool(view.attending_children), lambda: paper.roster_html(view, t)),
+        "manifests": (bool(view.bus_legs), lambda: paper.manifests_html(view, t)),
+        "meal": (bool(plan.meals), lambda: paper.meal_html(view, t)),
+        "cards": (bool(plan.pairs), lambda: paper.cards_html(view, t)),
+        "volunteer_sheets": (
+            bool(view.selected),
+            lambda: paper.volunteer_sheets_html(view, t, view.selected),
+        ),
+    }
+    html_pages: list[Path] = []
+    for stem in PRINT_PAGES:
+        present, build = pages[stem]
+        html_path = out / "print" / f"{stem}.html"
+        if present:
+            html_pages.append(write_text(html_path, build()))
+        else:
+            html_path.unlink(missing_ok=True)
+            html_path.with_suffix(".pdf").unlink(missing_ok=True)
+    printing = None
+    if browser is not None and html_pages:
+        jobs = [(page, page.with_suffix(".pdf"), _pdf_info(plan, now)) for page in html_pages]
+        printing = browser.print_in_background(jobs)
 
     written.append(write_text(out / "report.html", report_html(view, t)))
 
@@ -99,58 +143,45 @@ def export(
     written += sheet_files
     _remove_stale(out / "volunteers", "*.html", keep=sheet_files)
 
-    pages = {
-        "roster": (bool(view.attending_children), lambda: paper.roster_html(view, t)),
-        "manifests": (bool(view.bus_legs), lambda: paper.manifests_html(view, t)),
-        "meal": (bool(plan.meals), lambda: paper.meal_html(view, t)),
-        "cards": (bool(plan.pairs), lambda: paper.cards_html(view, t)),
-        "volunteer_sheets": (
-            bool(view.selected),
-            lambda: paper.volunteer_sheets_html(view, t, view.selected),
-        ),
-    }
-    html_pages: list[Path] = []
-    for stem in PRINT_PAGES:
-        present, build = pages[stem]
-        html_path = out / "print" / f"{stem}.html"
-        if present:
-            html_pages.append(write_text(html_path, build()))
-        else:
-            html_path.unlink(missing_ok=True)
-            html_path.with_suffix(".pdf").unlink(missing_ok=True)
     written += html_pages
 
-    chromium = find_chromium() if pdf and html_pages else None
-    if chromium is None:
+    if printing is None:
         # a PDF must never outlive the HTML it was printed from
         for page in html_pages:
             page.with_suffix(".pdf").unlink(missing_ok=True)
     if pdf and html_pages:
-        if chromium is None:
+        if browser is None or printing is None:
             note(t("pdf_skipped", files=", ".join(p.with_suffix(".pdf").name for p in html_pages)))
         else:
-            written += _print_all(html_pages, chromium, note, t)
+            written += _printed(html_pages, printing(), note, t)
     return written
 
 
-def _print_all(pages: list[Path], chromium: str, note: Callable[[str], None], t) -> list[Path]:
-    """Print the pages, PDF_WORKERS at a time (Chromium's start-up dominates); keep order."""
-    from concurrent.futures import ThreadPoolExecutor
+def _pdf_info(plan: Plan, now: datetime | None) -> PdfInfo:
+    """Organiser and a creation date fixed by the plan (the invites' DTSTAMP), in its zone."""
+    from zoneinfo import ZoneInfo
 
-    from planner.render.pdf import PdfError, html_to_pdf
+    from planner.render.invites import stamp_for
+    from planner.render.pdf import PdfInfo
 
-    def one(page: Path) -> Path | None:
-        target = page.with_suffix(".pdf")
-        try:
-            return html_to_pdf(page, target, chromium=chromium)
-        except PdfError as exc:
-            target.unlink(missing_ok=True)
-            note(t("pdf_failed", file=target.name, error=exc))
-            return None
+    created = stamp_for(plan, now).astimezone(ZoneInfo(plan.event.timezone))
+    return PdfInfo(created=created, author=plan.event.organiser)
 
-    with ThreadPoolExecutor(max_workers=PDF_WORKERS) as pool:
-        done = list(pool.map(one, pages))
-    return [p for p in done if p is not None]
+
+def _printed(
+    pages: list[Path], results: list[Path | PdfError], note: Callable[[str], None], t
+) -> list[Path]:
+    """The PDFs printed, in page order; a note for each that failed (and no stale PDF)."""
+    from planner.render.pdf import PdfError
+
+    done = []
+    for page, result in zip(pages, results, strict=True):
+        if isinstance(result, PdfError):
+            page.with_suffix(".pdf").unlink(missing_ok=True)
+            note(t("pdf_failed", file=page.with_suffix(".pdf").name, error=result))
+        else:
+            done.append(result)
+    return done
 
 
 def _remove_stale(folder: Path, pattern: str, *, keep: list[Path]) -> None:

@@ -1,31 +1,93 @@
 """HTML to PDF through headless Chromium (print CSS, CJK fonts from the system).
 
-Chromium is found on PATH (``chromium``, ``chromium-browser``,
-``google-chrome``) or named by ``PLANNER_CHROMIUM``. Without it the HTML
-is still written and the caller reports the PDFs as skipped.
+Every page of a run is printed in one browser session, driven over the
+DevTools protocol on a pipe (``--remote-debugging-pipe``: no port is opened,
+no other program can reach the browser), so Chromium starts once, not once
+per PDF::
+
+    with Browser(find_chromium()) as browser:
+        browser.print(Path("roster.html"), Path("roster.pdf"), info=info)
+
+The browser is the organiser's own: ``PLANNER_CHROMIUM``, else Chromium or
+Chrome on PATH, else Chrome, Edge or Chromium at their usual install paths
+on Windows and macOS. Nothing is downloaded. Without one the HTML is still
+written and the caller reports the PDFs as skipped.
+
+Each PDF is then stamped (:func:`stamp_pdf`): title, organiser and a
+creation date from the plan instead of the clock, and the ids Chromium
+numbers from its own counters renumbered, so the same plan prints the same
+bytes. On Windows, where the pipe is not wired, each page is printed by a
+Chromium of its own (``--print-to-pdf``), then stamped alike.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import json
 import os
+import re
+import selectors
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
-#: Browser binaries tried in order when PLANNER_CHROMIUM is not set.
+__all__ = [
+    "CHROMIUM_FLAGS",
+    "Browser",
+    "PdfError",
+    "PdfInfo",
+    "find_chromium",
+    "html_to_pdf",
+    "print_pdfs",
+    "stamp_pdf",
+]
+
+#: Browser binaries tried on PATH, in order, when PLANNER_CHROMIUM is not set.
 CHROMIUM_NAMES: tuple[str, ...] = (
     "chromium",
     "chromium-browser",
     "google-chrome",
     "google-chrome-stable",
+    "microsoft-edge",
+    "microsoft-edge-stable",
 )
 
-#: Seconds one print job may take before it counts as failed.
+#: Usual install paths on Windows: (environment variable of the folder, path inside it).
+WINDOWS_PATHS: tuple[tuple[str, str], ...] = (
+    ("PROGRAMFILES", r"Google\Chrome\Application\chrome.exe"),
+    ("PROGRAMFILES(X86)", r"Google\Chrome\Application\chrome.exe"),
+    ("LOCALAPPDATA", r"Google\Chrome\Application\chrome.exe"),
+    ("PROGRAMFILES(X86)", r"Microsoft\Edge\Application\msedge.exe"),
+    ("PROGRAMFILES", r"Microsoft\Edge\Application\msedge.exe"),
+    ("LOCALAPPDATA", r"Chromium\Application\chrome.exe"),
+)
+
+#: Usual install paths on macOS, under /Applications or ~/Applications.
+MACOS_APPS: tuple[str, ...] = (
+    "Google Chrome.app/Contents/MacOS/Google Chrome",
+    "Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+    "Chromium.app/Contents/MacOS/Chromium",
+)
+
+#: Seconds one print job (or the browser's start) may take before it counts as failed.
 PRINT_TIMEOUT_S = 120
 
-#: Flags for a quiet, offline, sandbox-free print job (CI containers run as root).
-CHROMIUM_FLAGS: tuple[str, ...] = (
+#: Seconds the browser gets to close by itself before it is killed.
+CLOSE_TIMEOUT_S = 5
+
+#: Flags for a quiet, offline, sandbox-free browser (CI containers run as root).
+SESSION_FLAGS: tuple[str, ...] = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -38,16 +100,41 @@ CHROMIUM_FLAGS: tuple[str, ...] = (
     "--disable-extensions",
     "--disable-dev-shm-usage",
     "--mute-audio",
-    "--no-pdf-header-footer",
 )
+
+#: Flags for one command-line print job (``--print-to-pdf``). The last one makes a
+#: DevTools session lose its page, so the session runs with SESSION_FLAGS only.
+CHROMIUM_FLAGS: tuple[str, ...] = (*SESSION_FLAGS, "--no-pdf-header-footer")
+
+#: DevTools ``Page.printToPDF`` options: the page's own @page size and margins.
+PRINT_OPTIONS: dict[str, Any] = {
+    "preferCSSPageSize": True,
+    "printBackground": False,
+    "displayHeaderFooter": False,
+}
 
 
 class PdfError(RuntimeError):
-    """Chromium ran but did not produce the PDF."""
+    """Chromium did not produce the PDF (or did not start)."""
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """What a PDF says about itself, fixed by the plan so re-runs give the same bytes.
+
+    ``title`` None keeps the one Chromium takes from the page's ``<title>``.
+    """
+
+    created: datetime
+    author: str | None = None
+    title: str | None = None
+
+
+# --------------------------------------------------------------------------- finding
 
 
 def find_chromium() -> str | None:
-    """The Chromium binary to print with, or None when there is none."""
+    """The Chromium (or Chrome, or Edge) binary to print with, or None when there is none."""
     named = os.environ.get("PLANNER_CHROMIUM")
     if named:
         return shutil.which(named) or (named if Path(named).is_file() else None)
@@ -55,15 +142,507 @@ def find_chromium() -> str | None:
         found = shutil.which(name)
         if found:
             return found
+    for path in _install_paths():
+        if path.is_file():
+            return str(path)
     return None
 
 
-def html_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str) -> Path:
-    """Print ``html_path`` to ``pdf_path`` (atomically: a temp file, then rename)."""
-    from planner.io import write_bytes
+def _install_paths() -> list[Path]:
+    if sys.platform == "win32":
+        return [
+            Path(os.environ[var]) / inside for var, inside in WINDOWS_PATHS if os.environ.get(var)
+        ]
+    if sys.platform == "darwin":
+        return [root / app for root in (Path("/Applications"), Path.home() / "Applications")
+                for app in MACOS_APPS]  # fmt: skip
+    return []
 
-    html_path = Path(html_path).resolve()
-    pdf_path = Path(pdf_path)
+
+# --------------------------------------------------------------------------- stamping
+
+#: Chromium's structure-element ids: DOM node numbers from a counter shared by the session.
+_NODE_ID = re.compile(rb"\(node(\d{8})\)")
+
+
+def pdf_date(when: datetime) -> str:
+    """A PDF date string (ISO 32000 7.9.4) with the offset of ``when``.
+
+    >>> from datetime import timedelta, timezone
+    >>> pdf_date(datetime(2026, 5, 16, 23, 0, tzinfo=timezone(timedelta(hours=8))))
+    "D:20260516230000+08'00'"
+    """
+    if when.tzinfo is None:
+        raise ValueError("the creation date must be timezone-aware")
+    offset = when.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign = "-" if minutes < 0 else "+"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"D:{when:%Y%m%d%H%M%S}{sign}{hours:02d}'{mins:02d}'"
+
+
+def stamp_pdf(data: bytes, info: PdfInfo) -> bytes:
+    """``data`` with the title, author and dates of ``info`` and nothing from the clock.
+
+    Chromium stamps the print time as /CreationDate and /ModDate and numbers
+    the tagged structure's /ID strings by DOM node, whose counter runs on
+    across pages. The ids are renumbered by rank (same width, same order, so
+    the /IDTree stays sorted). The metadata is then written in place when
+    the file has Chromium's own document-info layout (see
+    :func:`_stamp_in_place`: every offset stays valid, no rewrite), else the
+    file is rewritten by qpdf with an /ID computed from its content.
+    """
+    ranks = {num: i for i, num in enumerate(sorted(set(_NODE_ID.findall(data))), start=1)}
+    data = _NODE_ID.sub(lambda m: b"(node%08d)" % ranks[m.group(1)], data)
+    stamped = _stamp_in_place(data, info)
+    return stamped if stamped is not None else _stamp_by_rewrite(data, info)
+
+
+#: Chromium's document-info entries: two dates, and its user agent as /Creator.
+_DATE_ENTRY = re.compile(rb"/(?:CreationDate|ModDate) \((D:\d{14}[-+]\d\d'\d\d')\)")
+_CREATOR_ENTRY = re.compile(rb"/Creator \((?:[^()\\\r\n]|\\.)*\)")
+
+
+def _stamp_in_place(data: bytes, info: PdfInfo) -> bytes | None:
+    """The same bytes with the dates and the author replaced, or None if they do not fit.
+
+    A replacement must keep every byte offset (the cross-reference table
+    counts them): the dates have a fixed width, and /Author takes the place
+    of /Creator (Chromium's user agent, a long string), padded with spaces.
+    A qpdf rewrite costs 20–100 ms per page; this costs well under 1 ms.
+    """
+    date = pdf_date(info.created).encode("ascii")
+    dates = list(_DATE_ENTRY.finditer(data))
+    creators = list(_CREATOR_ENTRY.finditer(data))
+    if info.title or len(dates) != 2 or any(len(m.group(1)) != len(date) for m in dates):
+        return None
+    out = bytearray(data)
+    for found in dates:
+        out[found.start(1) : found.end(1)] = date
+    if info.author:
+        if len(creators) != 1:
+            return None
+        entry = (
+            b"/Author <"
+            + ("\ufeff" + info.author).encode("utf-16-be").hex().upper().encode()
+            + b">"
+        )
+        span = creators[0]
+        if len(entry) > span.end() - span.start():
+            return None
+        out[span.start() : span.end()] = entry.ljust(span.end() - span.start())
+    return bytes(out)
+
+
+def _stamp_by_rewrite(data: bytes, info: PdfInfo) -> bytes:
+    import io
+
+    import pikepdf
+
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        meta = pdf.docinfo
+        if info.title:
+            meta["/Title"] = info.title
+        if info.author:
+            meta["/Author"] = info.author
+        meta["/CreationDate"] = meta["/ModDate"] = pdf_date(info.created)
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- the browser
+
+
+class Browser:
+    """One headless Chromium, driven over the DevTools pipe; prints page after page.
+
+    A context manager: the browser and its fresh profile folder are gone
+    when the block ends, also on an error, Ctrl-C or SIGTERM (a SIGTERM to
+    this process becomes SystemExit inside the block when it runs in the main
+    thread). Starting is not waited for: the browser comes up while the
+    caller writes its other files, and the first print waits for it. A
+    browser that cannot start makes each print raise :class:`PdfError`.
+    """
+
+    def __init__(self, chromium: str, *, timeout_s: float = PRINT_TIMEOUT_S) -> None:
+        self.chromium = chromium
+        self.timeout_s = timeout_s
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._profile: str | None = None
+        self._to_browser = -1
+        self._from_browser = -1
+        self._buffer = b""
+        self._next_id = 0
+        self._sessions: list[str] = []
+        self._events: list[dict[str, Any]] = []
+        self._worker: threading.Thread | None = None
+        self._old_sigterm: Any = None
+        self._failed: PdfError | None = None
+
+    # -- life cycle
+
+    def __enter__(self) -> Browser:
+        if os.name == "nt":  # no fd 3/4 for a child on Windows: one Chromium per page
+            return self
+        self._catch_sigterm()
+        try:
+            self._start()
+        except PdfError as exc:  # every print will say so, the caller's other work goes on
+            self.close()
+            self._failed = exc
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _start(self) -> None:
+        self._profile = tempfile.mkdtemp(prefix="planner-chromium-")
+        to_browser_r, to_browser_w = os.pipe()
+        from_browser_r, from_browser_w = os.pipe()
+
+        def as_fd_3_and_4() -> None:  # runs in the child before exec
+            reads, writes = os.dup(to_browser_r), os.dup(from_browser_w)
+            os.dup2(reads, 3)
+            os.dup2(writes, 4)
+
+        log = Path(self._profile) / "stderr.log"
+        try:
+            with log.open("wb") as stderr:
+                self._proc = subprocess.Popen(
+                    [
+                        self.chromium,
+                        *SESSION_FLAGS,
+                        "--remote-debugging-pipe",
+                        f"--user-data-dir={Path(self._profile) / 'profile'}",
+                        "about:blank",
+                    ],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                    pass_fds=(3, 4),  # kept open past close_fds, after the remapping
+                    preexec_fn=as_fd_3_and_4,
+                    start_new_session=True,  # its own group: closing kills its helpers too
+                    env={**os.environ, "HOME": self._profile},
+                )
+        except OSError as exc:
+            for fd in (to_browser_r, to_browser_w, from_browser_r, from_browser_w):
+                os.close(fd)
+            raise PdfError(f"chromium did not start: {exc}") from exc
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self._to_browser, self._from_browser = to_browser_w, from_browser_r
+
+    def close(self) -> None:
+        """Close the browser (politely, then by force) and remove its profile folder.
+
+        A second SIGTERM while this runs is ignored, so the clean-up finishes.
+        """
+        if self._old_sigterm is not None:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            try:
+                if proc.poll() is None:
+                    self._send("Browser.close")
+                    proc.wait(CLOSE_TIMEOUT_S)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+            finally:
+                if proc.poll() is None:
+                    try:
+                        os.killpg(proc.pid, signal.SIGKILL)
+                    except OSError:
+                        proc.kill()
+                    proc.wait()
+        if self._worker is not None:  # its reads end now the browser has gone
+            self._worker.join(CLOSE_TIMEOUT_S)
+            self._worker = None
+        for fd in (self._to_browser, self._from_browser):
+            if fd >= 0:
+                os.close(fd)
+        self._to_browser = self._from_browser = -1
+        profile, self._profile = self._profile, None
+        if profile is not None:
+            shutil.rmtree(profile, ignore_errors=True)
+        self._restore_sigterm()
+
+    def _catch_sigterm(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+
+        def stop(signum: int, frame: Any) -> None:
+            raise SystemExit(128 + signum)
+
+        self._old_sigterm = signal.signal(signal.SIGTERM, stop)
+
+    def _restore_sigterm(self) -> None:
+        if self._old_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._old_sigterm)
+            self._old_sigterm = None
+
+    # -- printing
+
+    def print(self, html_path: Path, pdf_path: Path, *, info: PdfInfo | None = None) -> Path:
+        """Print ``html_path`` to ``pdf_path`` (atomically: a temp file, then rename)."""
+        [result] = self.print_all([(html_path, pdf_path, info)])
+        if isinstance(result, PdfError):
+            raise result
+        return result
+
+    def print_all(self, jobs: Sequence[PrintJob]) -> list[Path | PdfError]:
+        """Print each ``(html, pdf, info)``, up to TABS at once; keep order.
+
+        Returns, per page, the PDF written or the :class:`PdfError` that
+        stopped it. Each tab has a browser context of its own, so the pages
+        render in separate processes, side by side.
+        """
+        if os.name == "nt":
+            return [self._one_shot(*job) for job in jobs]
+        if self._failed is None and self._proc is None:
+            self._failed = PdfError("the browser is closed")
+        if self._failed is not None:
+            return [self._failed] * len(jobs)
+        return _PrintRun(self, jobs).run() if jobs else []
+
+    def print_in_background(self, jobs: Sequence[PrintJob]) -> Callable[[], list[Path | PdfError]]:
+        """Start :meth:`print_all` in a thread; the function returned waits for its results.
+
+        The caller writes its other files meanwhile; closing the browser
+        ends the thread (its pages then fail) before the pipe is closed.
+        """
+        results: list[Path | PdfError] = []
+
+        def work() -> None:
+            try:
+                results.extend(self.print_all(jobs))
+            except Exception as exc:  # never lost in the thread: every page says why
+                failed = exc if isinstance(exc, PdfError) else PdfError(repr(exc))
+                results[:] = [failed] * len(jobs)
+
+        self._worker = threading.Thread(target=work, name="planner-pdf", daemon=True)
+        self._worker.start()
+
+        def wait() -> list[Path | PdfError]:
+            if self._worker is not None:
+                self._worker.join()
+            return results
+
+        return wait
+
+    def _one_shot(self, html: Path, pdf: Path, info: PdfInfo | None) -> Path | PdfError:
+        from planner.io import write_bytes
+
+        try:
+            data = _print_one_shot(self.chromium, Path(html).resolve(), self.timeout_s)
+            return write_bytes(Path(pdf), stamp_pdf(data, info) if info else data)
+        except PdfError as exc:
+            return exc
+
+    def _tabs(self, count: int, deadline: float) -> list[str]:
+        """``count`` tabs, each in a browser context of its own; their DevTools sessions."""
+        while len(self._sessions) < count:
+            context = self._call("Target.createBrowserContext", {}, None, deadline)
+            target = self._call(
+                "Target.createTarget",
+                {"url": "about:blank", "browserContextId": context["browserContextId"]},
+                None,
+                deadline,
+            )
+            attached = self._call(
+                "Target.attachToTarget",
+                {"targetId": target["targetId"], "flatten": True},
+                None,
+                deadline,
+            )
+            session = attached["sessionId"]
+            self._call("Page.enable", {}, session, deadline)
+            self._call("Page.setLifecycleEventsEnabled", {"enabled": True}, session, deadline)
+            self._sessions.append(session)
+        return self._sessions[:count]
+
+    # -- the DevTools pipe: JSON messages, each ended by a NUL byte
+
+    def _send(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
+    ) -> int:
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
+        if session is not None:
+            message["sessionId"] = session
+        data = json.dumps(message).encode("utf-8") + b"\0"
+        while data:
+            data = data[os.write(self._to_browser, data) :]
+        return self._next_id
+
+    def _call(
+        self, method: str, params: dict[str, Any], session: str | None, deadline: float
+    ) -> dict[str, Any]:
+        try:
+            sent = self._send(method, params, session)
+        except OSError as exc:  # the pipe is closed: chromium has gone
+            raise self._exited() from exc
+        while True:
+            message = self._receive(deadline)
+            if message.get("id") == sent:
+                if "error" in message:
+                    raise PdfError(f"{method}: {message['error'].get('message', message)}")
+                result: dict[str, Any] = message.get("result", {})
+                return result
+            if "method" in message:
+                self._events.append(message)
+
+    def _receive(self, deadline: float) -> dict[str, Any]:
+        with selectors.DefaultSelector() as waiting:
+            waiting.register(self._from_browser, selectors.EVENT_READ)
+            while b"\0" not in self._buffer:
+                left = deadline - time.monotonic()
+                if left <= 0 or not waiting.select(left):
+                    raise PdfError(f"chromium timed out after {self.timeout_s:g} s")
+                chunk = os.read(self._from_browser, 1 << 20)
+                if not chunk:
+                    raise self._exited()
+                self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\0", 1)
+        message: dict[str, Any] = json.loads(line)
+        return message
+
+    def _exited(self) -> PdfError:
+        """Why the pipe closed: the exit code and the last lines chromium wrote
+        (kept, so each later print says the same)."""
+        code: int | str = "?"
+        if self._proc is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = self._proc.wait(CLOSE_TIMEOUT_S)
+        tail: list[str] = []
+        if self._profile is not None:
+            log = Path(self._profile) / "stderr.log"
+            if log.exists():
+                tail = log.read_text("utf-8", "replace").strip().splitlines()[-3:]
+        self._failed = PdfError(f"chromium exit {code}: {' | '.join(tail)}")
+        return self._failed
+
+
+#: Pages printed at once, each tab in a browser context (a renderer process) of its own.
+#: One: on two cores the caller's own work already runs beside the renderer, and a
+#: second renderer lost (Expo export with PDFs, busy machine, 5 runs each: median
+#: 2.64 s with one tab, 2.91 s with two; min 2.23 s against 2.52 s).
+TABS = 1
+
+#: One page to print: the HTML, the PDF to write, what to stamp on it (None: nothing).
+PrintJob = tuple[Path, Path, "PdfInfo | None"]
+
+
+@dataclass
+class _Tab:
+    session: str
+    job: int | None = None  # the page it is printing
+    loader: str | None = None  # the navigation of that page, once Chromium answered
+    printing: bool = False
+    loaded: set[str] = field(default_factory=set)  # navigations whose load event came
+    deadline: float = 0.0
+
+
+class _PrintRun:
+    """Pages spread over the tabs: navigate, wait for the load, print, stamp, write.
+
+    Driven by the messages as they come, so one tab loads while another prints
+    and this process stamps a third page.
+    """
+
+    def __init__(self, browser: Browser, jobs: Sequence[PrintJob]) -> None:
+        self.browser = browser
+        self.jobs = list(jobs)
+        self.results: list[Path | PdfError | None] = [None] * len(self.jobs)
+        self.todo = list(range(len(self.jobs)))
+        self.replies: dict[int, tuple[_Tab, str]] = {}  # message id -> tab, what was asked
+
+    def run(self) -> list[Path | PdfError]:
+        browser = self.browser
+        try:
+            start = time.monotonic() + browser.timeout_s
+            tabs = [_Tab(s) for s in browser._tabs(min(TABS, len(self.jobs)), start)]
+            by_session = {tab.session: tab for tab in tabs}
+            while any(r is None for r in self.results):
+                for tab in tabs:
+                    if tab.job is None and self.todo:
+                        self._navigate(tab, self.todo.pop(0))
+                busy = [tab.deadline for tab in tabs if tab.job is not None]
+                message = browser._receive(min(busy) if busy else start)
+                self._handle(message, by_session)
+        except PdfError as exc:  # the browser is gone or hung: every page left says so
+            self.results = [exc if r is None else r for r in self.results]
+        return [r for r in self.results if r is not None]
+
+    def _navigate(self, tab: _Tab, job: int) -> None:
+        html = Path(self.jobs[job][0]).resolve()
+        tab.job, tab.loader, tab.printing = job, None, False
+        tab.deadline = time.monotonic() + self.browser.timeout_s
+        self._ask(tab, "navigate", "Page.navigate", {"url": html.as_uri()})
+
+    def _handle(self, message: dict[str, Any], by_session: dict[str, _Tab]) -> None:
+        if "id" in message:
+            tab, asked = self.replies.pop(message["id"], (None, ""))
+            if tab is None or tab.job is None:
+                return
+            error = message.get("error", {}).get("message") or message.get("result", {}).get(
+                "errorText"
+            )
+            if error:
+                name = Path(self.jobs[tab.job][0]).name
+                self._finish(tab, PdfError(f"chromium could not {asked} {name}: {error}"))
+            elif asked == "navigate":
+                tab.loader = message["result"].get("loaderId")
+                self._print_if_loaded(tab)
+            else:
+                self._finish(tab, self._write(tab.job, message["result"]["data"]))
+            return
+        tab = by_session.get(message.get("sessionId", ""))
+        if tab is None:
+            return
+        method, params = message.get("method"), message.get("params", {})
+        if method == "Page.lifecycleEvent" and params.get("name") == "load":
+            tab.loaded.add(params.get("loaderId"))
+            self._print_if_loaded(tab)
+        elif method in ("Inspector.targetCrashed", "Inspector.detached"):
+            raise PdfError(f"chromium's page process ended: {params.get('reason', method)}")
+
+    def _print_if_loaded(self, tab: _Tab) -> None:
+        if tab.loader in tab.loaded and not tab.printing:
+            tab.printing = True
+            self._ask(tab, "print", "Page.printToPDF", PRINT_OPTIONS)
+
+    def _ask(self, tab: _Tab, what: str, method: str, params: dict[str, Any]) -> None:
+        try:
+            sent = self.browser._send(method, params, tab.session)
+        except OSError as exc:  # the pipe is closed: chromium has gone
+            raise self.browser._exited() from exc
+        self.replies[sent] = (tab, what)
+
+    def _write(self, job: int, data: str) -> Path | PdfError:
+        from planner.io import write_bytes
+
+        _, pdf, info = self.jobs[job]
+        raw = base64.b64decode(data)
+        return write_bytes(Path(pdf), stamp_pdf(raw, info) if info else raw)
+
+    def _finish(self, tab: _Tab, result: Path | PdfError) -> None:
+        assert tab.job is not None
+        self.results[tab.job] = result
+        tab.loaded.clear()
+        tab.job = None
+
+
+def _print_one_shot(chromium: str, html_path: Path, timeout_s: float) -> bytes:
+    """One Chromium for one page (``--print-to-pdf``), where the pipe is not available."""
     with tempfile.TemporaryDirectory(prefix="planner-chromium-") as tmp:
         target = Path(tmp) / "out.pdf"
         command = [
@@ -77,13 +656,46 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, chromium: str) -> Path:
             done = subprocess.run(
                 command,
                 capture_output=True,
-                timeout=PRINT_TIMEOUT_S,
+                timeout=timeout_s,
                 check=False,
                 env={**os.environ, "HOME": tmp},
             )
         except subprocess.TimeoutExpired as exc:
-            raise PdfError(f"chromium timed out after {PRINT_TIMEOUT_S} s") from exc
+            raise PdfError(f"chromium timed out after {timeout_s:g} s") from exc
         if not target.exists() or target.stat().st_size == 0:
             tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
             raise PdfError(f"chromium exit {done.returncode}: {' | '.join(tail)}")
-        return write_bytes(pdf_path, target.read_bytes())
+        return target.read_bytes()
+
+
+# --------------------------------------------------------------------------- API
+
+
+def print_pdfs(
+    pages: Sequence[tuple[Path, Path]],
+    *,
+    chromium: str,
+    info: Sequence[PdfInfo | None] | None = None,
+) -> list[Path | PdfError]:
+    """Print each ``(html, pdf)`` pair in one browser session; keep order.
+
+    Returns, per page, the PDF written or the :class:`PdfError` that stopped
+    it (a browser that does not start fails every page). ``info[i]`` stamps
+    page ``i`` (see :func:`stamp_pdf`).
+    """
+    with Browser(chromium) as browser:
+        return browser.print_all(
+            [(html, pdf, info[i] if info else None) for i, (html, pdf) in enumerate(pages)]
+        )
+
+
+def html_to_pdf(
+    html_path: Path, pdf_path: Path, *, chromium: str, info: PdfInfo | None = None
+) -> Path:
+    """Print ``html_path`` to ``pdf_path`` (atomically: a temp file, then rename).
+
+    One page, one browser session; to print several, :func:`print_pdfs` starts
+    the browser once. Raises :class:`PdfError` when no PDF came out.
+    """
+    with Browser(chromium) as browser:
+        return browser.print(html_path, pdf_path, info=info)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import stat
 import zipfile
@@ -28,8 +29,12 @@ PRIVATE = ("王奶奶甲", "13911110001", "刘外公乙", "13911110002", "陈爸
 
 
 def _parts(path: Path) -> str:
+    """Every part of the workbook as text, XML character references resolved
+    (openpyxl writes non-ASCII as &#NNNNN; when lxml is installed)."""
     with zipfile.ZipFile(path) as z:
-        return "".join(z.read(name).decode("utf-8", "replace") for name in z.namelist())
+        return html.unescape(
+            "".join(z.read(name).decode("utf-8", "replace") for name in z.namelist())
+        )
 
 
 def test_one_private_sheet_per_carer_with_only_their_children(db_url: str, tmp_path: Path) -> None:

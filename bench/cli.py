@@ -1,0 +1,192 @@
+"""Benchmark of every ``planner`` command: figures, not pass/fail.
+
+    python bench/cli.py              # both examples, 5 runs each
+    python bench/cli.py --runs 9 --examples expo_day
+
+Each command runs on each example in a fresh process (as an organiser runs
+it), several times, interleaved so a busy spell on the machine hits every
+command alike. Printed: the median wall time, the spread (min–max), and the
+command's floor beside it, as a ratio; then the same for CPU seconds (the
+process and its children, the browser included), which a busy machine
+distorts less than wall time:
+
+* the imports the command needs, timed the same way, in a fresh
+  ``python -c "import ..."``: a command cannot answer faster than Python
+  can load what it uses;
+* for ``plan`` (which prints the PDFs), also ``plan --no-render``: printing
+  is what it adds.
+
+Chromium is used when ``planner`` finds one (see ``planner.render.pdf``);
+without it ``plan`` and ``export`` skip their PDFs, and the header says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ("expo_day", "school_day")
+PLANNER = "from planner.cli import main; main()"
+
+#: What each command must import: the libraries it uses by design (the CLI, the
+#: models, the spreadsheet reader, the solvers it calls, the table it prints).
+CLI = ("typer", "pydantic", "zoneinfo", "rich.console", "rich.table")
+EVENT = (*CLI, "python_calamine", "tomllib")
+SOLVE = (
+    "ortools.sat.python.cp_model",  # pairing, groups, timeline
+    "ortools.graph.python.min_cost_flow",  # pairing at scale
+    "ortools.graph.python.max_flow",  # why a pairing is impossible
+    "ortools.constraint_solver.pywrapcp",  # bus routes
+)
+RENDER = ("jinja2", "icalendar", "openpyxl")
+FLOOR_IMPORTS: dict[str, tuple[str, ...]] = {
+    "--help": ("typer",),
+    "check": EVENT,
+    "plan --no-render": EVENT + SOLVE,
+    "plan": EVENT + SOLVE + RENDER,
+    "export": CLI + RENDER,
+    "rematch --no-render": CLI + SOLVE,
+}
+
+#: A command timed against another command's median as well (what it adds).
+FLOOR_COMMAND = {"plan": "plan --no-render"}
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str  # the row label, e.g. "plan --no-render" or "imports of check"
+    argv: tuple[str, ...]  # after the interpreter
+
+
+def cpu_of_children() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def run(argv: tuple[str, ...]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, with the browser's processes) of one fresh
+    ``python`` process; fails loudly on a non-zero exit."""
+    cpu, start = cpu_of_children(), time.perf_counter()
+    done = subprocess.run([sys.executable, *argv], capture_output=True, check=False, cwd=ROOT)
+    seconds, cpu = time.perf_counter() - start, cpu_of_children() - cpu
+    if done.returncode != 0:
+        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+        raise SystemExit(f"{' '.join(argv)}: exit {done.returncode}: {' | '.join(tail)}")
+    return seconds, cpu
+
+
+def planner(*args: str) -> tuple[str, ...]:
+    return ("-c", PLANNER, *args)
+
+
+def jobs(example: str, work: Path) -> list[Job]:
+    """Every command on ``example``, writing under ``work``, then the import floors."""
+    folder = str(ROOT / "examples" / example)
+    plan_json = work / "base" / "plan.json"
+    if not plan_json.exists():  # export and rematch read a plan written once
+        run(planner("plan", folder, "--out", str(plan_json.parent), "--no-render"))
+    absent = json.loads(plan_json.read_text(encoding="utf-8"))["pairs"][0]["child_ids"][0]
+    commands = [
+        Job("--help", planner("--help")),
+        Job("check", planner("check", folder)),
+        Job("plan --no-render", planner("plan", folder, "--out", str(work / "p0"), "--no-render")),
+        Job("plan", planner("plan", folder, "--out", str(work / "p1"))),
+        Job("export", planner("export", str(plan_json), "--out", str(work / "e"))),
+        Job(
+            "rematch --no-render",
+            planner(
+                "rematch",
+                str(plan_json),
+                "--absent",
+                absent,
+                "--out",
+                str(work / "r"),
+                "--no-render",
+            ),
+        ),
+    ]
+    floors = [
+        Job(f"imports of {name}", ("-c", "import " + ", ".join(mods)))
+        for name, mods in FLOOR_IMPORTS.items()
+    ]
+    return commands + floors
+
+
+def spread(samples: list[float]) -> str:
+    return f"{statistics.median(samples):7.3f} {min(samples):7.3f} {max(samples):7.3f}"
+
+
+def report(example: str, times: dict[str, list[float]], cpu: dict[str, list[float]]) -> None:
+    median = {name: statistics.median(s) for name, s in times.items()}
+    print(f"\n## {example}: wall seconds")
+    least = {name: min(s) for name, s in times.items()}
+    print(
+        f"{'command':22} {'median':>7} {'min':>7} {'max':>7}   {'floor':24} {'median':>7}"
+        f" {'ratio':>6} {'min/min':>7}"
+    )
+    for name in FLOOR_IMPORTS:
+        floors = [f"imports of {name}", *([FLOOR_COMMAND[name]] if name in FLOOR_COMMAND else [])]
+        for i, floor in enumerate(floors):
+            head = f"{name:22} {spread(times[name])}" if i == 0 else " " * 46
+            label = "its imports" if floor.startswith("imports of") else floor
+            print(
+                f"{head}   {label:24} {median[floor]:7.3f} {median[name] / median[floor]:5.2f}×"
+                f" {least[name] / least[floor]:6.2f}×"
+            )
+    print(f"\n## {example}: CPU seconds (user + system, browser included; steadier when busy)")
+    cpu_median = {name: statistics.median(s) for name, s in cpu.items()}
+    for name in FLOOR_IMPORTS:
+        floors = [f"imports of {name}", *([FLOOR_COMMAND[name]] if name in FLOOR_COMMAND else [])]
+        for i, floor in enumerate(floors):
+            head = f"{name:22} {cpu_median[name]:7.3f}" if i == 0 else " " * 30
+            label = "its imports" if floor.startswith("imports of") else floor
+            print(
+                f"{head}   {label:24} {cpu_median[floor]:7.3f}"
+                f" {cpu_median[name] / cpu_median[floor]:5.2f}×"
+            )
+    print("\nimports timed (fresh python -c), wall median min max:")
+    for name, mods in FLOOR_IMPORTS.items():
+        print(f"  {name:22} {spread(times[f'imports of {name}'])}  {', '.join(mods)}")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes per command")
+    parser.add_argument("--examples", nargs="+", default=list(EXAMPLES), choices=EXAMPLES)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from planner.render.pdf import find_chromium
+
+    chromium = find_chromium()
+    print(
+        f"# planner commands, fresh processes, {args.runs} runs each; python {sys.version.split()[0]}; "
+        f"PDFs by {chromium or 'nothing (no Chromium found: PDFs skipped)'}"
+    )
+    with tempfile.TemporaryDirectory(prefix="planner-bench-") as tmp:
+        for example in args.examples:
+            work = Path(tmp) / example
+            todo = jobs(example, work)
+            times: dict[str, list[float]] = {job.name: [] for job in todo}
+            cpu: dict[str, list[float]] = {job.name: [] for job in todo}
+            for job in todo:  # once untimed: disk caches, Chromium's font cache
+                run(job.argv)
+            for _ in range(args.runs):
+                for job in todo:
+                    wall, used = run(job.argv)
+                    times[job.name].append(wall)
+                    cpu[job.name].append(used)
+            report(example, times, cpu)
+
+
+if __name__ == "__main__":
+    main()
