@@ -8,7 +8,8 @@ that has started by A, and each child c:
   the period most recently; with no such pair the child is not owed D in P;
 - the *count* is the child's records of kind ``D.what`` by any carer of that
   role (a predecessor's visit counts: the child got it), dated in P or made
-  up for P (``for_period``);
+  up for P (``for_period``), and dated on or before A: a record made after
+  A does not count, so ``--as-of`` shows the state on that day;
 - the item is ``done`` when the count reaches ``D.times`` (``late`` when
   make-ups were needed), else ``overdue`` once P has ended, else ``due``.
 
@@ -435,9 +436,13 @@ class Counts(NamedTuple):
 
 
 def read_counts(
-    engine: Engine, programme: Programme, ledger: Ledger, spans: Mapping[Frequency, list[Period]]
+    engine: Engine,
+    programme: Programme,
+    ledger: Ledger,
+    spans: Mapping[Frequency, list[Period]],
+    as_of: date,
 ) -> Counts:
-    """The records of the duties' kinds, as numpy columns: child, kind, carer's role, periods.
+    """The records of the duties' kinds dated by ``as_of``, as numpy columns: child, kind, carer's role, periods.
 
     One query hands over five columns of every record (never a query per
     child); numpy finds each record's own period under each frequency by a
@@ -450,7 +455,7 @@ def read_counts(
     duties = programme.duties
     freqs = [f for f in Frequency if spans[f] and any(d.every is f for d in duties)]
     kinds = sorted({d.what for d in duties})
-    cols, n, natural = _record_rows(engine, programme.id, kinds, freqs, spans)
+    cols, n, natural = _record_rows(engine, programme.id, kinds, freqs, spans, as_of)
     keys = {k: i for i, k in enumerate(sorted({(d.what, d.who) for d in duties}))}
     # per carer: the code of each kind it may record for a duty of its role
     duty_of = {
@@ -496,15 +501,16 @@ def _record_rows(
     kinds: list[str],
     freqs: list[Frequency],
     spans: Mapping[Frequency, list[Period]],
+    as_of: date,
 ) -> tuple[_Columns, NDArray[np.int64], dict[Frequency, NDArray[np.int64]]]:
-    """One row per record; its own period under each frequency found by numpy's binary search."""
+    """One row per record dated by ``as_of``; its own period under each frequency by binary search."""
     r = schema.record
     mine = r.c.programme_id == programme_id
     if engine.dialect.name == "sqlite":
         mine = r.c.programme_id.op("||")("") == programme_id  # in table order, not by the index
     stmt = select(
         r.c.child_id, r.c.kind, r.c.carer_id, r.c.for_period, type_coerce(r.c.on, String)
-    ).where(mine, r.c.kind.in_(kinds))
+    ).where(mine, r.c.kind.in_(kinds), r.c.on <= as_of)
     with engine.connect() as conn:
         # the driver's rows, without Row objects: dates come as ISO text (SQLite) or dates
         rows = conn.execute(stmt).cursor.fetchall()
@@ -600,7 +606,7 @@ def owed_items(
     duties = sorted(programme.duties, key=lambda d: d.id)
     slots = _Slots(duties, spans)
     if counts is None:
-        counts = read_counts(engine, programme, ledger, spans)
+        counts = read_counts(engine, programme, ledger, spans, as_of)
     today = as_of.toordinal()
     nc = len(ledger.child_ids)
     parts: list[tuple[NDArray[np.int64], ...]] = []

@@ -108,7 +108,7 @@ def reminders_for(engine: Engine, programme: Programme, as_of: date) -> dict[str
     ledger = Ledger.read(engine, programme.id)
     spans = _open_periods(programme, as_of)
     owner_days = {f: [p.end.toordinal() for p in ps] for f, ps in spans.items()}
-    counts = read_counts(engine, programme, ledger, spans)
+    counts = read_counts(engine, programme, ledger, spans, as_of)
     items, _ = owed_items(engine, programme, ledger, spans, owner_days, as_of, counts=counts)
     duties = {d.id: d for d in programme.duties}
     by_id = {p.id: p for ps in spans.values() for p in ps}

@@ -186,6 +186,19 @@ def test_records_on_the_first_and_last_day_count_the_day_after_does_not(engine: 
     assert items[("C1", "contact", "2026-11")].status is Status.DONE  # type: ignore[attr-defined]
 
 
+def test_a_record_after_as_of_does_not_count(engine: Engine) -> None:
+    ledger = school(engine)
+    ledger.record("T1", "C2", "visit", date(2026, 10, 9))
+    ledger.record("V1", "C3", "contact", date(2026, 10, 9), for_period="2026-10")
+    before = by_key(compute_due(engine, SCHOOL, date(2026, 10, 8)).items)
+    assert before[("C2", "visit", "2026秋")].status is Status.DUE  # type: ignore[attr-defined]
+    assert before[("C2", "visit", "2026秋")].counted == 0  # type: ignore[attr-defined]
+    assert before[("C3", "contact", "2026-10")].status is Status.DUE  # type: ignore[attr-defined]
+    on_the_day = by_key(compute_due(engine, SCHOOL, date(2026, 10, 9)).items)
+    assert on_the_day[("C2", "visit", "2026秋")].status is Status.DONE  # type: ignore[attr-defined]
+    assert on_the_day[("C3", "contact", "2026-10")].status is Status.DONE  # type: ignore[attr-defined]
+
+
 def test_a_record_by_another_role_does_not_count(engine: Engine) -> None:
     ledger = school(engine)
     ledger.record("V1", "C1", "visit", date(2026, 10, 1))  # a volunteer's visit, not the teacher's

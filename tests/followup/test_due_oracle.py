@@ -7,7 +7,8 @@ programme's periods (``model.periods``, the one definition of a period).
 The programme has two terms, termly and monthly duties (and one yearly),
 carers changing mid-term, pairs that end with no successor, children left
 without any carer, and records on the first and last day of periods, the
-day after, and made up for earlier periods.
+day after, and made up for earlier periods; the days asked about fall
+between records, so records made after the day must not count.
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ def oracle_items(
                 count = inside = 0
                 for rec in records:
                     if rec.child != child or rec.kind != duty.what or roles[rec.carer] != duty.who:
+                        continue
+                    if rec.on > as_of:  # not made yet on the day asked about
                         continue
                     counts = (
                         rec.for_period == period.id
