@@ -18,9 +18,12 @@
 Every file names children, so every file is private (0600, folders 0700).
 Cells from spreadsheets are written as text, never as formulas; HTML is
 autoescaped, without scripts or external URLs. PDFs are printed by Chromium
-when there is one (a second or two per child; a booklet whose page has not
-changed since the last run into the same folder keeps its PDF); without it
-the HTML is written and stderr says so.
+when there is one, every booklet in one browser session
+(``planner.render.pdf.Browser``), stamped with the organiser and a creation
+date from ``as_of``, so the same ledger and day give the same bytes; a
+booklet whose page has not changed since the last run into the same folder
+keeps its PDF. Without Chromium the HTML is written, stderr says so, and
+no PDF of an older page is left beside a changed one.
 """
 
 from __future__ import annotations
@@ -30,10 +33,11 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import Engine, or_, select
@@ -44,6 +48,9 @@ from planner.followup.due import DueItem, DueReport, Status, compute_due, label
 from planner.followup.model import GROWTH_FIELDS, Programme, Term
 from planner.followup.remind import safe_name
 from planner.io import stable_zip, write_bytes, write_text
+
+if TYPE_CHECKING:
+    from planner.render.pdf import PdfInfo
 
 __all__ = [
     "CarerRow",
@@ -58,9 +65,6 @@ __all__ = [
 ]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-#: Growth booklets printed at the same time, at most (one Chromium process each).
-PDF_WORKERS = 4
 
 #: Labels of the usual roles; any other role is shown as written.
 ROLE_LABELS: dict[str, tuple[str, str]] = {
@@ -610,7 +614,7 @@ def write_reports(
     engine: Engine, programme: Programme, *, out: Path, as_of: date, term: str | None, lang: str
 ) -> list[Path]:
     """Write the assessment, unit roll-up, open problems and growth booklets; return the paths."""
-    from planner.render.pdf import PdfError, find_chromium, html_to_pdf
+    from planner.render.pdf import Browser, PdfError, find_chromium, pdf_date
 
     w = words(lang)
     chosen = _term(programme, term)
@@ -650,6 +654,8 @@ def write_reports(
         ),
     ]
     books = growth_books(engine, report, lang=lang)
+    info = growth_pdf_info(programme, as_of)
+    stamp = pdf_date(info.created).encode("ascii")
     pages = []  # growth pages to print: new, or changed since the last run
     for book in books:
         html = render(
@@ -657,12 +663,13 @@ def write_reports(
         )
         path = out / "growth" / f"{safe_name(book.child_id)}.html"
         pdf = path.with_suffix(".pdf")
-        unchanged = path.is_file() and pdf.is_file() and path.read_bytes() == html.encode()
+        if _printed_from(path, pdf, html, stamp):
+            written.append(write_text(path, html, private=True))
+            written.append(pdf)  # printed from this very page (title, organiser, day) last time
+            continue
+        pdf.unlink(missing_ok=True)  # never a PDF of another page beside this one
         written.append(write_text(path, html, private=True))
-        if unchanged:
-            written.append(pdf)  # printed from the same page last time
-        else:
-            pages.append(path)
+        pages.append(path)
     chromium = find_chromium() if pages else None
     if pages and chromium is None:
         print(
@@ -676,19 +683,41 @@ def write_reports(
             file=sys.stderr,
         )
     elif chromium is not None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        def pdf_of(path: Path) -> Path | None:
-            pdf = path.with_suffix(".pdf")
-            try:
-                html_to_pdf(path, pdf, chromium=chromium)
-            except PdfError as exc:
-                print(f"{path.name}: PDF {exc}", file=sys.stderr)
-                return None
-            os.chmod(pdf, 0o600)  # html_to_pdf writes with the usual mode; the folder is 0700
-            return pdf
-
-        # one Chromium per core at a time (each print is its own process)
-        with ThreadPoolExecutor(max_workers=max(1, min(PDF_WORKERS, os.cpu_count() or 1))) as pool:
-            written.extend(pdf for pdf in pool.map(pdf_of, pages) if pdf is not None)
+        # one browser session prints every booklet, page after page
+        with Browser(chromium) as browser:
+            results = browser.print_all([(path, path.with_suffix(".pdf"), info) for path in pages])
+        for path, result in zip(pages, results, strict=True):
+            if isinstance(result, PdfError):
+                path.with_suffix(".pdf").unlink(missing_ok=True)
+                print(f"{path.name}: PDF {result}", file=sys.stderr)
+            else:
+                os.chmod(result, 0o600)  # written with the usual mode; the folder is 0700
+                written.append(result)
     return written
+
+
+def growth_pdf_info(programme: Programme, as_of: date) -> PdfInfo:
+    """What a booklet's PDF says about itself: the organiser and midnight of ``as_of``.
+
+    The title is the page's own ``<title>`` (Chromium writes it), so the
+    same ledger and day print the same bytes, whatever the clock says.
+    """
+    from planner.render.pdf import PdfInfo
+
+    created = datetime.combine(as_of, time(0), ZoneInfo(programme.timezone))
+    return PdfInfo(created=created, author=programme.organiser)
+
+
+def _printed_from(path: Path, pdf: Path, html: str, stamp: bytes) -> bool:
+    """Whether ``pdf`` was printed from ``html`` as it stands, stamped with ``stamp``.
+
+    The page shows its title, the organiser and the day, so the same page
+    means the same PDF; a PDF from another run (an unstamped one, or one
+    printed for another day) does not carry this day's stamp. A changed
+    page has its PDF removed before it is written, so a run stopped half
+    way never leaves a PDF beside a page it was not printed from.
+    """
+    try:
+        return path.read_bytes() == html.encode() and stamp in pdf.read_bytes()
+    except OSError:
+        return False

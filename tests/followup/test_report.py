@@ -218,3 +218,43 @@ def test_growth_pdf_printed_private(tmp_path: Path) -> None:
     again = write_reports(engine, one, out=tmp_path / "out", as_of=AS_OF, term=None, lang="zh")
     assert pdf in again and pdf.stat().st_mtime_ns == printed  # same page: not printed again
     engine.dispose()
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="no Chromium to print the PDFs")
+def test_growth_pdfs_are_byte_identical_across_runs_with_metadata_from_the_day(
+    tmp_path: Path,
+) -> None:
+    import pikepdf
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+    autumn(engine)
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_reports(engine, SCHOOL, out=first, as_of=AS_OF, term=None, lang="zh")
+    write_reports(engine, SCHOOL, out=second, as_of=AS_OF, term=None, lang="zh")
+    engine.dispose()
+    pdfs = sorted(p.name for p in (first / "growth").glob("*.pdf"))
+    assert pdfs == ["C1.pdf", "C2.pdf", "C3.pdf"]  # every booklet, in one browser session
+    for name in pdfs:
+        assert (first / "growth" / name).read_bytes() == (second / "growth" / name).read_bytes()
+    with pikepdf.open(first / "growth" / "C1.pdf") as pdf:
+        meta = pdf.docinfo
+        assert str(meta["/Author"]) == SCHOOL.organiser
+        assert "陈小明" in str(meta["/Title"])
+        assert str(meta["/CreationDate"]).startswith(f"D:{AS_OF:%Y%m%d}000000+08'00'")
+
+
+def test_a_changed_page_never_keeps_the_pdf_of_the_old_one(
+    engine: Engine, tmp_path: Path, no_chromium: None
+) -> None:
+    autumn(engine)
+    growth = tmp_path / "growth"
+    write_reports(engine, SCHOOL, out=tmp_path, as_of=AS_OF, term=None, lang="zh")
+    old = growth / "C1.pdf"
+    old.write_bytes(b"%PDF printed from an older page")
+    later = date(AS_OF.year, AS_OF.month, AS_OF.day + 1)
+    write_reports(engine, SCHOOL, out=tmp_path, as_of=later, term=None, lang="zh")
+    assert not old.exists()  # the page changed (another day): its old PDF is gone
+    unstamped = growth / "C2.pdf"  # beside the same page, but not stamped for the day
+    unstamped.write_bytes(b"%PDF printed by an older version, dated by the clock")
+    paths = write_reports(engine, SCHOOL, out=tmp_path, as_of=later, term=None, lang="zh")
+    assert not unstamped.exists() and unstamped not in paths
