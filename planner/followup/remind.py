@@ -18,6 +18,14 @@ ledger (rows of ``change`` and ``pair``, and the records counted for that
 duty and period), numbers that only grow, so it rises whenever an event's
 content can have changed; DTSTAMP is midnight of ``as_of``. The same ledger
 and day give the same bytes.
+
+A known limit: SEQUENCE reads the ledger only. An edit made only in
+programme.toml (``remind_days``, ``times``, term dates, names) changes
+events without raising their SEQUENCE, and moving term dates can even lower
+it (fewer records fall in a period). A hash of the event's content cannot be
+folded in without losing monotonicity: it would need the last SEQUENCE of
+every event stored somewhere, and nothing is. After such an edit, carers
+should remove the old reminder calendar before importing the new one.
 """
 
 from __future__ import annotations
