@@ -6,24 +6,28 @@ upgrades its schema in place with the Alembic migrations shipped inside this
 package, so a ledger written by an older version opens in a newer one.
 
 SQLite: the file is created readable by its owner only (0600) before the
-first connection, runs in WAL mode (synchronous NORMAL) with a 30 s busy timeout, and every
-transaction starts with ``BEGIN IMMEDIATE`` so two writers queue instead of
-failing half-way (SQLAlchemy's documented pysqlite recipe).
+first connection, runs in WAL mode (synchronous NORMAL) with a 30 s busy timeout. Write
+transactions (opened with :func:`writing`: sync, import, log, solve, migrations)
+start with ``BEGIN IMMEDIATE`` so two writers queue instead of failing half-way
+(SQLAlchemy's documented pysqlite recipe); every other transaction is a plain
+deferred ``BEGIN``, so in WAL mode readers (due, report, sheets, remind) never
+wait behind a writer.
 """
 
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from planner.errors import InvalidInput, Problem
 
-__all__ = ["DB_ENV", "LEDGER_FILE", "ledger_url", "masked", "open_ledger", "upgrade"]
+__all__ = ["DB_ENV", "LEDGER_FILE", "ledger_url", "masked", "open_ledger", "upgrade", "writing"]
 
 DB_ENV = "PLANNER_DB"
 LEDGER_FILE = "ledger.sqlite3"
@@ -31,6 +35,17 @@ BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: Any number, the same in every process: the PostgreSQL lock held while migrating.
 _MIGRATION_LOCK = 0x706C616E
+#: The execution option that marks a write transaction (SQLite: ``BEGIN IMMEDIATE``).
+WRITE_OPTION = "planner_write"
+
+
+def writing(engine: Engine) -> AbstractContextManager[Connection]:
+    """A write transaction: like ``engine.begin()``, but on SQLite it takes the write lock
+    at once (``BEGIN IMMEDIATE``), so writers queue instead of failing half-way.
+
+    Reads use ``engine.connect()`` (or ``engine.begin()``) and begin deferred.
+    """
+    return engine.execution_options(**{WRITE_OPTION: True}).begin()
 
 
 def ledger_url(programme_dir: Path, db: str | None) -> str:
@@ -123,7 +138,7 @@ def _sqlite_engine(url: str, parsed: URL) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
-        # pysqlite must not emit its own BEGIN: ours (below) is BEGIN IMMEDIATE.
+        # pysqlite must not emit its own BEGIN: ours (below) is BEGIN IMMEDIATE for writes.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -137,7 +152,10 @@ def _sqlite_engine(url: str, parsed: URL) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if conn.get_execution_options().get(WRITE_OPTION):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
 
     return engine
 
@@ -155,7 +173,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     config = _alembic_config()
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
         config.attributes["connection"] = conn

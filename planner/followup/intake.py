@@ -34,6 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from planner.errors import InvalidInput, Problem
 from planner.followup import schema
+from planner.followup.db import writing
 from planner.followup.load import LoadedProgramme, capped
 from planner.followup.model import GROWTH_FIELDS, Period, Programme, periods
 from planner.followup.schema import ID, TEXT
@@ -478,7 +479,7 @@ def _import_one(
     if problems:
         return result
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             result.solved = _apply_solved(conn, pid, solved, ledger, carer_id, problems)
             if problems:
                 raise _Refused
@@ -725,7 +726,7 @@ def log_record(
         raise InvalidInput(found)
     result = FileResult("log")
     row = _build(programme, carer_id, values, "log", now, None)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         _write(conn, programme.id, carer_id, [row], result)
     return result
 
@@ -756,7 +757,7 @@ def solve_problem(
         )
     if on > today:
         bad.append(Problem("log", None, "--on", f"日期 {on} 还没到", f"date {on} is in the future"))
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         row = conn.execute(
             select(prob.c.solved_on, prob.c.found_on).where(
                 prob.c.programme_id == programme.id, prob.c.id == problem_id

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, Table, and_, select, text, update
 
 from planner.errors import InvalidInput, Problem
 from planner.followup import schema
+from planner.followup.db import writing
 from planner.followup.load import Carer, Child, LoadedProgramme, Pair
 from planner.followup.model import Programme
 
@@ -72,7 +73,7 @@ def sync(
     now = now or datetime.now(UTC)
     report = SyncReport()
     pid = loaded.programme.id
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(pid)})
         if first_use and _synced(conn, pid):

@@ -14,7 +14,7 @@ from sqlalchemy import event, func, select
 
 from planner.errors import InvalidInput
 from planner.followup import schema
-from planner.followup.db import current_revision, ledger_url, open_ledger, upgrade
+from planner.followup.db import current_revision, ledger_url, open_ledger, upgrade, writing
 
 NOW = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 
@@ -117,11 +117,16 @@ def test_a_new_sqlite_ledger_is_private_and_queues_its_writers(tmp_path: Path) -
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 30_000
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert statements[0] == "BEGIN IMMEDIATE"
+    # reads begin deferred: in WAL mode they never wait behind a writer
+    statements.clear()
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
+    assert statements[0] == "BEGIN"
     engine.dispose()
 
 
