@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError
 
 from planner.errors import InvalidInput, Problem
-from planner.followup.model import Frequency, Programme
+from planner.followup.model import Frequency, Programme, Term
 from planner.followup.schema import ID, NAME, TEXT
 from planner.load import cells
 from planner.load.columns import CHILD_COLUMNS, Column, header_scorer, match_header
@@ -56,8 +56,13 @@ CARER_COLUMNS: tuple[Column, ...] = (
     Column("email", "邮箱", "email", ("电子邮箱", "e-mail", "mail")),
 )  # fmt: skip
 
-#: The event's child columns plus the member unit the child belongs to.
-PROGRAMME_CHILD_COLUMNS: tuple[Column, ...] = (*CHILD_COLUMNS, UNIT_COLUMN)
+#: When a child entered the programme (blank: at its start).
+JOINED_COLUMN = Column(
+    "joined_on", "加入日期", "joined", ("加入", "入组日期", "转入日期", "joined_on", "join_date")
+)
+
+#: The event's child columns plus the member unit the child belongs to and when it joined.
+PROGRAMME_CHILD_COLUMNS: tuple[Column, ...] = (*CHILD_COLUMNS, UNIT_COLUMN, JOINED_COLUMN)
 
 PAIR_COLUMNS: tuple[Column, ...] = (
     Column("carer_id", "结对人编号", "carer", ("负责人", "负责人编号", "carer_id", "结对人"),
@@ -104,6 +109,7 @@ class Child:
     needs: str | None = None
     allergies: str | None = None
     medical_notes: str | None = None
+    joined_on: date | None = None  # entered the programme late; None: at its start
 
 
 @dataclass(frozen=True, order=True)
@@ -282,15 +288,19 @@ def _check_programme(programme: Programme, bad: Callable[..., None]) -> None:
             seen.add(name)
     for i, term in enumerate(programme.terms):
         if term.start < programme.start or term.end > programme.end:
-            bad(("terms", str(i), "start"),
+            bad(("terms", str(i), "start" if term.start < programme.start else "end"),
                 f"学期 {term.id}({term.start}–{term.end})超出项目起止日期",
                 f"term {term.id} ({term.start}..{term.end}) lies outside the programme's dates")  # fmt: skip
-    ordered = sorted(programme.terms, key=lambda t: t.start)
-    for a, b in itertools.pairwise(ordered):
-        if b.start <= a.end:
-            i = programme.terms.index(b)
-            bad(("terms", str(i), "start"), f"学期 {b.id} 与学期 {a.id} 重叠",
-                f"term {b.id} overlaps term {a.id}")  # fmt: skip
+    # each day belongs to at most one term: every term against the one reaching furthest
+    # before it (not only its neighbour: a long term may swallow several short ones)
+    ordered = sorted(enumerate(programme.terms), key=lambda it: (it[1].start, it[0]))
+    reach: Term | None = None
+    for i, b in ordered:
+        if reach is not None and b.start <= reach.end:
+            bad(("terms", str(i), "start"), f"学期 {b.id} 与学期 {reach.id} 重叠",
+                f"term {b.id} overlaps term {reach.id}")  # fmt: skip
+        if reach is None or b.end > reach.end:
+            reach = b
     kinds = programme.kind_labels()
     for i, duty in enumerate(programme.duties):
         if duty.what not in kinds:
@@ -431,6 +441,10 @@ def _read_children(
         age = r.get(
             "age", lambda v: cells.integer(v, low=0, high=25, what_zh="年龄", what_en="age")
         )
+        joined = r.get("joined_on", cells.day)
+        if isinstance(joined, date) and not programme.start <= joined <= programme.end:
+            r.report("joined_on", f"加入日期 {joined} 不在项目期内({programme.start} 至 {programme.end})",
+                     f"joined on {joined}, outside the programme ({programme.start} to {programme.end})")  # fmt: skip
         unit = r.get("unit", ident)
         if unit and unit not in units:
             r.report("unit", f"单位「{unit}」不在 programme.toml 的 [[units]] 里",
@@ -464,6 +478,7 @@ def _read_children(
             birth_date=birth if isinstance(birth, date) else None,
             age=age if isinstance(age, int) else None, unit_id=_opt(unit),
             categories=_opt(categories), guardian_relation=_opt(relation), needs=_opt(needs),
+            joined_on=joined if isinstance(joined, date) else None,
             **{k: _opt(v) for k, v in fields.items()},
         )  # fmt: skip
     del folder

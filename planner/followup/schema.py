@@ -88,7 +88,9 @@ child = Table(
     Column("grade", String(NAME)),
     Column("school", String(NAME)),
     Column("village", String(NAME)),
-    Column("categories", String(NAME)),  # 留守、残疾 … joined with "、"
+    # Category values (left_behind、disabled …, planner.model.people.Category) joined with "、",
+    # like guardian_relation and needs; render/labels.py has their Chinese labels
+    Column("categories", String(NAME)),
     Column("guardian_relation", String(40)),
     Column("guardian_name", String(NAME)),
     Column("guardian_phone", String(40)),
@@ -96,6 +98,7 @@ child = Table(
     Column("allergies", String(TEXT)),
     Column("medical_notes", String(TEXT)),
     Column("left_on", Date),
+    Column("joined_on", Date),  # entered the programme late; None: at its start
     ForeignKeyConstraint(["programme_id"], ["programme.id"]),
 )
 

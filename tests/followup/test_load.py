@@ -122,3 +122,22 @@ def test_missing_programme_toml(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as info:
         load_programme(tmp_path)
     assert info.value.lines("en")[0].endswith("programme.toml not found")
+
+
+def test_terms_overlapping_or_outside_the_programme_are_named_with_their_line(
+    tmp_path: Path,
+) -> None:
+    toml = PROGRAMME_TOML.replace(
+        '[[terms]]\nid = "2027春"\nstart = 2027-02-20\nend = 2027-07-10\n',
+        '[[terms]]\nid = "十月"\nstart = 2026-10-01\nend = 2026-10-31\n\n'
+        '[[terms]]\nid = "十一月"\nstart = 2026-11-01\nend = 2026-11-30\n\n'
+        '[[terms]]\nid = "2027春"\nstart = 2027-02-20\nend = 2027-07-31\n',
+    )
+    assert toml != PROGRAMME_TOML
+    problems = _problems(make_programme(tmp_path / "p", toml=toml))
+    assert problems == [
+        "p/programme.toml:16:terms.1.start: term 十月 overlaps term 2026秋",
+        # not only its neighbour 十月: the autumn term reaches past both
+        "p/programme.toml:21:terms.2.start: term 十一月 overlaps term 2026秋",
+        "p/programme.toml:27:terms.3.end: term 2027春 (2027-02-20..2027-07-31) lies outside the programme's dates",
+    ]

@@ -17,6 +17,7 @@ from planner.followup import schema
 from planner.followup.db import current_revision, ledger_url, open_ledger, upgrade, writing
 
 NOW = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
+HEAD = "0003"
 
 
 def test_head_builds_exactly_the_schema(db_url: str) -> None:
@@ -24,14 +25,14 @@ def test_head_builds_exactly_the_schema(db_url: str) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), schema.metadata)
     assert diff == []
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == HEAD
     engine.dispose()
 
 
 def test_opening_twice_changes_nothing(db_url: str) -> None:
     open_ledger(db_url).dispose()
     engine = open_ledger(db_url)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == HEAD
     engine.dispose()
 
 
@@ -71,7 +72,7 @@ def test_a_ledger_of_the_first_version_upgrades_with_its_data(db_url: str) -> No
     old.dispose()
 
     engine = open_ledger(db_url)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == HEAD
     with engine.connect() as conn:
         for table, count in (
             ("programme", 1),
@@ -101,6 +102,8 @@ def test_a_ledger_of_the_first_version_upgrades_with_its_data(db_url: str) -> No
         assert first["solved_on"] == date(2026, 9, 2) and first["reported_on"] is None
         assert second["solved_on"] is None and second["reported_on"] == date(2026, 9, 5)
         assert {r["child_id"] for r in rows} == {"C1"} and {r["carer_id"] for r in rows} == {"T1"}
+        # 0003: a child of an old ledger joined at the programme's start
+        assert conn.execute(select(schema.child.c.joined_on)).scalar_one() is None
         # the records keep their own text
         assert (
             conn.execute(
@@ -108,6 +111,36 @@ def test_a_ledger_of_the_first_version_upgrades_with_its_data(db_url: str) -> No
             ).scalar()
             == "作业没人辅导"
         )
+    engine.dispose()
+
+
+def test_a_ledger_of_the_second_version_upgrades_with_its_children(db_url: str) -> None:
+    old = open_ledger(db_url, migrate=False)
+    upgrade(old, "0002")
+    with old.begin() as conn:
+        conn.execute(schema.programme.insert(), [dict(
+            id="p", name="关爱", organiser=None, timezone="Asia/Shanghai",
+            start=date(2026, 9, 1), end=date(2027, 7, 10), synced_at=NOW)])  # fmt: skip
+        conn.execute(
+            schema.child.insert(),
+            [dict(programme_id="p", id=f"C{i}", name=f"孩子{i}") for i in (1, 2)],
+        )
+    old.dispose()
+    engine = open_ledger(db_url)
+    assert current_revision(engine) == HEAD
+    with engine.begin() as conn:
+        assert conn.execute(select(schema.child.c.id, schema.child.c.joined_on)).all() == [
+            ("C1", None),
+            ("C2", None),
+        ]
+        conn.execute(
+            schema.child.update()
+            .where(schema.child.c.id == "C2")
+            .values(joined_on=date(2026, 10, 8))
+        )
+        assert conn.execute(
+            select(schema.child.c.joined_on).where(schema.child.c.id == "C2")
+        ).scalar_one() == date(2026, 10, 8)
     engine.dispose()
 
 

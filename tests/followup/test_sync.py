@@ -125,3 +125,42 @@ def test_a_new_pair_overlapping_one_the_sheet_dropped_is_refused(
     fixed = load_programme(make_programme(tmp_path / "r", pairs=pairs))
     assert sync(engine, fixed, today=date(2026, 12, 1), now=NOW).changed == {"pair": 1}
     engine.dispose()
+
+
+def test_a_child_who_joins_late_keeps_the_day_and_a_change_is_recorded(
+    db_url: str, tmp_path: Path
+) -> None:
+    engine = open_ledger(db_url)
+    header = [*CHILDREN[0], "加入日期/joined"]
+    children = [header, *([*row, ""] for row in CHILDREN[1:])]
+    children[3][-1] = "2026-10-12"  # C3 transferred in
+    loaded = load_programme(make_programme(tmp_path / "p", children=children))
+    assert {c.id: c.joined_on for c in loaded.children} == {
+        "C1": None,
+        "C2": None,
+        "C3": date(2026, 10, 12),
+    }
+    sync(engine, loaded, today=date(2026, 10, 12), now=NOW)
+    assert _rows(engine, "child", id="C3")[0]["joined_on"] == date(2026, 10, 12)
+    assert _rows(engine, "child", id="C1")[0]["joined_on"] is None
+    # the date corrected in the sheet: a change like any other field
+    children[3][-1] = "2026-10-08"
+    report = sync(
+        engine,
+        load_programme(make_programme(tmp_path / "q", children=children)),
+        today=date(2026, 10, 13),
+        now=NOW,
+    )
+    assert report is not None and report.changed == {"child": 1}
+    assert [(c["entity_id"], c["field"], c["old"], c["new"]) for c in _rows(engine, "change")] == [
+        ("C3", "joined_on", "2026-10-12", "2026-10-08")
+    ]
+    # a joining day outside the programme is a problem of the sheet
+    children[3][-1] = "2027-08-01"
+    with pytest.raises(InvalidInput) as info:
+        load_programme(make_programme(tmp_path / "r", children=children))
+    line = info.value.lines("en")[0]
+    assert line.endswith(
+        "children.csv:4:加入日期/joined: joined on 2027-08-01, outside the programme (2026-09-01 to 2027-07-10)"
+    )
+    engine.dispose()
