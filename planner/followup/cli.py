@@ -61,10 +61,12 @@ def _print_json(payload: dict[str, Any]) -> None:
     print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
 
 
-def _day(value: str | None, option: str) -> date:
-    """A date option (2026-10-01, 2026年10月1日); today when not given."""
+def _day(value: str | None, option: str, programme_arg: Path) -> date:
+    """A date option (2026-10-01, 2026年10月1日); when not given, today in the programme's timezone."""
     if value is None:
-        return date.today()
+        from planner.followup.load import read_programme
+
+        return read_programme(programme_arg).today()
     from planner.errors import InvalidInput, Problem
     from planner.load import cells
 
@@ -141,7 +143,7 @@ def sync(
         loaded = load_programme(programme)
         engine = open_ledger(ledger_url(programme_path(programme).parent, db))
         try:
-            report = apply(engine, loaded, today=_day(today, "--today"))
+            report = apply(engine, loaded, today=_day(today, "--today", programme))
             assert report is not None  # only a first-use sync may find nothing to do
             return report.as_json()
         finally:
@@ -176,7 +178,7 @@ def sheets(
     def work() -> list[Path]:
         from planner.followup.sheets import write_sheets
 
-        day = _day(as_of, "--as-of")
+        day = _day(as_of, "--as-of", programme)
         prog, engine = _ledger(programme, db, lang)
         try:
             return write_sheets(engine, prog, out, as_of=day, carers=carer)
@@ -213,7 +215,7 @@ def import_(
     def work() -> list[Any]:
         from planner.followup.intake import import_files
 
-        day = _day(today, "--today")
+        day = _day(today, "--today", programme)
         prog, engine = _ledger(programme, db, lang, today=day)
         try:
             with _FileProgress(
@@ -320,12 +322,17 @@ def log(
         from planner.errors import InvalidInput, Problem
         from planner.followup.intake import log_record, solve_problem
 
-        day = _day(today, "--today")
+        day = _day(today, "--today", programme)
         prog, engine = _ledger(programme, db, lang, today=day)
         try:
             if solve is not None:
                 changed = solve_problem(
-                    engine, prog, solve, how=how, on=_day(on, "--on") if on else day, today=day
+                    engine,
+                    prog,
+                    solve,
+                    how=how,
+                    on=_day(on, "--on", programme) if on else day,
+                    today=day,
                 )
                 return {"problem": solve, "solved": True, "changed": changed}
             missing = [
@@ -381,7 +388,7 @@ def due(
     def work() -> Any:
         from planner.followup.due import compute_due
 
-        day = _day(as_of, "--as-of")
+        day = _day(as_of, "--as-of", programme)
         prog, engine = _ledger(programme, db, lang)
         try:
             return compute_due(engine, prog, day)
@@ -416,7 +423,7 @@ def report(
             write_reports,
         )
 
-        day = _day(as_of, "--as-of")
+        day = _day(as_of, "--as-of", programme)
         prog, engine = _ledger(programme, db, lang)
         try:
             return list(write_reports(engine, prog, out=out, as_of=day, term=term, lang=lang.value))
@@ -429,7 +436,10 @@ def report(
 @app.command()
 def remind(
     programme: ProgrammeArg,
-    out: OutOpt = Path("reminders"),
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Output folder: the calendars go in OUT/reminders/."),
+    ] = Path("."),
     as_of: AsOfOpt = None,
     db: DbOpt = None,
     lang: LangOpt = Lang.zh,
@@ -442,7 +452,7 @@ def remind(
             write_reminders,
         )
 
-        day = _day(as_of, "--as-of")
+        day = _day(as_of, "--as-of", programme)
         prog, engine = _ledger(programme, db, lang)
         try:
             return list(write_reminders(engine, prog, out=out, as_of=day, lang=lang.value))

@@ -431,8 +431,8 @@ def import_files(
     """
     if isinstance(programme, LoadedProgramme):
         programme = programme.programme
-    today = today or date.today()
     now = now or datetime.now(UTC)
+    today = today or programme.today(now)
     with engine.connect() as conn:
         ledger = Ledger.read(conn, programme)
     results = []
@@ -703,8 +703,8 @@ def log_record(
     now: datetime | None = None,
 ) -> FileResult:
     """Record one entry (``planner followup log``); raises InvalidInput naming each bad option."""
-    today = today or date.today()
     now = now or datetime.now(UTC)
+    today = today or programme.today(now)
     found: list[Problem] = []
     growth = growth or {}
     for name in sorted(set(growth) - set(GROWTH_FIELDS)):
@@ -741,7 +741,7 @@ def solve_problem(
     today: date | None = None,
 ) -> bool:
     """Mark a problem solved (``log --solve ID --how TEXT``); False if it already was."""
-    today = today or date.today()
+    today = today or programme.today()
     on = on or today
     prob = schema.problem
     bad: list[Problem] = []

@@ -13,8 +13,9 @@ duty's periods; the ledger (``schema``), the record sheets, ``due``,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -116,6 +117,17 @@ class Programme(Frozen):
         if self.end < self.start:
             raise ValueError(f"the programme ends ({self.end}) before it starts ({self.start})")
         return self
+
+    def today(self, now: datetime | None = None) -> date:
+        """Today where the programme is (its ``timezone``), not on the machine's clock.
+
+        (load.py refuses a programme.toml whose timezone is unknown.)
+
+        >>> p = Programme(id="p", name="p", start=date(2026, 9, 1), end=date(2027, 7, 10))
+        >>> p.today(datetime(2026, 9, 1, 23, 30, tzinfo=UTC))  # 07:30 on the 2nd in Beijing
+        datetime.date(2026, 9, 2)
+        """
+        return (now or datetime.now(UTC)).astimezone(ZoneInfo(self.timezone)).date()
 
     def kind_labels(self) -> dict[str, tuple[str, str]]:
         """Every kind this programme knows: the built-in ones and its own."""

@@ -69,8 +69,8 @@ def sync(
     ``first_use`` the sync happens only if no one has synced the programme
     yet, checked under that lock, and None says someone else did.
     """
-    today = today or date.today()
     now = now or datetime.now(UTC)
+    today = today or loaded.programme.today(now)
     report = SyncReport()
     pid = loaded.programme.id
     with writing(engine) as conn:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 import pytest
-from followup.ledger_helpers import TODAY, synced
+from followup.ledger_helpers import TODAY, make_programme, synced
 from sqlalchemy import select
 
 from planner.errors import InvalidInput
@@ -85,3 +85,38 @@ def test_solve_a_problem(db_url: str, tmp_path: Path) -> None:
     with engine.connect() as conn:
         row = conn.execute(select(schema.problem)).mappings().one()
     assert (row["solved_on"], row["how"]) == (date(2026, 10, 9), "送了台灯")
+
+
+def test_today_is_the_programmes_day_not_the_servers(db_url: str, tmp_path: Path) -> None:
+    """On a UTC server at 23:30 it is already 07:30 the next morning in Beijing."""
+    engine, loaded = synced(db_url, tmp_path / "p")
+    programme = loaded.programme
+    assert programme.timezone == "Asia/Shanghai"
+    utc_evening = datetime(2026, 10, 14, 23, 30, tzinfo=UTC)
+    assert programme.today(utc_evening) == date(2026, 10, 15)
+    entry = dict(carer_id="V1", child_id="C1", kind="联系", done="早上打电话")
+    done = log_record(engine, programme, **entry, on="2026-10-15", now=utc_evening)
+    assert done.added == 1  # dated today in Beijing: not "in the future"
+    with pytest.raises(InvalidInput) as info:
+        log_record(engine, programme, **entry, on="2026-10-16", now=utc_evening)
+    assert info.value.lines("en") == [
+        "log::--on: date 2026-10-16 is in the future (today is 2026-10-15)"
+    ]
+    engine.dispose()
+
+
+def test_the_cli_takes_today_in_the_programmes_timezone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import planner.followup.model as model
+    from planner.followup.cli import _day
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+            return datetime(2026, 10, 14, 23, 30, tzinfo=UTC).astimezone(tz)
+
+    folder = make_programme(tmp_path / "p")
+    monkeypatch.setattr(model, "datetime", Clock)
+    assert _day(None, "--today", folder) == date(2026, 10, 15)
+    assert _day("2026-10-01", "--today", folder) == date(2026, 10, 1)
