@@ -192,10 +192,7 @@ def test_a_carer_who_left_gets_no_file(engine: Engine, tmp_path: Path) -> None:
 ICALJS = Path(__file__).resolve().parents[1] / "render" / "js"
 
 
-@pytest.mark.skipif(
-    shutil.which("node") is None or not (ICALJS / "node_modules" / "ical.js").is_dir(),
-    reason="Mozilla's ical.js is not installed (tests/render installs it with npm ci)",
-)
+@pytest.mark.usefixtures("icaljs")  # tests/conftest.py: installs ical.js, or skips without npm
 def test_reminders_parse_in_icaljs_with_the_same_uids_and_alarms(
     engine: Engine, tmp_path: Path
 ) -> None:
