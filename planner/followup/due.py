@@ -14,7 +14,8 @@ that has started by A, and each child c:
   make-ups were needed), else ``overdue`` once P has ended, else ``due``.
 
 Children without any carer on some day are listed apart (coverage must be
-full). The ledger is read in four queries (carers, children, pairs, the
+full), from the later of the programme's start and the day the child joined
+(``joined_on``) until ``as_of`` or the day the child left. The ledger is read in four queries (carers, children, pairs, the
 records' few columns), never a query per child; owners, counts and statuses
 are worked out on whole numpy arrays of id codes, so a county (20,000
 children, 300,000 records) answers in about a second and a half.
@@ -309,6 +310,7 @@ class ChildInfo:
     name: str
     unit_id: str
     left_on: date | None
+    joined_on: date | None = None  # joined the programme after its start
 
 
 @dataclass(frozen=True)
@@ -374,9 +376,9 @@ class Ledger:
                 )
             }
             children = {
-                row[0]: ChildInfo(row[0], row[1], row[2] or "", _day(row[3]))
+                row[0]: ChildInfo(row[0], row[1], row[2] or "", _day(row[3]), _day(row[4]))
                 for row in rows(
-                    select(k.c.id, k.c.name, k.c.unit_id, k.c.left_on).where(
+                    select(k.c.id, k.c.name, k.c.unit_id, k.c.left_on, k.c.joined_on).where(
                         k.c.programme_id == programme_id
                     )
                 )
@@ -701,14 +703,15 @@ def uncovered_gaps(
 ) -> list[Gap]:
     """Days from the programme's start to ``as_of`` on which a child had no pair at all.
 
-    A child who has left (``left_on``) is not counted from that day on.
+    A child who joined later (``joined_on``) is counted from that day, and a
+    child who has left (``left_on``) is not counted from that day on.
     """
     by_child: dict[str, list[tuple[int, int]]] = {}
     for pair in pairs:
         by_child.setdefault(pair.child_id, []).append((pair.since, pair.until))
-    first = programme.start.toordinal()
     gaps = []
     for child in children.values():
+        first = max(programme.start, child.joined_on or programme.start).toordinal()
         last = min(as_of, programme.end).toordinal()
         if child.left_on is not None:
             last = min(last, child.left_on.toordinal() - 1)

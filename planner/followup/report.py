@@ -257,6 +257,8 @@ def unit_rows(
     for child in report.children.values():
         if child.left_on is not None and child.left_on <= day:
             continue
+        if child.joined_on is not None and child.joined_on > day:
+            continue  # not in the programme yet
         children[child.unit_id] = children.get(child.unit_id, 0) + 1
         if child.id not in uncovered_today:
             covered[child.unit_id] = covered.get(child.unit_id, 0) + 1

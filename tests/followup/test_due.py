@@ -305,6 +305,20 @@ def test_print_due_counts_per_carer_when_the_list_is_long(
     assert "2026-10" not in out  # no item rows, only counts
 
 
+def test_a_child_who_joins_late_is_uncovered_only_from_joining(engine: Engine) -> None:
+    ledger = school(engine)
+    ledger.child("C6", "吴小兰", joined_on=date(2026, 10, 12))  # no pair yet
+    ledger.child("C7", "郑小东", joined_on=date(2026, 10, 12))
+    ledger.pair("T1", "C7", date(2026, 10, 12)).pair("V1", "C7", date(2026, 10, 12))
+    report = compute_due(engine, SCHOOL, date(2026, 11, 2))
+    gaps = [(g.start, g.end) for g in report.uncovered if g.child_id in ("C6", "C7")]
+    assert gaps == [(date(2026, 10, 12), date(2026, 11, 2))]  # C6 only, from joining on
+    items = by_key(report.items)
+    assert ("C6", "visit", "2026秋") not in items  # no pair: owed nothing yet
+    assert ("C7", "contact", "2026-09") not in items  # not yet in the programme
+    assert items[("C7", "contact", "2026-10")].carer_id == "V1"  # type: ignore[attr-defined]
+
+
 def test_a_child_who_left_is_not_uncovered_after_leaving(engine: Engine) -> None:
     ledger = school(engine)
     ledger.child("C6", "吴小兰", left_on=date(2026, 10, 1))

@@ -6,7 +6,8 @@ counts. It shares nothing with ``planner.followup.due`` except the
 programme's periods (``model.periods``, the one definition of a period).
 The programme has two terms, termly and monthly duties (and one yearly),
 carers changing mid-term, pairs that end with no successor, children left
-without any carer, and records on the first and last day of periods, the
+without any carer, children joining mid-programme (uncovered only from
+joining on), and records on the first and last day of periods, the
 day after, and made up for earlier periods; the days asked about fall
 between records, so records made after the day must not count.
 """
@@ -129,14 +130,19 @@ def oracle_items(
 
 
 def oracle_uncovered(
-    programme: Programme, children: list[str], pairs: list[P], as_of: date
+    programme: Programme,
+    children: list[str],
+    pairs: list[P],
+    as_of: date,
+    joined: dict[str, date] | None = None,
 ) -> list[tuple[str, date, date]]:
-    """Runs of days on which a child had no pair at all."""
+    """Runs of days on which a child had no pair at all, from the day the child joined."""
     runs = []
     for child in children:
         start = None
         end = min(as_of, programme.end)
-        for day in days(programme.start, end):
+        first = max(programme.start, (joined or {}).get(child, programme.start))
+        for day in days(first, end):
             covered = any(p.child == child and p.covers(day) for p in pairs)
             if not covered and start is None:
                 start = day
@@ -160,8 +166,12 @@ def boundary_days(programme: Programme) -> list[date]:
 
 def random_ledger(
     rng: random.Random,
-) -> tuple[dict[str, str], dict[str, str], list[str], list[P], list[R]]:
-    """Carers (role), children (unit), pairs without overlap per role, records."""
+) -> tuple[dict[str, str], dict[str, str], list[str], list[P], list[R], dict[str, date]]:
+    """Carers (role), children (unit), pairs without overlap per role, records, joining days.
+
+    Some children join mid-programme: their pairs start on or after joining,
+    or (for some) not at all.
+    """
     prog = PROGRAMME
     roles = {f"T{i}": "teacher" for i in range(4)} | {f"V{i}": "volunteer" for i in range(4)}
     children = [f"C{i:02d}" for i in range(14)]
@@ -194,6 +204,12 @@ def random_ledger(
                     if until < since:
                         continue
                 pairs.append(P(rng.choice(mine), child, since, until))
+    joined = {c: some_day() for c in children if rng.random() < 0.3}
+    pairs = [
+        P(p.carer, p.child, max(p.since, joined[p.child]), p.until) if p.child in joined else p
+        for p in pairs
+        if p.child not in joined or p.until is None or p.until >= joined[p.child]
+    ]
     period_ids = {p.id: p for every in Frequency for p in periods(prog, every)}
     records: list[R] = []
     for _ in range(260):
@@ -207,7 +223,7 @@ def random_ledger(
             started = [pid for pid, p in period_ids.items() if p.start <= on]
             for_period = rng.choice(started)
         records.append(R(pair.carer, pair.child, kind, on, for_period))
-    return roles, units, children, pairs, records
+    return roles, units, children, pairs, records, joined
 
 
 @pytest.fixture
@@ -222,12 +238,12 @@ def engine(db_url: str) -> Iterator[Engine]:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_due_equals_the_day_by_day_count(engine: Engine, seed: int) -> None:
     rng = random.Random(seed)
-    roles, units, children, pairs, records = random_ledger(rng)
+    roles, units, children, pairs, records, joined = random_ledger(rng)
     ledger = LedgerBuilder(engine, PROGRAMME)
     for carer, role in roles.items():
         ledger.carer(carer, f"老师{carer}", role, unit=rng.choice("AB"))
     for child in children:
-        ledger.child(child, f"孩子{child}", unit=units[child])
+        ledger.child(child, f"孩子{child}", unit=units[child], joined_on=joined.get(child))
     for pair in pairs:
         ledger.pair(pair.carer, pair.child, pair.since, pair.until)
     for rec in records:
@@ -251,4 +267,6 @@ def test_due_equals_the_day_by_day_count(engine: Engine, seed: int) -> None:
         assert got == want, as_of
         assert sum(1 for v in want.values() if v[1] == "overdue") == report.total.overdue
         uncovered = [(g.child_id, g.start, g.end) for g in report.uncovered]
-        assert sorted(uncovered) == oracle_uncovered(PROGRAMME, children, pairs, as_of), as_of
+        assert sorted(uncovered) == oracle_uncovered(PROGRAMME, children, pairs, as_of, joined), (
+            as_of
+        )

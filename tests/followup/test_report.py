@@ -6,7 +6,7 @@ import re
 import stat
 import zipfile
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -119,6 +119,15 @@ def test_units_roll_up(engine: Engine) -> None:
     assert [p.text for p in problems] == ["情绪低落", "监护人年迈"]  # oldest first, solved left out
     assert problems[0].age_days == (AS_OF - date(2026, 9, 20)).days
     assert problems[0].reported_on == date(2026, 9, 21) and problems[1].reported_on is None
+
+
+def test_a_child_who_has_not_joined_yet_is_not_in_the_units_count(engine: Engine) -> None:
+    built = autumn(engine)
+    built.child("C8", "冯小北", joined_on=AS_OF + timedelta(days=1))  # no carer yet
+    built.child("C9", "卫小南", joined_on=AS_OF)  # joined on the day, no carer yet
+    report = compute_due(engine, SCHOOL, AS_OF)
+    rows = {r.unit_id: r for r in unit_rows(report, None, [], lang="zh")}
+    assert (rows["HX"].children, rows["HX"].covered) == (3, 2)  # C9 counts, uncovered; C8 not
 
 
 def test_files_private_text_never_formulas_and_byte_stable(
