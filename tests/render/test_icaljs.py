@@ -1,9 +1,9 @@
 """A second, independent parser: Mozilla's ical.js (npm) under Node reads every invite
 and agrees with icalendar on each event's UID, text, UTC times, alarms and recurrences.
 
-The test installs ical.js from tests/render/js/package-lock.json (``npm ci``)
-when tests/render/js/node_modules is missing. It is skipped only when Node
-itself is not installed.
+The session fixture ``icaljs`` (tests/conftest.py) installs ical.js from
+tests/render/js/package-lock.json (``npm ci``) when it is missing; the test is
+skipped only when Node or npm is not installed.
 """
 
 from __future__ import annotations
@@ -24,24 +24,6 @@ JS = Path(__file__).resolve().parent / "js"
 NODE = shutil.which("node")
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed (needed for ical.js)")
-
-
-@pytest.fixture(scope="module")
-def icaljs() -> Path:
-    """tests/render/js with ical.js installed from the lock file."""
-    if not (JS / "node_modules" / "ical.js" / "package.json").exists():
-        npm = shutil.which("npm")
-        assert npm, "npm is needed to install ical.js (tests/render/js/package-lock.json)"
-        done = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=JS,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert done.returncode == 0, f"npm ci failed: {done.stderr[-2000:]}"
-    return JS
 
 
 def parse_with_icaljs(folder: Path, files: list[Path]) -> dict[str, dict]:
