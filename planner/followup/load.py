@@ -26,10 +26,9 @@ from planner.errors import InvalidInput, Problem
 from planner.followup.model import Frequency, Programme, Term
 from planner.followup.schema import ID, NAME, TEXT
 from planner.load import cells
-from planner.load.columns import CHILD_COLUMNS, Column, header_scorer, match_header
+from planner.load.columns import CHILD_COLUMNS, Column
 from planner.load.event_file import TomlSource, read_event_toml
-from planner.load.people import RowReader
-from planner.load.tables import TableError, read_table
+from planner.load.people import RowReader, sheet_rows
 
 __all__ = [
     "CARER_COLUMNS",
@@ -340,23 +339,7 @@ def _rows(
 ) -> Iterator[RowReader]:
     if path is None:
         return
-    shown = _shown(path)
-    try:
-        table = read_table(path, header_scorer(columns), shown=shown)
-    except TableError as exc:
-        problems.append(exc.problem)
-        return
-    mapping = match_header(table.header, columns)
-    present = {col.field for col in mapping.values()}
-    missing = [col for col in columns if col.required and col.field not in present]
-    for col in missing:
-        problems.append(Problem(shown, 1, col.label, f"缺少必需的列「{col.zh}」({col.en})",
-                                f"missing required column {col.en!r} ({col.zh})"))  # fmt: skip
-    if missing:
-        return
-    for number, row in table.rows:
-        by_field = {col.field: (col, row[i]) for i, col in mapping.items()}
-        yield RowReader(shown, number, by_field, problems)
+    yield from sheet_rows(path, _shown(path), columns, problems)
 
 
 def capped(limit: int) -> Callable[[object], str]:

@@ -80,14 +80,17 @@ class RowReader:
             return default
 
 
-def _rows(
+def sheet_rows(
     path: Path,
     shown: str,
     columns: tuple[Column, ...],
     problems: list[Problem],
     sheet: str | None = None,
 ) -> Iterator[RowReader]:
-    """Yield a RowReader per data row; report a missing file or column."""
+    """Yield a RowReader per data row; report a missing file or column.
+
+    The event loader and the follow-up programme loader read their sheets with it.
+    """
     try:
         table: Table = read_table(path, header_scorer(columns), shown=shown, sheet=sheet)
     except TableError as exc:
@@ -140,7 +143,7 @@ def read_volunteers(
     """The applicants' sheet (``sheet``: the workbook's sheet by name)."""
     out: list[Volunteer] = []
     rows: dict[str, list[int]] = defaultdict(list)
-    for r in _rows(path, shown, VOLUNTEER_COLUMNS, problems, sheet):
+    for r in sheet_rows(path, shown, VOLUNTEER_COLUMNS, problems, sheet):
         vid = r.get("id", cells.text, required=True)
         name = r.get("name", cells.text, required=True)
         gender = r.get("gender", cells.gender, required=True)
@@ -205,7 +208,7 @@ def read_children(
     guardian's consent recorded."""
     out: list[Child] = []
     rows: dict[str, list[int]] = defaultdict(list)
-    for r in _rows(path, shown, CHILD_COLUMNS, problems, sheet):
+    for r in sheet_rows(path, shown, CHILD_COLUMNS, problems, sheet):
         cid = r.get("id", cells.text, required=True)
         name = r.get("name", cells.text, required=True)
         gender = r.get("gender", cells.gender, required=True)

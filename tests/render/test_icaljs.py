@@ -20,7 +20,6 @@ from render.plans import expo_plan
 
 from planner.render import export
 
-JS = Path(__file__).resolve().parent / "js"
 NODE = shutil.which("node")
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed (needed for ical.js)")
