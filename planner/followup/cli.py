@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -76,10 +78,11 @@ def _day(value: str | None, option: str, programme_arg: Path) -> date:
         raise InvalidInput([Problem("command line", None, option, exc.zh, exc.en)]) from None
 
 
+@contextmanager
 def _ledger(
     programme_arg: Path, db: str | None, lang: Lang, *, today: date | None = None
-) -> tuple[Programme, Engine]:
-    """programme.toml and the opened ledger; a ledger never synced is synced now."""
+) -> Iterator[tuple[Programme, Engine]]:
+    """programme.toml and the opened ledger, closed on leaving; a ledger never synced is synced now."""
     from planner.followup.db import ledger_url, masked, open_ledger
     from planner.followup.load import load_programme, programme_path, read_programme
     from planner.followup.sync import is_synced, sync
@@ -94,7 +97,10 @@ def _ledger(
     ):
         err(say(lang, f"台账 {masked(url)} 还没有同步过:已先从表格同步人员和结对",
                   f"the ledger {masked(url)} was never synced: synced people and pairs from the sheets first"))  # fmt: skip
-    return programme, engine
+    try:
+        yield programme, engine
+    finally:
+        engine.dispose()
 
 
 @app.command()
@@ -179,11 +185,8 @@ def sheets(
         from planner.followup.sheets import write_sheets
 
         day = _day(as_of, "--as-of", programme)
-        prog, engine = _ledger(programme, db, lang)
-        try:
+        with _ledger(programme, db, lang) as (prog, engine):
             return write_sheets(engine, prog, out, as_of=day, carers=carer)
-        finally:
-            engine.dispose()
 
     written = run_reporting(work, lang=lang, as_json=as_json)
     if as_json:
@@ -216,14 +219,13 @@ def import_(
         from planner.followup.intake import import_files
 
         day = _day(today, "--today", programme)
-        prog, engine = _ledger(programme, db, lang, today=day)
-        try:
-            with _FileProgress(
+        with (
+            _ledger(programme, db, lang, today=day) as (prog, engine),
+            _FileProgress(
                 len(files), enabled=not as_json and len(files) > 1 and sys.stderr.isatty()
-            ) as step:
-                return import_files(engine, prog, files, today=day, on_file=step)
-        finally:
-            engine.dispose()
+            ) as step,
+        ):
+            return import_files(engine, prog, files, today=day, on_file=step)
 
     results = run_reporting(work, lang=lang, as_json=as_json)
     problems = [p for r in results for p in r.problems]
@@ -323,8 +325,7 @@ def log(
         from planner.followup.intake import log_record, solve_problem
 
         day = _day(today, "--today", programme)
-        prog, engine = _ledger(programme, db, lang, today=day)
-        try:
+        with _ledger(programme, db, lang, today=day) as (prog, engine):
             if solve is not None:
                 changed = solve_problem(
                     engine,
@@ -358,8 +359,6 @@ def log(
                 growth=fields, today=day,
             )  # fmt: skip
             return {"added": result.added, "updated": result.updated, "unchanged": result.unchanged}
-        finally:
-            engine.dispose()
 
     outcome = run_reporting(work, lang=lang, as_json=as_json)
     if as_json:
@@ -389,11 +388,8 @@ def due(
         from planner.followup.due import compute_due
 
         day = _day(as_of, "--as-of", programme)
-        prog, engine = _ledger(programme, db, lang)
-        try:
+        with _ledger(programme, db, lang) as (prog, engine):
             return compute_due(engine, prog, day)
-        finally:
-            engine.dispose()
 
     report = run_reporting(work, lang=lang, as_json=as_json)
     from planner.followup.due import due_json, print_due
@@ -419,16 +415,13 @@ def report(
     """Assessment per carer: required, done, late, missing. 结对人考核报告。"""
 
     def work() -> list[Path]:
-        from planner.followup.report import (  # type: ignore[import-not-found, unused-ignore]
+        from planner.followup.report import (
             write_reports,
         )
 
         day = _day(as_of, "--as-of", programme)
-        prog, engine = _ledger(programme, db, lang)
-        try:
+        with _ledger(programme, db, lang) as (prog, engine):
             return list(write_reports(engine, prog, out=out, as_of=day, term=term, lang=lang.value))
-        finally:
-            engine.dispose()
 
     _written(run_reporting(work, lang=lang, as_json=as_json), out, lang, as_json)
 
@@ -448,16 +441,13 @@ def remind(
     """Reminders for duties whose period ends soon. 即将到期的提醒。"""
 
     def work() -> list[Path]:
-        from planner.followup.remind import (  # type: ignore[import-not-found, unused-ignore]
+        from planner.followup.remind import (
             write_reminders,
         )
 
         day = _day(as_of, "--as-of", programme)
-        prog, engine = _ledger(programme, db, lang)
-        try:
+        with _ledger(programme, db, lang) as (prog, engine):
             return list(write_reminders(engine, prog, out=out, as_of=day, lang=lang.value))
-        finally:
-            engine.dispose()
 
     _written(run_reporting(work, lang=lang, as_json=as_json), out, lang, as_json)
 
