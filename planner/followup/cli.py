@@ -205,14 +205,18 @@ def sheets(
 def import_(
     programme: ProgrammeArg,
     files: Annotated[
-        list[Path], typer.Argument(metavar="FILE...", help="Filled record sheets (.xlsx).")
+        list[Path],
+        typer.Argument(
+            metavar="FILE...",
+            help="Filled record sheets, .xlsx only (as `planner followup sheets` writes them).",
+        ),
     ],
     db: DbOpt = None,
     lang: LangOpt = Lang.zh,
     as_json: JsonOpt = False,
     today: TodayOpt = None,
 ) -> None:
-    """Import filled record sheets; a file with any bad cell writes nothing. 导入填好的记录表。"""
+    """Import filled record sheets (.xlsx only); a file with any bad cell writes nothing. 导入填好的记录表(仅 .xlsx)。"""
     from planner.errors import ExitCode
 
     def work() -> list[Any]:

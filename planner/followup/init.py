@@ -40,12 +40,13 @@ HELP: dict[str, str] = {
     "child_id": "children 表里的编号",
     "since": "结对开始日期,如 2026-09-01",
     "until": "结对结束日期;空着表示仍在结对",
+    "joined_on": "儿童中途加入项目的日期,如 2027-03-16(从这天起才要求有负责人);空着表示从项目开始就在",
 }
 
 #: The child columns the programme keeps (the event's others are not needed here).
 CHILD_FIELDS = ("id", "name", "gender", "birth_date", "age", "grade", "school", "village",
                 "categories", "guardian_relation", "guardian_name", "guardian_phone", "needs",
-                "allergies", "medical_notes", "unit")  # fmt: skip
+                "allergies", "medical_notes", "unit", "joined_on")  # fmt: skip
 
 
 def _columns_for(fields: Sequence[str]) -> tuple[Column, ...]:
@@ -186,7 +187,7 @@ def write_from_plan(folder: Path, plan_path: Path, *, force: bool = False) -> li
          c.grade, c.school, c.village, "、".join(x.value for x in c.categories) or None,
          c.guardian.relation.value if c.guardian else None, c.guardian.name if c.guardian else None,
          c.guardian.phone if c.guardian else None, "、".join(n.value for n in c.needs) or None,
-         "、".join(c.allergies) or None, c.medical_notes, None]
+         "、".join(c.allergies) or None, c.medical_notes, None, None]
         for c in children
     ]  # fmt: skip
     pair_rows = [

@@ -526,10 +526,11 @@ class _Workbook:
 
 
 def _read_workbook(path: Path, shown: str, problems: list[Problem]) -> _Workbook | None:
-    if path.suffix.lower() not in {".xlsx", ".xlsm", ".xls", ".ods"}:
+    if path.suffix.lower() != ".xlsx":
+        kind = path.suffix or "(no extension)"
         problems.append(Problem(shown, None, None,
-                                "只能导入 planner followup sheets 写出的 .xlsx 记录表",
-                                "only .xlsx record sheets written by planner followup sheets can be imported"))  # fmt: skip
+                                f"只能导入 planner followup sheets 写出的 .xlsx 记录表,不能导入 {kind} 文件",
+                                f"only .xlsx record sheets written by planner followup sheets can be imported, not {kind}"))  # fmt: skip
         return None
     if not path.is_file():
         problems.append(Problem(shown, None, None, "文件不存在", "file not found"))

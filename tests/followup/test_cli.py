@@ -104,6 +104,17 @@ def test_import_good_and_bad_files(db_url: str, tmp_path: Path) -> None:
     assert again.exit_code == 0 and "0 added" in again.stderr and "1 unchanged" in again.stderr
 
 
+def test_import_takes_xlsx_only_and_says_so(db_url: str, tmp_path: Path) -> None:
+    help_text = runner.invoke(app, ["followup", "import", "--help"]).output
+    assert ".xlsx only" in help_text
+    folder = make_programme(tmp_path / "p")
+    old_excel = tmp_path / "T1.xls"
+    old_excel.write_bytes(b"not read: the extension is refused first")
+    result = _run("import", str(folder), str(old_excel), "--db", db_url, "--lang", "en")
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assert f"{old_excel}: only .xlsx record sheets" in result.stderr and "not .xls" in result.stderr
+
+
 def test_log_from_the_command_line(db_url: str, tmp_path: Path) -> None:
     folder = make_programme(tmp_path / "p")
     args = ["log", str(folder), "--db", db_url, "--carer", "T1", "--child", "C1", "--kind", "visit",

@@ -41,6 +41,19 @@ def test_blank_folder_loads_and_syncs(db_url: str, tmp_path: Path) -> None:
     assert synced.exit_code == 0, synced.output
 
 
+def test_the_children_template_documents_the_joined_column(tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    folder = tmp_path / "care"
+    assert runner.invoke(app, ["followup", "init", str(folder)]).exit_code == 0
+    book = CalamineWorkbook.from_path(str(folder / "children.xlsx"))
+    header = book.get_sheet_by_name("儿童 children").to_python()[0]
+    assert header[-2:] == ["单位/unit", "加入日期/joined"]
+    guide = {row[0]: row[2] for row in book.get_sheet_by_name("填写说明 help").to_python()}
+    assert "中途加入" in guide["加入日期/joined"]
+    assert "加入日期" in (folder / "programme.toml").read_text(encoding="utf-8")
+
+
 def test_init_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     folder = tmp_path / "care"
     assert runner.invoke(app, ["followup", "init", str(folder)]).exit_code == 0
