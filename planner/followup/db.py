@@ -169,15 +169,39 @@ def _alembic_config() -> Any:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run the migrations up to ``revision`` in one transaction."""
+    """Run the migrations up to ``revision`` in one transaction.
+
+    On SQLite a migration may rebuild a table that others refer to (its way
+    to change a constraint), which foreign keys checked row by row forbid;
+    they are switched off for this one connection (outside any transaction,
+    the only place SQLite takes it), checked all at once before the commit
+    when a migration ran, and switched back on.
+    """
     from alembic import command
+    from alembic.runtime.migration import MigrationContext
 
     config = _alembic_config()
-    with writing(engine) as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        raw: Any = conn.connection.dbapi_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+                before = MigrationContext.configure(conn).get_current_revision()
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+                ran = MigrationContext.configure(conn).get_current_revision() != before
+                if sqlite and ran:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise SQLAlchemyError(f"foreign keys broken by the upgrade: {broken[:5]}")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -154,7 +154,8 @@ record = Table(
     Column("fingerprint", String(64), nullable=False),  # sha256 of the record's content
     ForeignKeyConstraint(["programme_id", "carer_id"], ["carer.programme_id", "carer.id"]),
     ForeignKeyConstraint(["programme_id", "child_id"], ["child.programme_id", "child.id"]),
-    UniqueConstraint("programme_id", "fingerprint"),
+    # the fingerprint hashes the carer too: keyed carer first, one sheet's rows are neighbours
+    UniqueConstraint("programme_id", "carer_id", "fingerprint"),
     Index(None, "programme_id", "child_id", "kind", "on"),
 )
 

@@ -11,13 +11,14 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import event, func, select
+from sqlalchemy.exc import IntegrityError
 
 from planner.errors import InvalidInput
 from planner.followup import schema
 from planner.followup.db import current_revision, ledger_url, open_ledger, upgrade, writing
 
 NOW = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
-HEAD = "0003"
+HEAD = "0004"
 
 
 def test_head_builds_exactly_the_schema(db_url: str) -> None:
@@ -141,6 +142,45 @@ def test_a_ledger_of_the_second_version_upgrades_with_its_children(db_url: str) 
         assert conn.execute(
             select(schema.child.c.joined_on).where(schema.child.c.id == "C2")
         ).scalar_one() == date(2026, 10, 8)
+    engine.dispose()
+
+
+def test_a_ledger_of_the_third_version_keeps_its_records_under_the_new_key(db_url: str) -> None:
+    old = open_ledger(db_url, migrate=False)
+    upgrade(old, "0003")
+    with old.begin() as conn:
+        conn.execute(schema.programme.insert(), [dict(
+            id="p", name="关爱", organiser=None, timezone="Asia/Shanghai",
+            start=date(2026, 9, 1), end=date(2027, 7, 10), synced_at=NOW)])  # fmt: skip
+        conn.execute(
+            schema.carer.insert(),
+            [dict(programme_id="p", id=t, name=t, role="teacher") for t in ("T1", "T2")],
+        )
+        conn.execute(schema.child.insert(), [dict(programme_id="p", id="C1", name="王小明")])
+        conn.execute(schema.record.insert(), [_record(i, "屋顶漏雨", None, True) for i in (2, 3)])
+        ids = conn.execute(select(schema.record.c.id).order_by(schema.record.c.id)).scalars().all()
+        conn.execute(schema.problem.insert(), [dict(
+            programme_id="p", record_id=i, child_id="C1", carer_id="T1", found_on=date(2026, 9, 2),
+            text="屋顶漏雨") for i in ids])  # fmt: skip
+    old.dispose()
+
+    engine = open_ledger(db_url)
+    assert current_revision(engine) == HEAD
+    with engine.begin() as conn:
+        assert (
+            conn.execute(select(schema.record.c.id).order_by(schema.record.c.id)).scalars().all()
+            == ids
+        )
+        assert conn.execute(select(schema.problem.c.record_id).order_by(schema.problem.c.record_id)).scalars().all() == ids  # fmt: skip
+        # the same fingerprint under another carer is another record; under the same carer, refused
+        conn.execute(schema.record.insert(), [dict(_record(2, None, None, False), carer_id="T2")])
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(schema.record.insert(), [_record(2, None, None, False)])
+    # foreign keys are enforced again once the upgrade is done
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(schema.problem.insert(), [dict(
+            programme_id="p", record_id=10_000, child_id="C1", carer_id="T1",
+            found_on=date(2026, 9, 2), text="?")])  # fmt: skip
     engine.dispose()
 
 
