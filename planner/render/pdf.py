@@ -445,8 +445,19 @@ class Browser:
     def close(self) -> None:
         """Close the browser (politely, then by force) and remove its profile folder.
 
-        A second SIGTERM while this runs is ignored, so the clean-up finishes.
+        A second SIGTERM or Ctrl-C while this runs is ignored, so the clean-up
+        finishes (it takes at most CLOSE_TIMEOUT_S).
         """
+        held = None
+        if threading.current_thread() is threading.main_thread() and (self._proc or self._profile):
+            held = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            self._close()
+        finally:
+            if held is not None:
+                signal.signal(signal.SIGINT, held)
+
+    def _close(self) -> None:
         if self._old_sigterm is not None:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
         proc, self._proc = self._proc, None

@@ -252,3 +252,50 @@ def test_ctrl_c_while_printing_removes_the_profile_and_stops_the_browser(tmp_pat
     assert not list(tmp_path.glob("planner-chromium-*"))
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+SLOW_CLOSE_CHILD = """
+import sys, tempfile, time
+from pathlib import Path
+from planner.render import pdf
+tempfile.tempdir = sys.argv[1]
+send = pdf.Browser._send
+def slow_close(self, method, params=None, session=None):
+    if method == "Browser.close":
+        print("closing", flush=True)
+        time.sleep(3)  # the window for an impatient second Ctrl-C
+    return send(self, method, params, session)
+pdf.Browser._send = slow_close
+with pdf.Browser(pdf.find_chromium()) as browser:
+    browser.print(Path(sys.argv[2]), Path(sys.argv[1]) / "out.pdf")
+    print(browser._proc.pid, flush=True)
+    sys.stdin.read()
+"""
+
+
+@needs_browser
+@pytest.mark.skipif(os.name == "nt", reason="signals are POSIX")
+def test_a_second_ctrl_c_while_closing_still_removes_the_profile(tmp_path: Path) -> None:
+    html = tmp_path / "one.html"
+    html.write_text("<!doctype html><meta charset=utf-8><p>王小明</p>", encoding="utf-8")
+    child = subprocess.Popen(
+        [sys.executable, "-c", SLOW_CLOSE_CHILD, str(tmp_path), str(html)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        pid = int(child.stdout.readline())
+        child.send_signal(signal.SIGINT)
+        assert child.stdout.readline().strip() == "closing"
+        child.send_signal(signal.SIGINT)  # again, while the browser is being closed
+        assert child.wait(60) in (-signal.SIGINT, 128 + signal.SIGINT)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert not list(tmp_path.glob("planner-chromium-*"))
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
