@@ -89,6 +89,10 @@ def plan(
     no_render: Annotated[bool, typer.Option("--no-render", help="Write plan.json only.")] = False,
 ) -> None:
     """Plan the event and write plan.json and every output. 生成活动方案。"""
+    if not no_render:  # the browser boots while the event is loaded and solved
+        from planner.render.pdf import warm_up
+
+        warm_up()
     from planner.load import load_event
     from planner.progress import stage_progress
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
 from planner.pipeline import STAGES, Stage
 
 
@@ -17,8 +14,14 @@ def stage_progress(*, enabled: bool = True) -> Iterator[Callable[[Stage], None]]
     if not enabled:
         yield lambda stage: None
         return
+    from rich.console import Console
 
     console = Console(stderr=True)
+    if not console.is_terminal:  # a transient bar shows nothing off a terminal: skip its import
+        yield lambda stage: None
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     progress = Progress(
         SpinnerColumn(spinner_name="line"),
         TextColumn("{task.description}"),

@@ -14,10 +14,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
-
 from planner.budget.expr import parse
 from planner.budget.numbers import fen, plain
 from planner.io import stable_zip, write_bytes
@@ -238,6 +234,10 @@ def xlsx_bytes(budget: Budget, *, lang: str = "zh") -> bytes:
     every spreadsheet program, not only Excel, rounds it half-up as the
     plan does.
     """
+    # openpyxl (0.3-0.5 s to import) only here: planning needs the budget, not its workbook
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     labels = _labels(lang)
     book = Workbook()

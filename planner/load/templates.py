@@ -6,11 +6,6 @@ import io
 from datetime import date, timedelta
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
 from planner.errors import InvalidInput, Problem
 from planner.io import write_bytes, write_text
 from planner.load import cells
@@ -79,6 +74,11 @@ HELP_ROWS = {
 
 
 def _workbook(columns: tuple[Column, ...], sheet: str) -> bytes:
+    # openpyxl (0.3-0.5 s to import) only here: loading an event reads PLACEHOLDERS alone
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     data = book.active

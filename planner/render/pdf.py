@@ -8,10 +8,15 @@ per PDF::
     with Browser(find_chromium()) as browser:
         browser.print(Path("roster.html"), Path("roster.pdf"), info=info)
 
-The browser is the organiser's own: ``PLANNER_CHROMIUM``, else Chromium or
-Chrome on PATH, else Chrome, Edge or Chromium at their usual install paths
-on Windows and macOS. Nothing is downloaded. Without one the HTML is still
-written and the caller reports the PDFs as skipped.
+The browser is the organiser's own: ``PLANNER_CHROMIUM``, else Chromium,
+Chrome or Edge on PATH, else at their usual install paths on Linux, Windows
+and macOS. Nothing is downloaded. Without one the HTML is still written and
+the caller reports the PDFs as skipped.
+
+No PDF goes out with boxes instead of Chinese: on Linux the browser finds its
+fonts through fontconfig, and when fontconfig knows no font covering Chinese
+(:func:`cjk_fonts`) every print fails with a :class:`PdfError` naming the fix
+(``apt install fonts-noto-cjk``). Windows and macOS ship Chinese fonts.
 
 Each PDF is then stamped (:func:`stamp_pdf`): title, organiser and a
 creation date from the plan instead of the clock, and the ids Chromium
@@ -47,10 +52,12 @@ __all__ = [
     "Browser",
     "PdfError",
     "PdfInfo",
+    "cjk_fonts",
     "find_chromium",
     "html_to_pdf",
     "print_pdfs",
     "stamp_pdf",
+    "warm_up",
 ]
 
 #: Browser binaries tried on PATH, in order, when PLANNER_CHROMIUM is not set.
@@ -64,13 +71,23 @@ CHROMIUM_NAMES: tuple[str, ...] = (
 )
 
 #: Usual install paths on Windows: (environment variable of the folder, path inside it).
-WINDOWS_PATHS: tuple[tuple[str, str], ...] = (
-    ("PROGRAMFILES", r"Google\Chrome\Application\chrome.exe"),
-    ("PROGRAMFILES(X86)", r"Google\Chrome\Application\chrome.exe"),
-    ("LOCALAPPDATA", r"Google\Chrome\Application\chrome.exe"),
-    ("PROGRAMFILES(X86)", r"Microsoft\Edge\Application\msedge.exe"),
-    ("PROGRAMFILES", r"Microsoft\Edge\Application\msedge.exe"),
-    ("LOCALAPPDATA", r"Chromium\Application\chrome.exe"),
+WINDOWS_PATHS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("PROGRAMFILES", ("Google", "Chrome", "Application", "chrome.exe")),
+    ("PROGRAMFILES(X86)", ("Google", "Chrome", "Application", "chrome.exe")),
+    ("LOCALAPPDATA", ("Google", "Chrome", "Application", "chrome.exe")),
+    ("PROGRAMFILES(X86)", ("Microsoft", "Edge", "Application", "msedge.exe")),
+    ("PROGRAMFILES", ("Microsoft", "Edge", "Application", "msedge.exe")),
+    ("LOCALAPPDATA", ("Chromium", "Application", "chrome.exe")),
+)
+
+#: Usual install paths on Linux that are not always on PATH (Google's and
+#: Microsoft's packages, Snap, Flatpak exports, Debian's wrapper target).
+LINUX_PATHS: tuple[str, ...] = (
+    "/opt/google/chrome/chrome",
+    "/opt/microsoft/msedge/msedge",
+    "/snap/bin/chromium",
+    "/var/lib/flatpak/exports/bin/org.chromium.Chromium",
+    "/usr/lib/chromium/chromium",
 )
 
 #: Usual install paths on macOS, under /Applications or ~/Applications.
@@ -149,14 +166,76 @@ def find_chromium() -> str | None:
 
 
 def _install_paths() -> list[Path]:
+    """Where Chrome, Edge or Chromium usually live on this system, in order of preference."""
     if sys.platform == "win32":
         return [
-            Path(os.environ[var]) / inside for var, inside in WINDOWS_PATHS if os.environ.get(var)
+            Path(os.environ[var], *inside) for var, inside in WINDOWS_PATHS if os.environ.get(var)
         ]
     if sys.platform == "darwin":
         return [root / app for root in (Path("/Applications"), Path.home() / "Applications")
                 for app in MACOS_APPS]  # fmt: skip
-    return []
+    return [Path(path) for path in LINUX_PATHS]
+
+
+# --------------------------------------------------------------------------- fonts
+
+#: What an organiser runs when no font can print Chinese (named in the error).
+CJK_FONT_FIX = "Debian/Ubuntu: sudo apt install fonts-noto-cjk; Fedora: sudo dnf install google-noto-sans-cjk-fonts"
+
+#: Font folders fontconfig reads by default, searched when ``fc-list`` is not installed.
+FONT_DIRS: tuple[str, ...] = (
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.local/share/fonts",
+    "~/.fonts",
+)
+
+#: Font files that carry Chinese, by name: Noto/Source Han CJK, WenQuanYi, Droid
+#: fallback, AR PL, and Windows' own fonts copied over.
+CJK_FONT_FILE = re.compile(
+    r"cjk|wqy|wenquanyi|sourcehan|droidsansfallback|uming|ukai|notos\w*sc|simsun|simhei|msyh",
+    re.I,
+)
+
+
+def cjk_fonts() -> list[str] | None:
+    """The fonts the browser can print Chinese with, sorted; None where the system ships them.
+
+    On Linux (and other fontconfig systems) Chromium asks fontconfig for a
+    font per character, whatever the page names, so this asks it too:
+    ``fc-list :lang=zh`` (honouring ``FONTCONFIG_FILE``), or, when fontconfig's
+    tools are not installed, the font files in its usual folders by name.
+    An empty list means Chinese would print as boxes. Windows and macOS
+    always have one (Microsoft YaHei, PingFang): None.
+    """
+    if sys.platform in ("win32", "darwin"):
+        return None
+    fc_list = shutil.which("fc-list")
+    if fc_list is not None:
+        try:
+            done = subprocess.run(
+                [fc_list, ":lang=zh", "family"], capture_output=True, timeout=60, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            done = None
+        if done is not None and done.returncode == 0:
+            lines = done.stdout.decode("utf-8", "replace").splitlines()
+            return sorted({line.split(",")[0].strip() for line in lines if line.strip()})
+    found = set()
+    for folder in FONT_DIRS:
+        root = Path(folder).expanduser()
+        if root.is_dir():
+            found |= {p.name for p in root.rglob("*") if CJK_FONT_FILE.search(p.name)}
+    return sorted(found)
+
+
+def no_cjk_font() -> PdfError:
+    """The error every page gets when nothing can print Chinese."""
+    return PdfError(
+        "no font for Chinese found (fontconfig: fc-list :lang=zh lists none), so the PDF would "
+        f"show boxes instead of Chinese; install one ({CJK_FONT_FIX}) and run "
+        "`planner export PLAN.json --out DIR` again"
+    )
 
 
 # --------------------------------------------------------------------------- stamping
@@ -265,9 +344,12 @@ class Browser:
     browser that cannot start makes each print raise :class:`PdfError`.
     """
 
-    def __init__(self, chromium: str, *, timeout_s: float = PRINT_TIMEOUT_S) -> None:
+    def __init__(
+        self, chromium: str, *, timeout_s: float = PRINT_TIMEOUT_S, needs_cjk: bool = True
+    ) -> None:
         self.chromium = chromium
         self.timeout_s = timeout_s
+        self.needs_cjk = needs_cjk  # every page of planner's carries Chinese names
         self._proc: subprocess.Popen[bytes] | None = None
         self._profile: str | None = None
         self._to_browser = -1
@@ -279,11 +361,14 @@ class Browser:
         self._worker: threading.Thread | None = None
         self._old_sigterm: Any = None
         self._failed: PdfError | None = None
+        self._fonts_checked = False
 
     # -- life cycle
 
     def __enter__(self) -> Browser:
         if os.name == "nt":  # no fd 3/4 for a child on Windows: one Chromium per page
+            return self
+        if self._take_warm():
             return self
         self._catch_sigterm()
         try:
@@ -303,6 +388,22 @@ class Browser:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def _take_warm(self) -> bool:
+        """Take over the browser :func:`warm_up` started, if it is this one and still runs."""
+        global _warm
+        warm, _warm = _warm, None
+        if warm is None:
+            return False
+        if warm.chromium != self.chromium or (warm._proc is None and warm._failed is None):
+            warm.close()
+            return False
+        for name in ("_proc", "_profile", "_to_browser", "_from_browser", "_old_sigterm"):
+            setattr(self, name, getattr(warm, name))
+        self._failed = warm._failed
+        warm._proc, warm._profile, warm._old_sigterm = None, None, None
+        warm._to_browser = warm._from_browser = -1
+        return True
 
     def _start(self) -> None:
         self._profile = tempfile.mkdtemp(prefix="planner-chromium-")
@@ -344,8 +445,19 @@ class Browser:
     def close(self) -> None:
         """Close the browser (politely, then by force) and remove its profile folder.
 
-        A second SIGTERM while this runs is ignored, so the clean-up finishes.
+        A second SIGTERM or Ctrl-C while this runs is ignored, so the clean-up
+        finishes (it takes at most CLOSE_TIMEOUT_S).
         """
+        held = None
+        if threading.current_thread() is threading.main_thread() and (self._proc or self._profile):
+            held = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            self._close()
+        finally:
+            if held is not None:
+                signal.signal(signal.SIGINT, held)
+
+    def _close(self) -> None:
         if self._old_sigterm is not None:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
         proc, self._proc = self._proc, None
@@ -409,6 +521,10 @@ class Browser:
             return [self._one_shot(*job) for job in jobs]
         if self._failed is None and self._proc is None:
             self._failed = PdfError("the browser is closed")
+        if self._failed is None and self.needs_cjk and not self._fonts_checked:
+            self._fonts_checked = True  # asked here, not at the start: the browser boots meanwhile
+            if cjk_fonts() == []:
+                self._failed = no_cjk_font()
         if self._failed is not None:
             return [self._failed] * len(jobs)
         return _PrintRun(self, jobs).run() if jobs else []
@@ -529,6 +645,45 @@ class Browser:
                 tail = log.read_text("utf-8", "replace").strip().splitlines()[-3:]
         self._failed = PdfError(f"chromium exit {code}: {' | '.join(tail)}")
         return self._failed
+
+
+#: The browser :func:`warm_up` started, until a :class:`Browser` takes it over.
+_warm: Browser | None = None
+
+
+def warm_up() -> None:
+    """Start the organiser's browser now, for this process's next :class:`Browser` to take over.
+
+    ``planner plan`` calls this before it loads and solves, so Chromium boots
+    meanwhile (about 0.5 s, longer on a busy machine) instead of after.
+    Nothing happens without a browser, on Windows (no pipe: a browser per
+    page), or when one is already warming. A browser no one takes is closed,
+    and its profile folder removed, when the process ends (also on exit 3 or
+    4, Ctrl-C or SIGTERM).
+    """
+    global _warm
+    if _warm is not None or os.name == "nt":
+        return
+    chromium = find_chromium()
+    if chromium is None:
+        return
+    import atexit
+
+    browser = Browser(chromium)
+    try:
+        browser.__enter__()  # a browser that cannot start is kept: its prints say why
+    except Exception:  # never the reason a plan fails: export starts its own
+        browser.close()
+        return
+    _warm = browser
+    atexit.register(_close_warm)
+
+
+def _close_warm() -> None:
+    global _warm
+    warm, _warm = _warm, None
+    if warm is not None:
+        warm.close()
 
 
 #: Pages printed at once, each tab in a browser context (a renderer process) of its own.

@@ -226,3 +226,77 @@ def test_a_sigterm_while_printing_removes_the_profile_and_stops_the_browser(
     assert (tmp_path / "out.pdf").exists()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+# --------------------------------------------------------------------------- warm_up
+
+WARM_CHILD = """
+import os, signal, sys, tempfile
+from pathlib import Path
+from planner.render import pdf
+tempfile.tempdir = sys.argv[1]
+pdf.warm_up()
+print(pdf._warm._proc.pid, flush=True)
+if sys.argv[2] == "take":
+    with pdf.Browser(pdf.find_chromium()) as browser:
+        assert pdf._warm is None
+        print(browser._proc.pid, flush=True)
+        browser.print(Path(sys.argv[3]), Path(sys.argv[1]) / "out.pdf")
+    print("closed", flush=True)
+    sys.stdin.read()
+elif sys.argv[2] == "exit":
+    sys.exit(3)  # e.g. an invalid event: the browser was started for nothing
+else:
+    sys.stdin.read()  # "solving", until the test's signal
+"""
+
+
+def warm_child(tmp_path: Path, how: str, html: Path | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", WARM_CHILD, str(tmp_path), how, str(html or "")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(child: subprocess.Popen, signum: int | None = None) -> int:
+    try:
+        if signum is not None:
+            child.send_signal(signum)
+        else:
+            child.stdin.close()
+        return child.wait(60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+def test_the_warmed_browser_is_the_one_that_prints_and_is_closed_with_it(tmp_path: Path) -> None:
+    html = page(tmp_path, "one", "<tr><td>1</td><td>王小明</td></tr>")
+    child = warm_child(tmp_path, "take", html)
+    warm = int(child.stdout.readline())
+    assert len(profiles(tmp_path)) == 1
+    assert int(child.stdout.readline()) == warm  # taken over, not a second browser
+    assert child.stdout.readline().strip() == "closed"
+    assert profiles(tmp_path) == [] and (tmp_path / "out.pdf").exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(warm, 0)
+    assert finish(child) == 0
+
+
+@pytest.mark.parametrize(
+    "how", ["exit", "SIGTERM", "SIGINT"] if os.name != "nt" else ["exit"], ids=str
+)
+def test_a_warmed_browser_no_one_took_is_gone_when_the_process_ends(
+    tmp_path: Path, how: str
+) -> None:
+    child = warm_child(tmp_path, "exit" if how == "exit" else "wait")
+    warm = int(child.stdout.readline())
+    code = finish(child, None if how == "exit" else getattr(signal, how))
+    expected = {"exit": {3}, "SIGTERM": {128 + signal.SIGTERM}}
+    assert code in expected.get(how, {-signal.SIGINT, 128 + signal.SIGINT})
+    assert profiles(tmp_path) == []
+    with pytest.raises(ProcessLookupError):
+        os.kill(warm, 0)
