@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from planner import clikit
 from planner.pipeline import STAGES, Stage
 
 
@@ -18,7 +18,7 @@ def stage_progress(*, enabled: bool = True) -> Iterator[Callable[[Stage], None]]
         yield lambda stage: None
         return
 
-    console = Console(stderr=True)
+    console = clikit.console(stderr=True)
     progress = Progress(
         SpinnerColumn(spinner_name="line"),
         TextColumn("{task.description}"),

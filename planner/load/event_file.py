@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from planner.errors import Problem
@@ -29,8 +30,22 @@ class TomlSource:
     text: str
 
     def line_of(self, loc: tuple) -> int | None:
-        """The line where the key path ``loc`` is written (best effort)."""
-        return _line_of(self.text, [str(p) for p in loc])
+        """The line where the key path ``loc`` is written (best effort).
+
+        The file is indexed once (:func:`_key_lines`), so locating thousands of
+        problems costs one pass over the text, not one pass per problem.
+        """
+        path = tuple(str(p) for p in loc)
+        index = self._index
+        for length in range(len(path), 0, -1):
+            line = index.get(path[:length])
+            if line is not None:
+                return line
+        return None
+
+    @cached_property
+    def _index(self) -> dict[tuple[str, ...], int]:
+        return _key_lines(self.text)
 
 
 #: a time of day written without quotes (``start = 9:00``), which TOML cannot read
@@ -67,6 +82,14 @@ def read_event_toml(
     source = TomlSource(shown, text)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        line = _too_deep(text)
+        problems.append(
+            Problem(shown, line, None,
+                    f"表或数组嵌套超过 {MAX_NESTING} 层,无法读取",
+                    f"tables or arrays nested more than {MAX_NESTING} deep; cannot be read")
+        )  # fmt: skip
+        return None, source
     except tomllib.TOMLDecodeError as exc:
         line, column = _position(exc)
         hint_zh = hint_en = ""
@@ -84,6 +107,25 @@ def read_event_toml(
         )  # fmt: skip
         return None, source
     return data, source
+
+
+#: deeper than this, a TOML value is not an event setting (the parser itself gives up
+#: somewhere in the hundreds, with a RecursionError)
+MAX_NESTING = 100
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where brackets first open more than :data:`MAX_NESTING` deep."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        for char in line:
+            if char in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    return number
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+    return None
 
 
 def _position(exc: tomllib.TOMLDecodeError) -> tuple[int | None, int | None]:
@@ -143,11 +185,18 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-.\"' ]+?)\s*=")
 
 
-def _line_of(text: str, loc: list[str]) -> int | None:
-    """Find the line of ``loc`` (e.g. ['activities', '2', 'duration'])."""
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Every key path written in ``text``, and each of its prefixes, → its first line.
+
+    A table header ``[[activities]]`` (the third one) gives
+    ``("activities", "2")``; a key ``duration = 30`` under it gives
+    ``("activities", "2", "duration")``. :meth:`TomlSource.line_of` looks up the
+    longest prefix of a problem's path: the key itself, or else the table it
+    belongs in.
+    """
     counters: dict[str, int] = {}
     table: list[str] = []
-    best: tuple[int, int] | None = None  # (matched length, line)
+    index: dict[tuple[str, ...], int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         header = _HEADER.match(line)
         if header:
@@ -164,16 +213,9 @@ def _line_of(text: str, loc: list[str]) -> int | None:
             if not found:
                 continue
             path = table + [p.strip().strip("\"'") for p in found[1].split(".")]
-        matched = 0
-        for a, b in zip(path, loc, strict=False):
-            if a != b:
-                break
-            matched += 1
-        if matched and (best is None or matched > best[0]):
-            best = (matched, number)
-    if best is None:
-        return None
-    return best[1]
+        for length in range(1, len(path) + 1):
+            index.setdefault(tuple(path[:length]), number)
+    return index
 
 
 def _with_indices(names: list[str], counters: dict[str, int]) -> list[str]:
