@@ -19,6 +19,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from planner.errors import Problem
+from planner.load import limits
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CANDIDATE_ENCODINGS = ("utf-8", "gb18030", "big5")
@@ -61,12 +62,17 @@ def read_table(
     path = Path(path)
     if not path.is_file():
         raise TableError(Problem(shown, None, None, "文件不存在", "file not found"))
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        grid = _read_excel(path, shown, sheet)
-        encoding = None
-    else:
-        data = path.read_bytes()
-        grid, encoding = _read_csv(data, header_score, shown)
+    try:
+        if path.suffix.lower() in EXCEL_SUFFIXES:
+            limits.check_workbook(path, shown)
+            grid = _read_excel(path, shown, sheet)
+            encoding = None
+        else:
+            limits.check_file_size(path, shown, limits.MAX_CSV_BYTES)
+            data = path.read_bytes()
+            grid, encoding = _read_csv(data, header_score, shown)
+    except limits.TooLarge as exc:
+        raise TableError(exc.problem) from None
     return _to_table(grid, shown, encoding, header_score)
 
 
@@ -136,8 +142,9 @@ def _read_excel(path: Path, shown: str, sheet_name: str | None) -> list[list[obj
             if sheet_name is not None
             else book.get_sheet_by_index(0)
         )
+        limits.check_extent(shown, sheet.height, sheet.width, sheet.name)
         return [list(row) for row in sheet.to_python(skip_empty_area=False)]
-    except TableError:
+    except (TableError, limits.TooLarge):
         raise
     except Exception as exc:  # calamine raises its own error types for broken files
         raise TableError(
@@ -234,12 +241,16 @@ def _read_csv(
     decoded = decoded.replace("\x00", "")
     leading = [line for line in decoded.splitlines() if line.strip()][:HEADER_SEARCH_ROWS]
     delimiter = _delimiter(max(leading, key=lambda line: len(_split_line(line)), default=""))
+    reader = csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)
+    grid: list[list[object]] = []
     try:
-        grid: list[list[object]] = [
-            list(r) for r in csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)
-        ]
+        for row in reader:
+            limits.check_extent(shown, len(grid) + 1, len(row))
+            grid.append(list(row))
     except csv.Error as exc:
         raise TableError(
-            Problem(shown, None, None, f"CSV 格式错误:{exc}", f"malformed CSV: {exc}")
+            Problem(
+                shown, len(grid) + 1, None, f"CSV 格式错误:{exc}", f"malformed CSV: {exc}"
+            )
         ) from None
     return grid, encoding
