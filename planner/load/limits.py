@@ -207,12 +207,13 @@ def _sheet_names(book: zipfile.ZipFile) -> dict[str, str]:
         target = re.search(rb'\bTarget="([^"]*)"', m[1])
         if rid and target:
             targets[rid[1].decode("utf-8", "replace")] = target[1].decode("utf-8", "replace")
-    names = {}
+    names: dict[str, str] = {}
     for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)>", workbook):
         name = re.search(rb'\bname="([^"]*)"', m[1])
-        rid = re.search(rb'\br:id="([^"]*)"', m[1])
-        if name and rid and rid[1].decode() in targets:
-            target = targets[rid[1].decode()].lstrip("/")
-            part = target if target.startswith("xl/") else f"xl/{target}"
+        sheet_rid = re.search(rb'\br:id="([^"]*)"', m[1])
+        key = sheet_rid[1].decode("utf-8", "replace") if sheet_rid else ""
+        if name and key in targets:
+            part = targets[key].lstrip("/")
+            part = part if part.startswith("xl/") else f"xl/{part}"
             names[part] = name[1].decode("utf-8", "replace")
     return names
