@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from planner.errors import Problem
 from planner.load import cells
@@ -106,7 +107,23 @@ def read_event_toml(
                     f"TOML 语法错误:{_plain(exc)}{hint_zh}", f"TOML syntax error: {_plain(exc)}{hint_en}")
         )  # fmt: skip
         return None, source
-    return data, source
+    return _clean_strings(data, (), source, problems), source
+
+
+def _clean_strings(value: object, path: tuple, source: TomlSource, problems: list[Problem]) -> Any:
+    """Every string in event.toml through the cells' one rule (:func:`cells.clean`,
+    line breaks kept), and no longer than a cell may be."""
+    if isinstance(value, dict):
+        return {k: _clean_strings(v, (*path, k), source, problems) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_strings(v, (*path, i), source, problems) for i, v in enumerate(value)]
+    if isinstance(value, str):
+        if (error := cells.too_long(value)) is not None:
+            key = ".".join(str(p) for p in path)
+            problems.append(Problem(source.shown, source.line_of(path), key, error.zh, error.en))
+            value = value[: cells.MAX_CELL_CHARS]
+        return cells.clean(value, keep_lines=True)
+    return value
 
 
 #: deeper than this, a TOML value is not an event setting (the parser itself gives up
