@@ -255,7 +255,9 @@ app.add_typer(followup_app, name="followup")
 
 
 def main() -> None:
-    app()
+    from planner.clikit import run_app
+
+    run_app(app)
 
 
 if __name__ == "__main__":

@@ -68,6 +68,26 @@ def say(lang: Lang, zh: str, en: str) -> str:
     return en if lang == Lang.en else zh
 
 
+def run_app(app: typer.Typer, args: list[str] | None = None) -> None:
+    """Run the command. With ``--json`` on the command line, a usage error
+    (exit 2: an unknown option, a missing argument) is a JSON object on stdout
+    as well, like every other error."""
+    args = sys.argv[1:] if args is None else args
+    if "--json" not in args:
+        app(args=args)
+        return
+    try:
+        code = app(args=args, standalone_mode=False)
+    except typer.TyperException as exc:  # typer's own click: UsageError and kin
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        exit_code = int(getattr(exc, "exit_code", 2))
+        error = "usage" if exit_code == 2 else "error"
+        payload = {"ok": False, "error": error, "messages": [message]}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        raise SystemExit(exit_code) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
 def run_reporting(fn: Callable[[], Any], *, lang: Lang, as_json: bool) -> Any:
     """Run ``fn``; turn our errors into their message and exit code.
 

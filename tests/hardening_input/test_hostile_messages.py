@@ -199,3 +199,37 @@ def test_an_unexpected_bug_is_exit_1_and_one_json_object(tiny_event, monkeypatch
     plain = runner.invoke(app, ["plan", str(tiny_event), "--out", str(out)])
     assert plain.exit_code == 1 and "Traceback" not in plain.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "error"),
+    [
+        (["check", "--json", "--bogus"], 2, "usage"),
+        (["check", "--json"], 2, "usage"),
+        (["followup", "due", "--json", "--bogus"], 2, "usage"),
+    ],
+)
+def test_usage_errors_under_json_are_json(args, code, error, capsys):
+    """`planner` as installed (``main``): Typer's own usage errors become a JSON object."""
+    from planner.clikit import run_app
+
+    with pytest.raises(SystemExit) as exited:
+        run_app(app, args)
+    assert exited.value.code == code
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["ok"] is False and payload["error"] == error and payload["messages"]
+
+
+def test_every_exit_code_under_json_is_one_json_object(tiny_event, capsys):
+    from planner.clikit import run_app
+
+    codes = []
+    for args in (
+        ["check", str(tiny_event), "--json"],
+        ["check", str(tiny_event / "nope"), "--json"],
+    ):
+        with pytest.raises(SystemExit) as exited:
+            run_app(app, args)
+        codes.append(exited.value.code)
+        assert "ok" in json.loads(capsys.readouterr().out)
+    assert codes == [0, 3]
