@@ -8,6 +8,10 @@ each with an unknown key: N problems, each located at its event.toml line.
 Printed: the file size, the problems reported, and the seconds ``load_event``
 took (best of ``--runs``), then the same for ``planner check`` in a fresh
 process (start-up and printing included). Figures, not pass/fail.
+
+To compare with another version, put its ``planner`` package first:
+``PYTHONPATH=/path/to/other python bench/bad_input.py`` (the child processes
+run outside the worktree, so they import the same one).
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ def main() -> None:
                 [sys.executable, "-m", "planner.cli", "check", str(folder)],
                 capture_output=True,
                 text=True,
+                cwd=tmp,
             )
             wall = time.perf_counter() - start
             printed = len(done.stderr.splitlines())
@@ -69,6 +74,7 @@ def main() -> None:
                 [sys.executable, "-m", "planner.cli", "check", str(folder), "--json"],
                 capture_output=True,
                 text=True,
+                cwd=tmp,
             )
             in_json = len(json.loads(as_json.stdout).get("problems", []))
             print(
