@@ -110,10 +110,15 @@ def check_workbook(path: Path, shown: str) -> None:
                 f"the workbook unpacks to {_mb(declared)}, above the limit of {_mb(MAX_BYTES)}",
             )
         names = _sheet_names(book)
+        ods = path.suffix.lower() == ".ods"
         for part in parts:
-            is_sheet = re.fullmatch(r"xl/worksheets/[^/]+\.xml", part.filename) is not None
+            measure: _Extent | _OdsExtent | None = None
+            if ods and part.filename == "content.xml":
+                measure = _OdsExtent(shown)
+            elif not ods and re.fullmatch(r"xl/worksheets/[^/]+\.xml", part.filename):
+                measure = _Extent(shown, names.get(part.filename) or part.filename)
             try:
-                _unpack(book, part, shown, names.get(part.filename) if is_sheet else None, is_sheet)
+                _unpack(book, part, measure)
             except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
                 raise _refuse(
                     shown,
@@ -123,16 +128,15 @@ def check_workbook(path: Path, shown: str) -> None:
 
 
 def _unpack(
-    book: zipfile.ZipFile, part: zipfile.ZipInfo, shown: str, sheet: str | None, is_sheet: bool
+    book: zipfile.ZipFile, part: zipfile.ZipInfo, measure: _Extent | _OdsExtent | None
 ) -> None:
     """Unpack one part in chunks; zipfile stops at the size its header gives and
     checks the CRC, so a part cannot unpack to more than was declared. A
-    worksheet's cells are measured on the way."""
-    extent = _Extent(shown, sheet or part.filename)
+    worksheet's cells are measured on the way (``measure``)."""
     with book.open(part) as stream:
         while chunk := stream.read(_CHUNK):
-            if is_sheet:
-                extent.feed(chunk)
+            if measure is not None:
+                measure.feed(chunk)
 
 
 #: a row or a cell element (any namespace prefix) and its attributes
@@ -149,30 +153,18 @@ class _Extent:
 
     def __init__(self, shown: str, sheet: str) -> None:
         self.shown, self.sheet = shown, sheet
+        self.tags = _Tags(shown, sheet)
         self.row = 0
         self.column = 0
-        self.tail = b""
 
     def feed(self, chunk: bytes) -> None:
-        data = self.tail + chunk
-        cut = data.rfind(b"<")
-        if cut == -1:
-            self.tail = b""
-            scan = data
-        else:
-            scan, self.tail = data[:cut], data[cut:]
-            if len(self.tail) > _CHUNK:  # one tag longer than a chunk: not a worksheet
-                raise _refuse(
-                    self.shown,
-                    f"工作表「{self.sheet}」里有一个超长的标签,不是正常的表格",
-                    f"sheet {self.sheet!r} holds an over-long tag; not a real sheet",
-                )
+        scan = self.tags.complete(chunk)
         for match in _TAG.finditer(scan):
             ref = _REF.search(match[2])
             if match[1] == b"row":
+                # a row counts once it holds a cell (an empty row, styled, holds none)
                 self.row = int(ref[2]) if ref and ref[2] else self.row + 1
                 self.column = 0
-                check_extent(self.shown, self.row, 0, self.sheet)
             else:
                 if ref and ref[1]:
                     self.column = _column_number(ref[1].decode("ascii"))
@@ -181,6 +173,81 @@ class _Extent:
                 else:
                     self.column += 1
                 check_extent(self.shown, self.row, self.column, self.sheet)
+
+
+class _Tags:
+    """Complete tags from chunks of XML: a tag cut by a chunk's end waits for the next."""
+
+    def __init__(self, shown: str, sheet: str) -> None:
+        self.shown, self.sheet = shown, sheet
+        self.tail = b""
+
+    def complete(self, chunk: bytes) -> bytes:
+        data = self.tail + chunk
+        cut = data.rfind(b"<")
+        if cut == -1:
+            self.tail = b""
+            return data
+        scan, self.tail = data[:cut], data[cut:]
+        if len(self.tail) > _CHUNK:  # one tag longer than a chunk: not a worksheet
+            raise _refuse(
+                self.shown,
+                f"工作表「{self.sheet}」里有一个超长的标签,不是正常的表格",
+                f"sheet {self.sheet!r} holds an over-long tag; not a real sheet",
+            )
+        return scan
+
+
+#: an OpenDocument table, row or cell element (opening, closing or empty) and its attributes
+_ODS_TAG = re.compile(
+    rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])"
+    rb"([^>]*?)(/?)>"
+)
+_ROWS_REPEATED = re.compile(rb"number-rows-repeated\s*=\s*[\"'](\d+)")
+_COLUMNS_REPEATED = re.compile(rb"number-columns-repeated\s*=\s*[\"'](\d+)")
+_TABLE_NAME = re.compile(rb"\bname\s*=\s*\"([^\"]*)\"")
+
+
+class _OdsExtent:
+    """The last row and column holding something, per table of an .ods content.xml.
+
+    OpenDocument writes runs of empty rows and cells once with a repeat count
+    (LibreOffice pads a sheet to its last row this way): empty ones (an empty
+    element with no value type) move the position without counting; a cell
+    with content counts at its last repeat, and so does its row.
+    """
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.tags = _Tags(shown, "content.xml")
+        self.sheet = ""
+        self.row = 0
+        self.row_repeat = 1
+        self.column = 0
+        self.row_used = False
+
+    def feed(self, chunk: bytes) -> None:
+        for match in _ODS_TAG.finditer(self.tags.complete(chunk)):
+            closing, name, attrs, empty = match[1], match[2], match[3], match[4]
+            if name == b"table" and not closing:
+                found = _TABLE_NAME.search(attrs)
+                self.sheet = found[1].decode("utf-8", "replace") if found else ""
+                self.row = 0
+            elif name == b"table-row":
+                if not closing:
+                    found = _ROWS_REPEATED.search(attrs)
+                    self.row_repeat = int(found[1]) if found else 1
+                    self.column, self.row_used = 0, False
+                if closing or empty:
+                    if self.row_used:
+                        check_extent(self.shown, self.row + self.row_repeat, 0, self.sheet)
+                    self.row += self.row_repeat
+            elif not closing:  # a cell
+                found = _COLUMNS_REPEATED.search(attrs)
+                self.column += int(found[1]) if found else 1
+                if not empty or b"value-type" in attrs:
+                    self.row_used = True
+                    check_extent(self.shown, self.row + 1, self.column, self.sheet)
 
 
 def _column_number(letters: str) -> int:

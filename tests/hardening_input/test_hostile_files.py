@@ -236,3 +236,95 @@ def test_children_sheet_is_held_to_the_same_limits(tiny_event, guarded, children
         in result.output
     )
     g.inputs_untouched()
+
+
+_ODS_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    '<office:body><office:spreadsheet><table:table table:name="报名表">'
+)
+_ODS_TAIL = "</table:table></office:spreadsheet></office:body></office:document-content>"
+
+
+def _ods_cell(value: str) -> str:
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+    )
+
+
+def write_ods(path: Path, rows: str) -> Path:
+    """A minimal .ods whose one table (报名表) holds ``rows`` (``<table:table-row>`` elements)."""
+    manifest = (
+        '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+        'opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", _ODS_HEAD + rows + _ODS_TAIL)
+        z.writestr("META-INF/manifest.xml", manifest)
+    return path
+
+
+def _ods_roster(padded: bool) -> str:
+    """The tiny event's volunteers; ``padded`` as LibreOffice writes a sheet: every
+    row runs on in empty cells to column 1,024, empty rows run on to row 1,048,576."""
+    pad = '<table:table-cell table:number-columns-repeated="1014"/>' if padded else ""
+    rows = "".join(
+        "<table:table-row>" + "".join(_ods_cell(v) for v in row) + pad + "</table:table-row>"
+        for row in [VOLUNTEER_HEADER, *VOLUNTEER_ROWS]
+    )
+    if padded:
+        rows += (
+            '<table:table-row table:number-rows-repeated="1048573">'
+            '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+        )
+    return rows
+
+
+def _use_ods(folder: Path) -> Path:
+    toml = folder / "event.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("volunteers.csv", "volunteers.ods"),
+        encoding="utf-8",
+    )
+    (folder / "volunteers.csv").unlink()
+    return folder / "volunteers.ods"
+
+
+def test_an_ods_padded_as_libreoffice_writes_it_loads(tiny_event):
+    write_ods(_use_ods(tiny_event), _ods_roster(padded=True))
+    result = runner.invoke(app, ["check", str(tiny_event)])
+    assert result.exit_code == 0, result.output
+
+
+def test_an_ods_cell_far_away_is_refused(tiny_event, guarded):
+    far = (
+        '<table:table-row table:number-rows-repeated="200000"><table:table-cell/></table:table-row>'
+        "<table:table-row>" + _ods_cell("x") + "</table:table-row>"
+    )
+    path = write_ods(_use_ods(tiny_event), _ods_roster(padded=False) + far)
+    out = tiny_event.parent / "out"
+    g = guarded(tiny_event, out)
+    result = runner.invoke(app, ["plan", str(tiny_event), "--out", str(out), "--lang", "en"])
+    assert result.exit_code == 3, result.output
+    assert (
+        f"{path.name}: sheet '报名表' reaches row 200,004, above the limit of 100,000 rows"
+        in result.output
+    )
+    g.inputs_untouched()
+    g.output_unchanged()
+
+
+def test_an_ods_column_past_the_limit(tiny_event, guarded):
+    wide = (
+        '<table:table-row><table:table-cell table:number-columns-repeated="300"/>'
+        + _ods_cell("x")
+        + "</table:table-row>"
+    )
+    write_ods(_use_ods(tiny_event), _ods_roster(padded=False) + wide)
+    result = runner.invoke(app, ["check", str(tiny_event), "--lang", "en"])
+    assert result.exit_code == 3
+    assert "reaches column 301, above the limit of 200 columns" in result.output
