@@ -11,6 +11,7 @@ progress and messages go to stderr.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -72,12 +73,30 @@ def check(event: EventArg, lang: LangOpt = Lang.zh, as_json: JsonOpt = False) ->
 
     loaded = run_reporting(work, lang=lang, as_json=as_json)
     summary = event_summary(loaded)
+    warnings = _input_warnings(loaded, lang)
     if as_json:
-        print(json.dumps({"ok": True, **summary}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps({"ok": True, **summary, "warnings": warnings}, ensure_ascii=False, indent=2)
+        )
         return
     from planner.summary import print_event_summary
 
     print_event_summary(summary, lang=lang.value)
+    _print_warnings(warnings, lang)
+
+
+def _input_warnings(event: Event, lang: Lang) -> list[str]:
+    """The input's warnings as of today (:mod:`planner.load.notices`)."""
+    from datetime import date
+
+    from planner.load.notices import input_notices
+
+    return [n.text(lang.value) for n in input_notices(event, date.today())]
+
+
+def _print_warnings(warnings: list[str], lang: Lang) -> None:
+    for warning in warnings:
+        err(say(lang, "注意:", "Warning: ") + warning)
 
 
 @app.command()
@@ -96,8 +115,11 @@ def plan(
     from planner.load import load_event
     from planner.progress import stage_progress
 
+    warnings: list[str] = []
+
     def work() -> tuple[Plan, list[Path]]:
         loaded = load_event(event)
+        warnings.extend(_input_warnings(loaded, lang))
         from planner.errors import InvalidInput
         from planner.io import write_plan
         from planner.load import locate_in
@@ -114,7 +136,7 @@ def plan(
         return result, written
 
     result, written = run_reporting(work, lang=lang, as_json=as_json)
-    _finish(result, written, lang, as_json)
+    _finish(result, written, lang, as_json, warnings)
 
 
 def _render(result, out: Path, lang: Lang) -> list[Path]:
@@ -123,10 +145,13 @@ def _render(result, out: Path, lang: Lang) -> list[Path]:
     return list(export(result, out, lang=lang.value))
 
 
-def _finish(result, written: list[Path], lang: Lang, as_json: bool) -> None:
+def _finish(
+    result, written: list[Path], lang: Lang, as_json: bool, warnings: Sequence[str] = ()
+) -> None:
     from planner.summary import plan_summary, print_plan_summary
 
     summary = plan_summary(result, lang.value)
+    summary["warnings"] = [*warnings, *summary["warnings"]]
     if as_json:
         print(
             json.dumps(
@@ -234,7 +259,9 @@ app.add_typer(followup_app, name="followup")
 
 
 def main() -> None:
-    app()
+    from planner.clikit import run_app
+
+    run_app(app)
 
 
 if __name__ == "__main__":

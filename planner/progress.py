@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from planner import clikit
 from planner.pipeline import STAGES, Stage
 
 
@@ -14,9 +15,8 @@ def stage_progress(*, enabled: bool = True) -> Iterator[Callable[[Stage], None]]
     if not enabled:
         yield lambda stage: None
         return
-    from rich.console import Console
 
-    console = Console(stderr=True)
+    console = clikit.console(stderr=True)
     if not console.is_terminal:  # a transient bar shows nothing off a terminal: skip its import
         yield lambda stage: None
         return

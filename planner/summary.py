@@ -7,10 +7,10 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 
 from planner.budget.output import format_yuan
+from planner.clikit import console
 from planner.model import Event, Plan
 from planner.screening.requirements import eligible
 
@@ -76,7 +76,7 @@ def _table(rows: list[tuple[str, str]], title: str) -> None:
     table.add_column()
     for key, value in rows:
         table.add_row(key, value)
-    Console().print(table)
+    console().print(table)
 
 
 def print_event_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
 from rich.table import Table
 
+from planner import clikit
 from planner.budget.actuals import STATUS_LABELS, compare, read_actuals
 from planner.budget.numbers import fen
 from planner.budget.output import (
@@ -162,7 +162,7 @@ def print_budget_report(
 
     # Piped output has no terminal width; give the table room rather than wrap items.
     width = None if stdout.isatty() else 160
-    console = Console(file=stdout, highlight=False, soft_wrap=True, width=width)
+    console = clikit.console(file=stdout, soft_wrap=True, width=width)
     labels = LABELS[lang]
     rows = budget_table(report.budget, lang)
     title = (
@@ -186,7 +186,7 @@ def print_budget_report(
         _print_actuals(console, report.actuals, lang)
     for path in report.written:
         console.print(("已写入 " if lang == "zh" else "wrote ") + str(path))
-    err = Console(file=stderr, highlight=False, soft_wrap=True)
+    err = clikit.console(file=stderr, soft_wrap=True)
     for notice in report.notices:
         err.print(("注意:" if lang == "zh" else "Warning: ") + notice.text(lang))
 

@@ -23,8 +23,47 @@ class CellError(ValueError):
         self.en = en
 
 
+#: characters of a cell at most (a name, a note); a longer cell is reported, not read
+MAX_CELL_CHARS = 1000
+
+#: line breaks and tabs (Alt+Enter in an Excel cell): each run becomes one space
+_BREAKS = re.compile(r"[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+#: invisible characters, removed: other control characters, and the format
+#: characters (Unicode Cf) a pasted id carries unseen: zero-width space and
+#: joiners, the byte-order mark, soft hyphen, bidirectional controls
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\xad\u061c\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
+def clean(value: str, *, keep_lines: bool = False) -> str:
+    r"""Text as the tool keeps it, from a cell or from event.toml (the one rule):
+    NFKC (full-width → half-width), invisible characters removed, and, unless
+    ``keep_lines``, line breaks and tabs turned into a space.
+
+    So ``V01`` typed with a zero-width space, or copied from a web page, is the
+    same id as ``V01``; a name with a line break in its cell is one line.
+
+    >>> clean("V\u200b０１"), clean("李\r\n明\x1b[31m"), clean("a\nb", keep_lines=True)
+    ('V01', '李 明[31m', 'a\nb')
+    """
+    value = _INVISIBLE.sub("", unicodedata.normalize("NFKC", value))
+    return value if keep_lines else _BREAKS.sub(" ", value)
+
+
+def too_long(value: object) -> CellError | None:
+    """A text cell longer than :data:`MAX_CELL_CHARS`, as the error to report."""
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        return CellError(
+            f"这一格有 {len(value):,} 个字符,超过上限 {MAX_CELL_CHARS:,}",
+            f"the cell holds {len(value):,} characters, above the limit of {MAX_CELL_CHARS:,}",
+        )
+    return None
+
+
 def text(raw: object) -> str:
-    """The cell as clean text: NFKC (full-width → half-width), trimmed.
+    """The cell as clean text (:func:`clean`), trimmed.
 
     >>> text(" １３８ "), text(13812345678), text(3.0), text(None)
     ('138', '13812345678', '3', '')
@@ -37,7 +76,7 @@ def text(raw: object) -> str:
         return raw.date().isoformat() if raw.time() == datetime.min.time() else raw.isoformat()
     if isinstance(raw, date):
         return raw.isoformat()
-    return unicodedata.normalize("NFKC", str(raw)).strip()
+    return clean(str(raw)).strip()
 
 
 _SPLIT = re.compile(r"[、,;/|\s]+")

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from planner.errors import Problem
 from planner.load import cells
@@ -29,8 +31,22 @@ class TomlSource:
     text: str
 
     def line_of(self, loc: tuple) -> int | None:
-        """The line where the key path ``loc`` is written (best effort)."""
-        return _line_of(self.text, [str(p) for p in loc])
+        """The line where the key path ``loc`` is written (best effort).
+
+        The file is indexed once (:func:`_key_lines`), so locating thousands of
+        problems costs one pass over the text, not one pass per problem.
+        """
+        path = tuple(str(p) for p in loc)
+        index = self._index
+        for length in range(len(path), 0, -1):
+            line = index.get(path[:length])
+            if line is not None:
+                return line
+        return None
+
+    @cached_property
+    def _index(self) -> dict[tuple[str, ...], int]:
+        return _key_lines(self.text)
 
 
 #: a time of day written without quotes (``start = 9:00``), which TOML cannot read
@@ -67,6 +83,14 @@ def read_event_toml(
     source = TomlSource(shown, text)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        line = _too_deep(text)
+        problems.append(
+            Problem(shown, line, None,
+                    f"表或数组嵌套超过 {MAX_NESTING} 层,无法读取",
+                    f"tables or arrays nested more than {MAX_NESTING} deep; cannot be read")
+        )  # fmt: skip
+        return None, source
     except tomllib.TOMLDecodeError as exc:
         line, column = _position(exc)
         hint_zh = hint_en = ""
@@ -83,7 +107,42 @@ def read_event_toml(
                     f"TOML 语法错误:{_plain(exc)}{hint_zh}", f"TOML syntax error: {_plain(exc)}{hint_en}")
         )  # fmt: skip
         return None, source
-    return data, source
+    return _clean_strings(data, (), source, problems), source
+
+
+def _clean_strings(value: object, path: tuple, source: TomlSource, problems: list[Problem]) -> Any:
+    """Every string in event.toml through the cells' one rule (:func:`cells.clean`,
+    line breaks kept), and no longer than a cell may be."""
+    if isinstance(value, dict):
+        return {k: _clean_strings(v, (*path, k), source, problems) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_strings(v, (*path, i), source, problems) for i, v in enumerate(value)]
+    if isinstance(value, str):
+        if (error := cells.too_long(value)) is not None:
+            key = ".".join(str(p) for p in path)
+            problems.append(Problem(source.shown, source.line_of(path), key, error.zh, error.en))
+            value = value[: cells.MAX_CELL_CHARS]
+        return cells.clean(value, keep_lines=True)
+    return value
+
+
+#: deeper than this, a TOML value is not an event setting (the parser itself gives up
+#: somewhere in the hundreds, with a RecursionError)
+MAX_NESTING = 100
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where brackets first open more than :data:`MAX_NESTING` deep."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        for char in line:
+            if char in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    return number
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+    return None
 
 
 def _position(exc: tomllib.TOMLDecodeError) -> tuple[int | None, int | None]:
@@ -143,11 +202,18 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-.\"' ]+?)\s*=")
 
 
-def _line_of(text: str, loc: list[str]) -> int | None:
-    """Find the line of ``loc`` (e.g. ['activities', '2', 'duration'])."""
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Every key path written in ``text``, and each of its prefixes, → its first line.
+
+    A table header ``[[activities]]`` (the third one) gives
+    ``("activities", "2")``; a key ``duration = 30`` under it gives
+    ``("activities", "2", "duration")``. :meth:`TomlSource.line_of` looks up the
+    longest prefix of a problem's path: the key itself, or else the table it
+    belongs in.
+    """
     counters: dict[str, int] = {}
     table: list[str] = []
-    best: tuple[int, int] | None = None  # (matched length, line)
+    index: dict[tuple[str, ...], int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         header = _HEADER.match(line)
         if header:
@@ -164,16 +230,9 @@ def _line_of(text: str, loc: list[str]) -> int | None:
             if not found:
                 continue
             path = table + [p.strip().strip("\"'") for p in found[1].split(".")]
-        matched = 0
-        for a, b in zip(path, loc, strict=False):
-            if a != b:
-                break
-            matched += 1
-        if matched and (best is None or matched > best[0]):
-            best = (matched, number)
-    if best is None:
-        return None
-    return best[1]
+        for length in range(1, len(path) + 1):
+            index.setdefault(tuple(path[:length]), number)
+    return index
 
 
 def _with_indices(names: list[str], counters: dict[str, int]) -> list[str]:

@@ -94,7 +94,7 @@ def sheet_rows(
     try:
         table: Table = read_table(path, header_scorer(columns), shown=shown, sheet=sheet)
     except TableError as exc:
-        problems.append(exc.problem)
+        problems.extend(exc.problems)
         return
     mapping = match_header(table.header, columns)
     present = {col.field for col in mapping.values()}
@@ -113,7 +113,12 @@ def sheet_rows(
         return
     for row_number, row in table.rows:
         by_field = {col.field: (col, row[i]) for i, col in mapping.items()}
-        yield RowReader(shown, row_number, by_field, problems)
+        reader = RowReader(shown, row_number, by_field, problems)
+        for field, (col, raw) in list(by_field.items()):
+            if (error := cells.too_long(raw)) is not None:
+                reader.report(field, error.zh, error.en)
+                by_field[field] = (col, str(raw)[: cells.MAX_CELL_CHARS])
+        yield reader
 
 
 def _check_model(reader: RowReader, model: type, fields: dict):

@@ -19,8 +19,14 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from planner.errors import Problem
+from planner.load import limits
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+
+# The csv module stops at 131,072 characters a field with a message naming no
+# column; the file's own size limit bounds a field, and the cell limit
+# (cells.MAX_CELL_CHARS) then names the cell.
+csv.field_size_limit(limits.MAX_CSV_BYTES)
 CANDIDATE_ENCODINGS = ("utf-8", "gb18030", "big5")
 
 
@@ -32,9 +38,13 @@ class Table:
 
 
 class TableError(Exception):
-    def __init__(self, problem: Problem) -> None:
+    """The file cannot be read as a table: ``problem`` says why, and ``problems``
+    lists every place found (a file with several bad bytes names each)."""
+
+    def __init__(self, problem: Problem, more: list[Problem] | None = None) -> None:
         super().__init__(problem.message)
         self.problem = problem
+        self.problems = [problem, *(more or [])]
 
 
 def _fail(path: Path, zh: str, en: str, row: int | None = None) -> TableError:
@@ -61,12 +71,17 @@ def read_table(
     path = Path(path)
     if not path.is_file():
         raise TableError(Problem(shown, None, None, "文件不存在", "file not found"))
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        grid = _read_excel(path, shown, sheet)
-        encoding = None
-    else:
-        data = path.read_bytes()
-        grid, encoding = _read_csv(data, header_score, shown)
+    try:
+        if path.suffix.lower() in EXCEL_SUFFIXES:
+            limits.check_workbook(path, shown)
+            grid = _read_excel(path, shown, sheet)
+            encoding = None
+        else:
+            limits.check_file_size(path, shown, limits.MAX_CSV_BYTES)
+            data = path.read_bytes()
+            grid, encoding = _read_csv(data, header_score, shown)
+    except limits.TooLarge as exc:
+        raise TableError(exc.problem) from None
     return _to_table(grid, shown, encoding, header_score)
 
 
@@ -136,8 +151,9 @@ def _read_excel(path: Path, shown: str, sheet_name: str | None) -> list[list[obj
             if sheet_name is not None
             else book.get_sheet_by_index(0)
         )
+        limits.check_extent(shown, sheet.height, sheet.width, sheet.name)
         return [list(row) for row in sheet.to_python(skip_empty_area=False)]
-    except TableError:
+    except (TableError, limits.TooLarge):
         raise
     except Exception as exc:  # calamine raises its own error types for broken files
         raise TableError(
@@ -185,6 +201,9 @@ def _decode(data: bytes, header_score: Callable[[list[str]], int], shown: str) -
         if encoding == "utf-8" and score > 0:
             break
     if best is None:
+        bad = _bad_bytes(data, header_score, shown)
+        if bad:
+            raise TableError(bad[0], bad[1:])
         raise TableError(
             Problem(
                 shown,
@@ -195,6 +214,59 @@ def _decode(data: bytes, header_score: Callable[[list[str]], int], shown: str) -
             )
         )
     return best[1], best[2]
+
+
+#: at most this many undecodable bytes are named, each at its row and column
+BAD_BYTES_NAMED = 20
+
+
+def _bad_bytes(data: bytes, header_score: Callable[[list[str]], int], shown: str) -> list[Problem]:
+    """Where a file that is nearly in one encoding has bytes that are not.
+
+    The encoding is the candidate whose header (read with the bad bytes
+    replaced) matches the known column names best; each bad byte is named
+    by its row and the header of its column.
+    """
+    best: tuple[int, str] | None = None
+    for encoding in CANDIDATE_ENCODINGS:
+        decoded = data.decode(encoding, errors="replace")
+        score = max((header_score(row) for row in _leading_rows(decoded)), default=0)
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, encoding)
+    if best is None:
+        return []
+    encoding = best[1]
+    decoded = data.decode(encoding, errors="replace")
+    header = max(_leading_rows(decoded), key=header_score)
+    problems: list[Problem] = []
+    start = 0
+    while len(problems) < BAD_BYTES_NAMED:
+        try:
+            data[start:].decode(encoding)
+            break
+        except UnicodeDecodeError as exc:
+            at, end = start + exc.start, start + exc.end
+        line_start = data.rfind(b"\n", 0, at) + 1
+        row = data.count(b"\n", 0, at) + 1
+        before = data[line_start:at].decode(encoding, errors="replace")
+        cells_before = _split_line(before) if before else [""]
+        index = len(cells_before) - 1
+        column = header[index] if index < len(header) and header[index] else None
+        shown_bytes = " ".join(f"0x{b:02X}" for b in data[at:end])
+        name = {"utf-8": "UTF-8", "gb18030": "GBK/GB18030", "big5": "Big5"}[encoding]
+        problems.append(
+            Problem(
+                shown,
+                row,
+                column,
+                f"有无法识别的字节 {shown_bytes}(文件其余部分是 {name} 编码;请改正这一格,"
+                "或在 Excel/WPS 中另存为 UTF-8 CSV)",
+                f"byte(s) {shown_bytes} are not {name}, as the rest of the file is "
+                "(fix this cell, or save the file again as UTF-8 CSV)",
+            )
+        )
+        start = end
+    return problems
 
 
 def _leading_rows(decoded: str) -> list[list[str]]:
@@ -234,12 +306,14 @@ def _read_csv(
     decoded = decoded.replace("\x00", "")
     leading = [line for line in decoded.splitlines() if line.strip()][:HEADER_SEARCH_ROWS]
     delimiter = _delimiter(max(leading, key=lambda line: len(_split_line(line)), default=""))
+    reader = csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)
+    grid: list[list[object]] = []
     try:
-        grid: list[list[object]] = [
-            list(r) for r in csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)
-        ]
+        for row in reader:
+            limits.check_extent(shown, len(grid) + 1, len(row))
+            grid.append(list(row))
     except csv.Error as exc:
         raise TableError(
-            Problem(shown, None, None, f"CSV 格式错误:{exc}", f"malformed CSV: {exc}")
+            Problem(shown, len(grid) + 1, None, f"CSV 格式错误:{exc}", f"malformed CSV: {exc}")
         ) from None
     return grid, encoding

@@ -258,12 +258,14 @@ def _locked_volunteer_missing(facts: Facts, vid: str, kids: str) -> Reason:
     )
 
 
-def every_child_has_some_volunteer(facts: Facts) -> list[Reason]:
+def every_child_has_some_volunteer(
+    facts: Facts, children: list[Child] | None = None
+) -> list[Reason]:
     """Each child has at least one screened volunteer the rules allow."""
     out: list[Reason] = []
     if not facts.volunteers:
         return out
-    for c in facts.children:
+    for c in facts.children if children is None else children:
         blocked = [arc_blockers(facts.event, v, c) for v in facts.volunteers]
         if all(blocked):
             rules = sorted({b.rule for bs in blocked for b in bs})
@@ -276,6 +278,15 @@ def every_child_has_some_volunteer(facts: Facts) -> list[Reason]:
                 )
             )
     return out
+
+
+def forbidden_children_have_some_volunteer(facts: Facts) -> list[Reason]:
+    """A child named in [[matching.forbidden]] still has a screened volunteer the
+    rules allow. Cheap (only those children are looked at), so it runs with the
+    plain counts: a child forbidden with everyone is named even when the places
+    are short as well."""
+    named = {rule.child for rule in facts.event.matching.forbidden}
+    return every_child_has_some_volunteer(facts, [c for c in facts.children if c.id in named])
 
 
 def hall_shortage(facts: Facts) -> list[Reason]:
@@ -321,6 +332,7 @@ COUNTING_CHECKS: tuple[CountingCheck, ...] = (
     special_care_has_trained_volunteers,
     same_gender_places,
     siblings_fit_one_volunteer,
+    forbidden_children_have_some_volunteer,
 )
 
 #: Finer checks, asked only when the plain ones find nothing.

@@ -41,6 +41,16 @@ def _money(value: object) -> object:
 Clock = Annotated[time, BeforeValidator(_clock)]
 Money = Annotated[Decimal, BeforeValidator(_money)]
 
+# Bounds on settings far beyond any real event, so that an absurd value (in
+# event.toml or a hand-edited plan.json) is an input error, not a solver
+# running for a year or an integer the solver cannot hold.
+#: a solver's seed is a 32-bit integer
+Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
+#: seconds a solver may think: at most an hour
+TimeLimit = Annotated[float, Field(gt=0, le=3600)]
+#: a weight is a finite number (TOML can write nan and inf)
+Weight = Annotated[float, Field(allow_inf_nan=False)]
+
 
 class Shape(StrEnum):
     """The five programme shapes organisers run (see the README)."""
@@ -129,9 +139,9 @@ class ScreeningSettings(Frozen):
     background_check_valid_days: int = Field(default=365, ge=1)
     require_training: bool = True
     require_background_check: bool = True
-    seed: int = 0
-    time_limit_s: float = Field(default=30.0, gt=0)
-    weights: dict[str, float] = Field(
+    seed: Seed = 0
+    time_limit_s: TimeLimit = 30.0
+    weights: dict[str, Weight] = Field(
         default_factory=lambda: {
             "responsibility": 1.0,
             "patience": 1.0,
@@ -170,14 +180,14 @@ class MatchingSettings(Frozen):
     same_gender_required: bool = False
     #: brothers and sisters go with one volunteer (false: each may have their own)
     siblings_together: bool = True
-    weights: dict[str, float] = Field(default_factory=lambda: dict(_PAIRING_WEIGHTS))
+    weights: dict[str, Weight] = Field(default_factory=lambda: dict(_PAIRING_WEIGHTS))
     locked: tuple[LockedPair, ...] = ()
     forbidden: tuple[ForbiddenPair, ...] = ()
-    seed: int = 0
-    time_limit_s: float = Field(default=30.0, gt=0)
+    seed: Seed = 0
+    time_limit_s: TimeLimit = 30.0
     # distance and age gap earn full points up to *_best, none from *_worst on
-    distance_best_km: float = Field(default=5.0, ge=0)
-    distance_worst_km: float = Field(default=50.0, gt=0)
+    distance_best_km: float = Field(default=5.0, ge=0, allow_inf_nan=False)
+    distance_worst_km: float = Field(default=50.0, gt=0, allow_inf_nan=False)
     age_gap_best: int = Field(default=8, ge=0)
     age_gap_worst: int = Field(default=30, gt=0)
 
@@ -191,7 +201,7 @@ class MatchingSettings(Frozen):
 
 
 class GroupSettings(Frozen):
-    count: int = Field(default=1, ge=1)
+    count: int = Field(default=1, ge=1, le=1000)
     first_aider_per_group: bool = True
     #: how much each imbalance between groups counts (children's age, gender)
     balance_weights: dict[str, int] = Field(default_factory=lambda: {"age": 1, "gender": 2})
@@ -217,7 +227,7 @@ class Activity(Frozen):
     title: str
     title_en: str | None = None
     kind: ActivityKind = ActivityKind.GENERAL
-    duration: int = Field(gt=0, description="minutes")
+    duration: int = Field(gt=0, le=24 * 60, description="minutes")
     earliest: Clock | None = None
     latest_end: Clock | None = None
     after: tuple[str, ...] = ()
@@ -232,7 +242,7 @@ class Activity(Frozen):
 class Bus(Frozen):
     id: str
     name: str | None = None
-    seats: int = Field(gt=0)
+    seats: int = Field(gt=0, le=1000)
     #: the driver sits in one of ``seats`` (a "19-seat" minibus carries 18)
     seats_include_driver: bool = True
     cost: Money = Decimal("0")
@@ -244,7 +254,7 @@ class Bus(Frozen):
 class Travel(Frozen):
     """Travel minutes between places: a matrix, or coordinates and a speed."""
 
-    speed_kmh: float = Field(default=40.0, gt=0)
+    speed_kmh: float = Field(default=40.0, gt=0, le=1000)
     minutes: dict[str, dict[str, int]] = Field(default_factory=dict)
     boarding_minutes: int = Field(default=3, ge=0)
 
@@ -265,8 +275,8 @@ class ItinerarySettings(Frozen):
             "first_aid_each_bus": 4,
         }
     )
-    seed: int = 0
-    time_limit_s: float = Field(default=10.0, gt=0)
+    seed: Seed = 0
+    time_limit_s: TimeLimit = 10.0
 
 
 class MealSettings(Frozen):

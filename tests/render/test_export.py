@@ -78,7 +78,8 @@ def test_export_from_plan_json_alone(tmp_path: Path) -> None:
     """plan.json round trip: the CLI's `planner export` renders the same files."""
     direct, via_json = tmp_path / "direct", tmp_path / "json"
     export(expo_plan(), direct, pdf=False)
-    export(read_plan(write_plan(expo_plan(), tmp_path)), via_json, pdf=False)
+    # expo_plan is hand-built for the renderers, not solved: read its schema only
+    export(read_plan(write_plan(expo_plan(), tmp_path), check=False), via_json, pdf=False)
     for path in sorted(direct.rglob("*")):
         if path.is_file():
             assert path.read_bytes() == (via_json / path.relative_to(direct)).read_bytes(), (
