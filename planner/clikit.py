@@ -83,7 +83,9 @@ def run_reporting(fn: Callable[[], Any], *, lang: Lang, as_json: bool) -> Any:
             for line in lines:
                 err(f"  {line}")
         raise typer.Exit(int(exc.exit_code)) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
+        interrupted(lang, as_json)
+    except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:
         if os.environ.get("PLANNER_DEBUG"):
@@ -96,3 +98,18 @@ def run_reporting(fn: Callable[[], Any], *, lang: Lang, as_json: bool) -> Any:
             )
         )
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+#: Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
+
+
+def interrupted(lang: Lang, as_json: bool) -> None:
+    """Ctrl-C: say so in both languages and exit 130 (nothing unfinished was written)."""
+    zh = "已中断(Ctrl-C):运行已停止,未完成的结果没有写入。"
+    en = "interrupted (Ctrl-C): the run stopped; nothing unfinished was written."
+    if as_json:
+        payload = {"ok": False, "error": "interrupted", "messages": [say(lang, zh, en)]}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    err(f"{zh}\n{en}")
+    raise typer.Exit(EXIT_INTERRUPTED)
