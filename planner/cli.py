@@ -11,6 +11,7 @@ progress and messages go to stderr.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -250,7 +251,24 @@ app.add_typer(followup_app, name="followup")
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except (SystemExit, Exception) as exc:
+        # Ctrl-C outside a command's error reporting (while a command imports its
+        # libraries, say) still ends as an interrupt: exit 130, never a traceback
+        from planner.clikit import _caused_by_ctrl_c, interrupted
+
+        if not _caused_by_ctrl_c(exc):
+            raise
+        args = sys.argv[1:]
+        english = "--lang=en" in args or any(
+            a == "--lang" and args[i + 1 : i + 2] == ["en"] for i, a in enumerate(args)
+        )
+        lang = Lang.en if english else Lang.zh
+        try:
+            interrupted(lang, "--json" in sys.argv)
+        except typer.Exit as done:
+            raise SystemExit(done.exit_code) from None
 
 
 if __name__ == "__main__":

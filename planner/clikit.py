@@ -88,6 +88,8 @@ def run_reporting(fn: Callable[[], Any], *, lang: Lang, as_json: bool) -> Any:
     except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:
+        if _caused_by_ctrl_c(exc):  # e.g. ImportError from a C extension Ctrl-C cut short
+            interrupted(lang, as_json)
         if os.environ.get("PLANNER_DEBUG"):
             raise
         err(
@@ -113,3 +115,14 @@ def interrupted(lang: Lang, as_json: bool) -> None:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     err(f"{zh}\n{en}")
     raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _caused_by_ctrl_c(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False

@@ -450,7 +450,10 @@ def _remove_tree(path: Path) -> None:
 
 
 class _interrupts_deferred:
-    """Hold Ctrl-C (and SIGTERM) back while the swap runs, then deliver it."""
+    """Hold Ctrl-C (and SIGTERM) back while the swap runs. Once the new folder is
+    in place Ctrl-C has nothing left to stop and is dropped (the run then ends
+    as done: its output is whole); a SIGTERM, or a Ctrl-C when the swap
+    failed, is delivered."""
 
     def __enter__(self) -> None:
         import signal
@@ -463,10 +466,11 @@ class _interrupts_deferred:
         for signum in (signal.SIGINT, signal.SIGTERM):
             self.old[signum] = signal.signal(signum, lambda n, f: self.caught.append(n))
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         import signal
 
         for signum, handler in self.old.items():
             signal.signal(signum, handler)
-        if self.caught:
-            signal.raise_signal(self.caught[0])
+        caught = [n for n in self.caught if kind is not None or n != signal.SIGINT]
+        if caught:
+            signal.raise_signal(caught[0])

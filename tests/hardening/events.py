@@ -170,3 +170,20 @@ def formula_problems(out: Path) -> list[str]:
                     if not ours:
                         found.append(f"{path.name}:{sheet.title}!{cell.coordinate}: {cell.value!r}")
     return found
+
+
+def wait_for_library(proc: subprocess.Popen, name: str, timeout: float = 300.0) -> bool:
+    """Wait until ``proc`` has loaded a shared library whose path holds ``name`` (so
+    it is past start-up and inside its command); False if it ended first."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            maps = Path(f"/proc/{proc.pid}/maps").read_text(errors="replace")
+        except OSError:
+            return False
+        if name in maps:
+            return True
+        time.sleep(0.02)
+    return False
