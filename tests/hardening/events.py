@@ -17,15 +17,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 ROOT = Path(__file__).resolve().parents[2]
 EXPO = ROOT / "examples" / "expo_day"
 
-#: Free-text columns of the two sheets (bilingual headers as in the example).
-VOLUNTEER_TEXT = ["姓名/name", "单位/organisation", "特长/skills", "备注/notes"]
+#: Free-text columns of the two sheets (bilingual headers as in the example); skills,
+#: needs and dietary take words from a list, so anything else there is exit 3.
+VOLUNTEER_TEXT = ["姓名/name", "单位/organisation", "备注/notes"]
 CHILD_TEXT = [
     "姓名/name",
     "学校/school",
     "村/village",
     "监护人姓名/guardian_name",
-    "需要/needs",
-    "饮食/dietary",
     "过敏/allergies",
     "健康备注/medical_notes",
 ]
