@@ -40,7 +40,7 @@ def test_plan_killed_at_twenty_moments(tmp_path):
     seen = []
     for i in range(KILLS):
         how = signal.SIGKILL if i % 2 == 0 else signal.SIGINT
-        at = length * (i + 1) / (KILLS + 1)
+        at = 0.9 * length * (i + 1) / (KILLS + 1)  # runs vary: most moments inside one
         proc = planner_process("plan", str(EXPO), "--out", str(out), "--lang", "en", pdf=True)
         time.sleep(at)
         if proc.poll() is None:
