@@ -197,7 +197,8 @@ def rematch(
         from planner.commands.rematch import rematch_command
         from planner.io import OutputFolder, read_plan
 
-        with OutputFolder(out, inputs=[plan_json]) as stage:  # swapped in at the end
+        replaces = [plan_json] if plan_json.name == "plan.json" else []  # re-plan in place
+        with OutputFolder(out, inputs=[plan_json], replaces=replaces) as stage:
             staged = str(stage.folder)
 
             def echo(line: str) -> None:  # name the output folder, not the staging one

@@ -209,15 +209,20 @@ class OutputFolder:
     folder), unless an earlier run wrote it, is refused with
     :class:`InvalidInput` (exit 3) and nothing changes. A file the command
     read is never deleted, even if an earlier run wrote it (``export
-    out/plan.json --out out`` keeps plan.json).
+    out/plan.json --out out`` keeps plan.json). ``replaces`` are inputs the
+    command means to replace (``rematch out/plan.json --out out`` writes the
+    new plan over the one it read, even in a folder without a manifest).
     """
 
-    def __init__(self, out: Path, *, inputs: Iterable[Path] = ()) -> None:
+    def __init__(
+        self, out: Path, *, inputs: Iterable[Path] = (), replaces: Iterable[Path] = ()
+    ) -> None:
         self.requested = Path(out)
         self.out = Path(os.path.abspath(out))
         if self.out.is_symlink():
             self.out = self.out.resolve()
         self.inputs = [Path(p).resolve() for p in inputs]
+        self.replaces = {Path(p).resolve() for p in replaces}
         self.folder = self.out  # the staging folder, once entered
 
     def __enter__(self) -> OutputFolder:
@@ -256,7 +261,11 @@ class OutputFolder:
         old = _files_under(self.out) if self.out.is_dir() else set()
         old.discard(MANIFEST)
         clash = sorted(
-            rel for rel in new & old if rel not in old_manifest and self._is_input(self.out / rel)
+            rel
+            for rel in new & old
+            if rel not in old_manifest
+            and self._is_input(self.out / rel)
+            and (self.out / rel).resolve() not in self.replaces
         )
         if clash:
             raise InvalidInput(

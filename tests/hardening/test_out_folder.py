@@ -158,3 +158,22 @@ def test_out_that_is_a_file_is_refused(tmp_path):
     assert [(p.file, p.column) for p in caught.value.problems] == [(str(target), "--out")]
     assert target.read_text(encoding="utf-8") == "not a folder"
     assert leftovers(target) == []
+
+
+def test_rematch_in_place_in_a_folder_without_a_manifest(planned):
+    """A folder written before manifests existed: rematch may still replace the
+    plan.json it read (that is what it is for), and keeps every other file."""
+    (planned / MANIFEST).unlink()
+    before = snapshot(planned)
+    code, _, err = planner(
+        "rematch", str(planned / "plan.json"), "--absent", "V01", "--out", str(planned)
+    )
+    assert code == 0, err
+    after = snapshot(planned)
+    assert after["plan.json"] != before["plan.json"]
+    # nothing listed as the tool's: the old files stay (a new run cannot tell them
+    # from the organiser's), the re-rendered ones are replaced
+    assert set(before) <= set(after)
+    assert "invites/V01.ics" in after
+    listed = set(json.loads((planned / MANIFEST).read_text(encoding="utf-8"))["files"])
+    assert "plan.json" in listed and "invites/V01.ics" not in listed
