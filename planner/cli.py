@@ -11,6 +11,7 @@ progress and messages go to stderr.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -130,10 +131,15 @@ def plan(
                 result = build_plan(loaded, on_stage=on_stage)
         except InvalidInput as exc:  # found only while planning: give it its line
             raise InvalidInput(locate_in(exc.problems, event)) from None
-        written = [write_plan(result, out)]
-        if not no_render:
-            written += _render(result, out, lang)
-        return result, written
+        from planner.io import OutputFolder
+        from planner.load import event_path
+
+        toml = event_path(event)
+        with OutputFolder(out, inputs=[toml, toml.parent]) as stage:  # swapped in at the end
+            written = [write_plan(result, stage.folder)]
+            if not no_render:
+                written += _render(result, stage.folder, lang)
+        return result, stage.final(written)
 
     result, written = run_reporting(work, lang=lang, as_json=as_json)
     _finish(result, written, lang, as_json, warnings)
@@ -183,10 +189,12 @@ def export(
     """Render every output from plan.json, without solving again. 由 plan.json 重新生成输出。"""
 
     def work():
-        from planner.io import read_plan
+        from planner.io import OutputFolder, read_plan
 
         result = read_plan(plan_json)
-        return result, _render(result, out, lang)
+        with OutputFolder(out, inputs=[plan_json]) as stage:  # swapped in at the end
+            written = _render(result, stage.folder, lang)
+        return result, stage.final(written)
 
     _, written = run_reporting(work, lang=lang, as_json=as_json)
     if as_json:
@@ -216,11 +224,25 @@ def rematch(
 
     def work() -> list[Path]:
         from planner.commands.rematch import rematch_command
-        from planner.io import read_plan
+        from planner.io import OutputFolder, read_plan
 
-        echo = (lambda line: err(line)) if as_json is False else None
-        rematch_command(plan_json, absent, out, lang=lang.value, as_json=as_json, echo=echo)
-        return [] if no_render else _render(read_plan(out / "plan.json"), out, lang)
+        replaces = [plan_json] if plan_json.name == "plan.json" else []  # re-plan in place
+        with OutputFolder(out, inputs=[plan_json], replaces=replaces) as stage:
+            staged = str(stage.folder)
+
+            def echo(line: str) -> None:  # name the output folder, not the staging one
+                line = line.replace(staged, str(out))
+                print(line) if as_json else err(line)
+
+            rematch_command(
+                plan_json, absent, stage.folder, lang=lang.value, as_json=as_json, echo=echo
+            )
+            written = (
+                []
+                if no_render
+                else _render(read_plan(stage.folder / "plan.json"), stage.folder, lang)
+            )
+        return stage.final(written)
 
     written = run_reporting(work, lang=lang, as_json=as_json)
     if not as_json and written:
@@ -261,7 +283,24 @@ app.add_typer(followup_app, name="followup")
 def main() -> None:
     from planner.clikit import run_app
 
-    run_app(app)
+    try:
+        run_app(app)
+    except (SystemExit, Exception) as exc:
+        # Ctrl-C outside a command's error reporting (while a command imports its
+        # libraries, say) still ends as an interrupt: exit 130, never a traceback
+        from planner.clikit import _caused_by_ctrl_c, interrupted
+
+        if not _caused_by_ctrl_c(exc):
+            raise
+        args = sys.argv[1:]
+        english = "--lang=en" in args or any(
+            a == "--lang" and args[i + 1 : i + 2] == ["en"] for i, a in enumerate(args)
+        )
+        lang = Lang.en if english else Lang.zh
+        try:
+            interrupted(lang, "--json" in sys.argv)
+        except typer.Exit as done:
+            raise SystemExit(done.exit_code) from None
 
 
 if __name__ == "__main__":

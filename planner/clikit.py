@@ -142,7 +142,9 @@ def run_reporting(fn: Callable[[], Any], *, lang: Lang, as_json: bool) -> Any:
                     )
                 )
         raise typer.Exit(int(exc.exit_code)) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
+        interrupted(lang, as_json)
+    except (typer.Exit, typer.Abort):
         raise
     except OSError as exc:
         if os.environ.get("PLANNER_DEBUG"):
@@ -150,6 +152,8 @@ def run_reporting(fn: Callable[[], Any], *, lang: Lang, as_json: bool) -> Any:
         zh, en = os_trouble(exc)
         _report_other(ExitCode.INVALID_INPUT, "invalid_input", say(lang, zh, en), lang, as_json)
     except Exception as exc:
+        if _caused_by_ctrl_c(exc):  # e.g. ImportError from a C extension Ctrl-C cut short
+            interrupted(lang, as_json)
         if os.environ.get("PLANNER_DEBUG"):
             raise
         text = say(
@@ -195,3 +199,29 @@ def _report_other(code: int, kind: str, text: str, lang: Lang, as_json: bool) ->
     else:
         err(text)
     raise typer.Exit(int(code))
+
+
+#: Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
+
+
+def interrupted(lang: Lang, as_json: bool) -> None:
+    """Ctrl-C: say so in both languages and exit 130 (nothing unfinished was written)."""
+    zh = "已中断(Ctrl-C):运行已停止,未完成的结果没有写入。"
+    en = "interrupted (Ctrl-C): the run stopped; nothing unfinished was written."
+    if as_json:
+        payload = {"ok": False, "error": "interrupted", "messages": [say(lang, zh, en)]}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    err(f"{zh}\n{en}")
+    raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _caused_by_ctrl_c(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import io
 import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -68,6 +72,69 @@ def stable_zip(data: bytes) -> bytes:
             entry.external_attr = info.external_attr
             target.writestr(entry, content)
     return out.getvalue()
+
+
+#: A cell starting with one of these is run as a formula by Excel, WPS or
+#: LibreOffice (OWASP, "CSV Injection"): = + - @, tab and carriage return.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def csv_cell(value: object) -> str:
+    """One CSV cell as text that no spreadsheet program runs as a formula.
+
+    A cell starting with a formula prefix gets a leading ``'`` (OWASP's
+    advice: Excel and WPS show the rest as typed); a plain number such as
+    ``-12.50`` stays a number.
+
+    >>> csv_cell("=1+2"), csv_cell("+86 138"), csv_cell("-12.50"), csv_cell("-1+2")
+    ("'=1+2", "'+86 138", '-12.50', "'-1+2")
+    >>> csv_cell(None), csv_cell(-3), csv_cell("王小明")
+    ('', '-3', '王小明')
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_bytes(rows: Iterable[Iterable[object]]) -> bytes:
+    """Every CSV the tool writes: UTF-8 with a BOM and CRLF line ends (Excel and
+    WPS open it right), each cell through :func:`csv_cell`."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_value(sheet: Any, row: int, column: int, value: object) -> Any:
+    """Write a value into a worksheet cell: text always as text, never a formula.
+
+    openpyxl turns any string starting with ``=`` into a formula; a name such
+    as ``=HYPERLINK(...)`` must stay the name. Characters a workbook cannot
+    hold (control characters) become U+FFFD instead of failing the write.
+    Numbers stay numbers. Returns the cell.
+    """
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
+def xlsx_formula(sheet: Any, row: int, column: int, formula: str) -> Any:
+    """Write one of the tool's own formulas (``=SUM(...)``) into a cell; returns the cell."""
+    if not formula.startswith("="):
+        raise ValueError(f"not a formula: {formula!r}")
+    cell = sheet.cell(row=row, column=column)
+    cell.value = formula
+    return cell
 
 
 def write_plan(plan: Plan, out_dir: Path) -> Path:
@@ -256,3 +323,310 @@ def _dangling_ids(plan: Plan, shown: str) -> list[Problem]:
                 )
             )
     return out
+
+
+# -- the output folder: built beside, swapped in whole ----------------------------------
+
+#: The list of files a run wrote, kept in the output folder: a later run deletes
+#: only these, never a file the organiser put there.
+MANIFEST = ".planner-manifest.json"
+_STAGING = ".planner-tmp-"  # .<out>.planner-tmp-<pid>-<random>: a run's new folder
+_RETIRED = ".planner-old-"  # .<out>.planner-old-<pid>-<random>: the old folder, mid-swap
+
+
+class OutputFolder:
+    """Build a command's whole output in a sibling folder, then swap it in.
+
+    >>> with OutputFolder(Path("out"), inputs=[Path("event")]) as stage:  # doctest: +SKIP
+    ...     write_text(stage.folder / "plan.json", text)
+
+    ``stage.folder`` is a new folder beside ``out`` (same file system,
+    owner-only, named ``.out.planner-tmp-<pid>-…`` so it is recognisable).
+    When the block ends normally the folder replaces ``out`` in one rename
+    (an atomic exchange on Linux): files the organiser keeps in ``out``, and
+    input files, are carried over; files an earlier run wrote (listed in
+    ``out/.planner-manifest.json``) and not written again are dropped. Every
+    file written is 0600 and every folder 0700 (children's data), whatever
+    the umask. When the block fails or is interrupted, ``out`` is left
+    exactly as it was and the new folder is removed; folders left by a
+    killed run are removed by the next run.
+
+    ``inputs`` are the files the command read, and folders it read from: an
+    output that would replace such a file (or a file directly in such a
+    folder), unless an earlier run wrote it, is refused with
+    :class:`InvalidInput` (exit 3) and nothing changes. A file the command
+    read is never deleted, even if an earlier run wrote it (``export
+    out/plan.json --out out`` keeps plan.json). ``replaces`` are inputs the
+    command means to replace (``rematch out/plan.json --out out`` writes the
+    new plan over the one it read, even in a folder without a manifest).
+    """
+
+    def __init__(
+        self, out: Path, *, inputs: Iterable[Path] = (), replaces: Iterable[Path] = ()
+    ) -> None:
+        self.requested = Path(out)
+        self.out = Path(os.path.abspath(out))
+        if self.out.is_symlink():
+            self.out = self.out.resolve()
+        self.inputs = [Path(p).resolve() for p in inputs]
+        self.replaces = {Path(p).resolve() for p in replaces}
+        self.folder = self.out  # the staging folder, once entered
+
+    def __enter__(self) -> OutputFolder:
+        if self.out.exists() and not self.out.is_dir():
+            raise InvalidInput([_out_problem(self.requested, "不是文件夹", "is not a folder")])
+        parent = self.out.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            clean_stale(self.out)
+            self.folder = Path(
+                tempfile.mkdtemp(prefix=f".{self.out.name}{_STAGING}{os.getpid()}-", dir=parent)
+            )
+        except OSError as exc:
+            raise InvalidInput(
+                [_out_problem(self.requested, f"无法写入:{exc.strerror}", f"cannot write: {exc}")]
+            ) from None
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: object, tb: object) -> None:
+        if kind is not None:
+            _remove_tree(self.folder)
+            return
+        try:
+            self._commit()
+        except BaseException:
+            _remove_tree(self.folder)
+            raise
+
+    def final(self, paths: Iterable[Path]) -> list[Path]:
+        """Where files written into the staging folder are once swapped in."""
+        return [self.requested / Path(p).relative_to(self.folder) for p in paths]
+
+    def _commit(self) -> None:
+        new = _files_under(self.folder)
+        old_manifest = read_manifest(self.out)
+        old = _files_under(self.out) if self.out.is_dir() else set()
+        old.discard(MANIFEST)
+        clash = sorted(
+            rel
+            for rel in new & old
+            if rel not in old_manifest
+            and self._is_input(self.out / rel)
+            and (self.out / rel).resolve() not in self.replaces
+        )
+        if clash:
+            raise InvalidInput(
+                [
+                    _out_problem(
+                        self.out / rel,
+                        "输出会覆盖这个输入文件:请换一个 --out 文件夹",
+                        "an output would overwrite this input file: choose another --out folder",
+                    )
+                    for rel in clash
+                ]
+            )
+        # ours: owner-only, whatever the umask (carried files keep their own modes)
+        for root, dirs, files in os.walk(self.folder):
+            for name in dirs:
+                os.chmod(os.path.join(root, name), 0o700)
+            for name in files:
+                os.chmod(os.path.join(root, name), 0o600)
+        keep = sorted(
+            rel for rel in old - new if rel not in old_manifest or self._is_input(self.out / rel)
+        )
+        for rel in keep:
+            _carry(self.out / rel, self.folder / rel)
+        _carry_empty_dirs(self.out, self.folder)
+        listed = sorted(new | {rel for rel in keep if rel in old_manifest})
+        write_text(self.folder / MANIFEST, _manifest_text(listed), private=True)
+        with _interrupts_deferred():
+            _swap(self.folder, self.out)
+
+    def _is_input(self, path: Path) -> bool:
+        """A file the command read, or a file directly in a folder it read from."""
+        real = path.resolve()
+        return real in self.inputs or real.parent in self.inputs
+
+    def _was_read(self, path: Path) -> bool:
+        return path.resolve() in self.inputs
+
+
+def _out_problem(path: Path, zh: str, en: str) -> Problem:
+    return Problem(str(path), None, "--out", zh, en)
+
+
+def _manifest_text(files: list[str]) -> str:
+    import json
+
+    body = {"written_by": "planner", "files": files}
+    return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+
+
+def read_manifest(out: Path) -> set[str]:
+    """The files an earlier run wrote into ``out`` (empty when it has no manifest)."""
+    import json
+
+    try:
+        data = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
+        files = data["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+    if not isinstance(files, list):
+        return set()
+    return {f for f in files if isinstance(f, str) and ".." not in Path(f).parts}
+
+
+def _files_under(folder: Path) -> set[str]:
+    """Every file (and symlink) below ``folder``, as relative POSIX paths."""
+    found: set[str] = set()
+    for root, dirs, files in os.walk(folder):
+        rel_root = Path(root).relative_to(folder)
+        for name in files:
+            found.add((rel_root / name).as_posix())
+        for name in dirs:  # a link to a folder is carried as a link, not walked
+            if os.path.islink(os.path.join(root, name)):
+                found.add((rel_root / name).as_posix())
+    return found
+
+
+def _carry(source: Path, target: Path) -> None:
+    """Put the old folder's file at the same place in the new one (a hard link: same bytes)."""
+    _make_parents(source.parent, target.parent)
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+        return
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        import shutil
+
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _make_parents(source_dir: Path, target_dir: Path) -> None:
+    """Create ``target_dir`` (and its parents) with the modes of the old folder's."""
+    if target_dir.is_dir():
+        return
+    _make_parents(source_dir.parent, target_dir.parent)
+    target_dir.mkdir()
+    with contextlib.suppress(OSError):
+        os.chmod(target_dir, os.stat(source_dir).st_mode & 0o7777)
+
+
+def _carry_empty_dirs(old: Path, new: Path) -> None:
+    """Empty folders the organiser made in the old folder stay."""
+    if not old.is_dir():
+        return
+    for root, dirs, files in os.walk(old):
+        if not dirs and not files:
+            rel = Path(root).relative_to(old)
+            if rel != Path("."):
+                _make_parents(Path(root), new / rel)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put ``staging`` at ``out``; the old ``out`` is removed. A kill at any moment
+    leaves ``out`` whole, old or new (an atomic exchange where the system has one)."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        _remove_tree(staging)  # now the old folder
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}{_RETIRED}{os.getpid()}-", dir=out.parent))
+    os.rename(out, retired)  # over the empty folder just made
+    os.rename(staging, out)
+    _remove_tree(retired)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if result == 0:
+        return True
+    errno = ctypes.get_errno()
+    import errno as errnos
+
+    if errno in (errnos.EINVAL, errnos.ENOSYS, errnos.ENOTSUP):
+        return False
+    raise OSError(errno, os.strerror(errno), str(b))
+
+
+def clean_stale(out: Path) -> None:
+    """Remove folders that runs killed before finishing left beside ``out``
+    (their process is gone); an old folder caught mid-swap goes back in place."""
+    out = Path(os.path.abspath(out))
+    parent = out.parent
+    if not parent.is_dir():
+        return
+    for kind in (_RETIRED, _STAGING):
+        for path in sorted(parent.glob(f".{_glob_escape(out.name)}{kind}*")):
+            pid = path.name[len(out.name) + 1 + len(kind) :].split("-", 1)[0]
+            if not pid.isdigit() or _alive(int(pid)) or not path.is_dir():
+                continue
+            if kind == _RETIRED and not out.exists():
+                os.rename(path, out)
+            else:
+                _remove_tree(path)
+
+
+def _glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _remove_tree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+class _interrupts_deferred:
+    """Hold Ctrl-C (and SIGTERM) back while the swap runs. Once the new folder is
+    in place Ctrl-C has nothing left to stop and is dropped (the run then ends
+    as done: its output is whole); a SIGTERM, or a Ctrl-C when the swap
+    failed, is delivered."""
+
+    def __enter__(self) -> None:
+        import signal
+        import threading
+
+        self.caught: list[int] = []
+        self.old: dict[int, Any] = {}
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self.old[signum] = signal.signal(signum, lambda n, f: self.caught.append(n))
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        import signal
+
+        for signum, handler in self.old.items():
+            signal.signal(signum, handler)
+        caught = [n for n in self.caught if kind is not None or n != signal.SIGINT]
+        if caught:
+            signal.raise_signal(caught[0])

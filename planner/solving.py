@@ -4,11 +4,25 @@ One worker and a fixed seed make CP-SAT deterministic; a limit on its
 *deterministic* time (a count of work, not seconds) makes it stop at the
 same point on a fast and a slow machine. A wall-clock limit would not, so
 there is none: a slow machine takes longer, it never answers differently.
+
+Ctrl-C stops a solve and reaches Python: CP-SAT's own SIGINT handler (which
+would quietly end the search and hand back its best answer so far, so the
+run went on with false warnings) is off, and a watcher thread, woken by
+Python's signal wake-up pipe, stops every running search at once. The
+KeyboardInterrupt is then raised as soon as the solve returns.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import weakref
+
 from ortools.sat.python import cp_model
+
+_solvers: weakref.WeakSet[cp_model.CpSolver] = weakref.WeakSet()
+_watching = False
 
 
 def cp_solver(*, seed: int, work: float, full_linearisation: bool = False) -> cp_model.CpSolver:
@@ -24,6 +38,49 @@ def cp_solver(*, seed: int, work: float, full_linearisation: bool = False) -> cp
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = work
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C is Python's: see the module
+    _solvers.add(solver)
+    _watch_interrupts()
     if full_linearisation:
         solver.parameters.linearization_level = 2
     return solver
+
+
+def _watch_interrupts() -> None:
+    """Once per process: stop every running search when a signal arrives.
+
+    Python's C-level handler writes each signal to the wake-up pipe at once,
+    even while the main thread is inside the solver (which releases the
+    GIL); the watcher then calls ``stop_search``. Installed only from the
+    main thread and only when no one else uses the wake-up pipe.
+    """
+    global _watching
+    if _watching or threading.current_thread() is not threading.main_thread():
+        return
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    try:
+        previous = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    except ValueError:
+        previous = -2
+    if previous != -1:  # someone else's pipe (or none possible): leave it be
+        if previous != -2:
+            signal.set_wakeup_fd(previous)
+        os.close(read_end)
+        os.close(write_end)
+        return
+    _watching = True
+
+    def watch() -> None:
+        while True:
+            try:
+                data = os.read(read_end, 64)
+            except OSError:
+                return
+            if not data:
+                return
+            if any(byte in (signal.SIGINT, signal.SIGTERM) for byte in data):
+                for solver in list(_solvers):
+                    solver.stop_search()
+
+    threading.Thread(target=watch, name="planner-interrupts", daemon=True).start()

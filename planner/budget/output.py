@@ -8,7 +8,6 @@ same budget.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from decimal import Decimal
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from planner.budget.expr import parse
 from planner.budget.numbers import fen, plain
-from planner.io import stable_zip, write_bytes
+from planner.io import csv_bytes, stable_zip, write_bytes, xlsx_formula, xlsx_value
 from planner.model import Budget
 
 __all__ = [
@@ -207,10 +206,7 @@ def _plain_money(amount: Decimal) -> str:
 def write_budget_csv(budget: Budget, path: Path, *, lang: str = "zh") -> Path:
     """budget.csv: UTF-8 with BOM (so Excel/WPS open it right), plain numbers."""
 
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(budget_rows(budget, lang, money=_plain_money))
-    return write_bytes(Path(path), buffer.getvalue().encode("utf-8-sig"))
+    return write_bytes(Path(path), csv_bytes(budget_rows(budget, lang, money=_plain_money)))
 
 
 def write_budget_xlsx(budget: Budget, path: Path, *, lang: str = "zh") -> Path:
@@ -247,33 +243,34 @@ def xlsx_bytes(budget: Budget, *, lang: str = "zh") -> bytes:
     bold = Font(bold=True)
 
     for column, text in enumerate([*_headers(labels), labels["basis"]], start=1):
-        sheet.cell(row=1, column=column, value=text).font = bold
-    sheet.cell(row=1, column=9, value=labels["counts"]).font = bold
-    sheet.cell(row=1, column=10, value=labels["count_value"]).font = bold
+        xlsx_value(sheet, 1, column, text).font = bold
+    xlsx_value(sheet, 1, 9, labels["counts"]).font = bold
+    xlsx_value(sheet, 1, 10, labels["count_value"]).font = bold
     count_cell: dict[str, str] = {}
     for offset, (name, value) in enumerate(sorted(budget.counts.items())):
         row = 2 + offset
-        sheet.cell(row=row, column=9, value=name)
-        sheet.cell(row=row, column=10, value=value)
+        xlsx_value(sheet, row, 9, name)
+        xlsx_value(sheet, row, 10, value)
         count_cell[name] = f"$J${row}"
 
     first, last = 2, 1 + len(budget.lines)
     for offset, line in enumerate(budget.lines):
         row = first + offset
-        sheet.cell(row=row, column=1, value=line.item)
-        sheet.cell(row=row, column=2, value=line.category)
-        quantity: int | float | str = _number(line.quantity)
+        xlsx_value(sheet, row, 1, line.item)
+        xlsx_value(sheet, row, 2, line.category)
+        xlsx_value(sheet, row, 3, _number(line.quantity))
         if line.quantity_expr:
             node = parse(line.quantity_expr)
             if node.names() <= set(count_cell):
                 formula = node.to_excel(count_cell.__getitem__)
                 has_division = "/" in formula
-                quantity = f"=ROUND({formula},4)" if has_division else f"={formula}"
-        sheet.cell(row=row, column=3, value=quantity)
-        sheet.cell(row=row, column=4, value=_number(line.unit_price)).number_format = _YUAN_FORMAT
-        sheet.cell(row=row, column=5, value=f"=ROUND(C{row}*D{row},2)").number_format = _YUAN_FORMAT
-        sheet.cell(row=row, column=6, value=line.note or None)
-        sheet.cell(row=row, column=7, value=line.quantity_expr or line.source or None)
+                xlsx_formula(
+                    sheet, row, 3, f"=ROUND({formula},4)" if has_division else f"={formula}"
+                )
+        xlsx_value(sheet, row, 4, _number(line.unit_price)).number_format = _YUAN_FORMAT
+        xlsx_formula(sheet, row, 5, f"=ROUND(C{row}*D{row},2)").number_format = _YUAN_FORMAT
+        xlsx_value(sheet, row, 6, line.note or None)
+        xlsx_value(sheet, row, 7, line.quantity_expr or line.source or None)
 
     amounts = f"$E${first}:$E${last}"
     row = last + 2
@@ -281,9 +278,13 @@ def xlsx_bytes(budget: Budget, *, lang: str = "zh") -> bytes:
     def put(
         label: str, value: str | Decimal | int | float, *, money: bool = True, strong: bool = False
     ) -> int:
+        """A labelled row; a str ``value`` is one of our own formulas."""
         nonlocal row
-        sheet.cell(row=row, column=1, value=label).font = Font(bold=strong)
-        cell = sheet.cell(row=row, column=5, value=value)
+        xlsx_value(sheet, row, 1, label).font = Font(bold=strong)
+        if isinstance(value, str):
+            cell = xlsx_formula(sheet, row, 5, value)
+        else:
+            cell = xlsx_value(sheet, row, 5, value)
         if money:
             cell.number_format = _YUAN_FORMAT
         if strong:
@@ -304,31 +305,31 @@ def xlsx_bytes(budget: Budget, *, lang: str = "zh") -> bytes:
     )
     if budget.cap is not None:
         r_cap = put(labels["cap"], _number(budget.cap))
-        sheet.cell(
-            row=r_cap, column=6,
-            value=f'=IF(E{r_total}<=E{r_cap},"{labels["within_cap"]}","{labels["over_cap"]}")',
+        xlsx_formula(
+            sheet, r_cap, 6,
+            f'=IF(E{r_total}<=E{r_cap},"{labels["within_cap"]}","{labels["over_cap"]}")',
         )  # fmt: skip
 
     row += 1
-    sheet.cell(row=row, column=1, value=labels["by_category"]).font = bold
+    xlsx_value(sheet, row, 1, labels["by_category"]).font = bold
     row += 1
     for category in budget.by_category:
-        sheet.cell(row=row, column=1, value=category)
-        cell = sheet.cell(row=row, column=5, value=f"=SUMIF($B${first}:$B${last},A{row},{amounts})")
+        xlsx_value(sheet, row, 1, category)
+        cell = xlsx_formula(sheet, row, 5, f"=SUMIF($B${first}:$B${last},A{row},{amounts})")
         cell.number_format = _YUAN_FORMAT
         row += 1
 
     if budget.funding:
         row += 1
-        sheet.cell(row=row, column=1, value=labels["funding"]).font = bold
-        sheet.cell(row=row, column=2, value=labels["kind"]).font = bold
-        sheet.cell(row=row, column=5, value=labels["amount"]).font = bold
+        xlsx_value(sheet, row, 1, labels["funding"]).font = bold
+        xlsx_value(sheet, row, 2, labels["kind"]).font = bold
+        xlsx_value(sheet, row, 5, labels["amount"]).font = bold
         row += 1
         top = row
         for fund in budget.funding:
-            sheet.cell(row=row, column=1, value=fund.source)
-            sheet.cell(row=row, column=2, value=_kind(fund.kind, labels))
-            sheet.cell(row=row, column=5, value=_number(fund.amount)).number_format = _YUAN_FORMAT
+            xlsx_value(sheet, row, 1, fund.source)
+            xlsx_value(sheet, row, 2, _kind(fund.kind, labels))
+            xlsx_value(sheet, row, 5, _number(fund.amount)).number_format = _YUAN_FORMAT
             row += 1
         r_funds = put(labels["funding_total"], f"=SUM(E{top}:E{row - 1})", strong=True)
         put(labels["balance"], f"=E{r_funds}-E{r_total}", strong=True)

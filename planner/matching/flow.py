@@ -321,6 +321,8 @@ def _cp_sat(
 ) -> tuple[np.ndarray, bool, np.ndarray]:
     from ortools.sat.python import cp_model
 
+    from planner.solving import cp_solver
+
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"a{i}") for i in range(len(child))]
     by_child: list[list[int]] = [[] for _ in range(n)]
@@ -348,13 +350,9 @@ def _cp_sat(
                 else:
                     model.add(x[a] == x[b])
     model.minimize(sum(int(cost[i]) * x[i] for i in range(len(child))))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
     # assignment models: full LP linearisation proves the optimum at once (Expo day with
     # two children absent: 26.7 s without a proof at the default level, 0.02 s proved)
-    solver.parameters.linearization_level = 2
-    solver.parameters.max_deterministic_time = time_limit_s
+    solver = cp_solver(seed=seed, work=time_limit_s, full_linearisation=True)
     solver.parameters.max_time_in_seconds = time_limit_s * 4
     status = solver.solve(model)
     if status == cp_model.INFEASIBLE:

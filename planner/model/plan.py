@@ -185,6 +185,10 @@ class Plan(Part):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False)
 
+    confidential: str = Field(
+        default="机密:含儿童个人信息,仅限组织者 / confidential: children's personal data, organisers only",
+        description="a note for whoever opens the file; the tool writes it owner-only (0600)",
+    )
     schema_version: int = 1
     revision: int = Field(
         default=0,

@@ -188,7 +188,7 @@ def report_html(view: PlanView, t: Labels) -> str:
         t=t,
         title=t["report"],
         event=event_facts(view, t),
-        mark="",
+        mark=t["confidential"],
         warnings=[n.text(t.lang) for n in view.plan.notices],
         numbers=summary_numbers(view, t),
         gantt=Markup(gantt),

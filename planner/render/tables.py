@@ -1,14 +1,15 @@
 """Tables for spreadsheets: pairs, groups, manifests and budget as CSV and one .xlsx.
 
 CSV is UTF-8 with a BOM and CRLF line ends, which Excel and WPS open
-correctly. The workbook has one sheet per table (plus the event); its
+correctly; a cell that a spreadsheet would run as a formula is neutralised
+(:func:`planner.io.csv_cell`), and in the workbook every text is a text
+cell (:func:`planner.io.xlsx_value`). The workbook has one sheet per table (plus the event); its
 bytes are the same for the same plan (fixed zip and document times).
 A table with no rows is left out, as is its sheet.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from planner.budget.output import budget_rows, write_budget_csv
-from planner.io import stable_zip, write_bytes
+from planner.io import csv_bytes, stable_zip, write_bytes, xlsx_value
 from planner.render.labels import Labels
 from planner.render.view import PlanView
 
@@ -49,6 +50,7 @@ def event_table(view: PlanView, t: Labels) -> Table:
     info = view.plan.event
     rows: list[list[Cell]] = [
         [t["item"], t["what"]],
+        [t["confidential"], ""],  # the first thing a reader of plan.xlsx sees
         [t["event"], info.name],
         [t["date"], info.date.isoformat()],
         [t["organiser"], info.organiser or ""],
@@ -173,14 +175,6 @@ def all_tables(view: PlanView, t: Labels) -> list[Table]:
     ]
 
 
-def csv_bytes(rows: list[list[Cell]]) -> bytes:
-    """UTF-8 with BOM, CRLF, every cell as text."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([["" if c is None else str(c) for c in row] for row in rows])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
 def write_table_csv(view: PlanView, table: Table, path: Path, *, lang: str) -> Path:
     """Write one table; budget.csv is written by the budget stage's own writer."""
 
@@ -196,6 +190,7 @@ YUAN_FORMAT = '"¥"#,##0.00'
 def xlsx_bytes(tables: list[Table]) -> bytes:
     """A workbook with one sheet per non-empty table: bold frozen header, sized columns."""
 
+    t_confidential = "机密 / confidential"
     book = Workbook()
     for blank in book.worksheets:
         book.remove(blank)
@@ -207,7 +202,7 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
         widths: dict[int, int] = {}
         for r, row in enumerate(table.rows, start=1):
             for c, value in enumerate(row, start=1):
-                cell = sheet.cell(row=r, column=c, value=value)
+                cell = xlsx_value(sheet, r, c, value)  # text from input stays text
                 if r == 1:
                     cell.font = bold
                 elif isinstance(value, Decimal) and table.name == "budget" and c >= 4:
@@ -218,6 +213,8 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
         for c, width in widths.items():
             sheet.column_dimensions[get_column_letter(c)].width = max(width, 6)
         sheet.freeze_panes = "A2"
+        sheet.oddHeader.right.text = t_confidential  # on every printed page
+    book.properties.category = t_confidential
     buffer = io.BytesIO()
     book.save(buffer)
     return stable_zip(buffer.getvalue())

@@ -1,0 +1,118 @@
+"""Issue 11, item 8: Ctrl-C stops the run, whatever it is doing, with exit 130,
+says so in Chinese and English, and writes nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+from hardening.events import (
+    EXPO,
+    ROOT,
+    leftovers,
+    planner,
+    planner_process,
+    snapshot,
+    wait_for_library,
+)
+
+#: A CP-SAT search that runs for a long time: a 60 x 60 assignment, no LP relaxation.
+SOLVING = textwrap.dedent(
+    """
+    import random, signal, sys
+    from ortools.sat.python import cp_model
+    from planner.solving import cp_solver
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    rng = random.Random(1)
+    n = 60
+    m = cp_model.CpModel()
+    x = [[m.new_bool_var("") for _ in range(n)] for _ in range(n)]
+    for i in range(n):
+        m.add_exactly_one(x[i])
+        m.add_exactly_one(x[j][i] for j in range(n))
+    m.minimize(sum(rng.randint(0, 1000) * x[i][j] for i in range(n) for j in range(n)))
+    solver = cp_solver(seed=1, work=100000.0)
+    solver.parameters.linearization_level = 0
+    print("solving", flush=True)
+    try:
+        status = solver.solve(m)
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+        sys.exit(130)
+    print("finished", solver.status_name(status), flush=True)
+    """
+)
+
+
+def test_ctrl_c_stops_the_solver_at_once():
+    """CP-SAT's own SIGINT handler would end the search quietly and hand back its best
+    answer (the run went on to exit 0); the KeyboardInterrupt must reach Python, and
+    the search must stop: left alone it runs for hours (the timeout below is only a
+    bound for a broken build, not a speed test)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SOLVING],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "solving"
+    time.sleep(1.0)  # inside the solve: it runs for minutes
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 130, (out, err)
+    assert out.strip() == "interrupted", out
+
+
+def test_ctrl_c_during_plan_exits_130_and_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    code, _, err = planner("plan", str(EXPO), "--out", str(out), "--no-render")
+    assert code == 0, err
+    (out / "mine.txt").write_text("mine", encoding="utf-8")
+    before = snapshot(out)
+
+    # Ctrl-C once the command runs (OR-Tools loaded: loading, solving or writing)
+    proc = planner_process("plan", str(EXPO), "--out", str(out), "--lang", "en")
+    assert wait_for_library(proc, "ortools")
+    time.sleep(0.2)
+    os.kill(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=600)
+
+    assert proc.returncode == 130, stderr.decode()
+    assert "已中断" in stderr.decode() and "interrupted (Ctrl-C)" in stderr.decode()
+    assert "Traceback" not in stderr.decode()
+    assert snapshot(out) == before
+    assert leftovers(out) == []
+
+
+def test_no_solver_resets_ctrl_c():
+    """A CP-SAT solver made with its default settings puts SIGINT back to the
+    system default when it ends, so the next Ctrl-C kills the run with no word
+    (exit -2): every solver comes from planner.solving.cp_solver."""
+    code = textwrap.dedent(
+        """
+        import ctypes, signal
+        from planner.load import load_event
+        from planner.pipeline import build_plan
+
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for example in ("examples/expo_day", "examples/school_day"):
+            build_plan(load_event(example))
+        libc = ctypes.CDLL(None)
+        libc.signal.restype = ctypes.c_void_p
+        now = libc.signal(signal.SIGINT, ctypes.c_void_p(1))  # read it: set, put back
+        libc.signal(signal.SIGINT, ctypes.c_void_p(now))
+        print("default" if not now else "python")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "python"
