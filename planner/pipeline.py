@@ -19,9 +19,7 @@ after matching).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -38,7 +36,6 @@ __all__ = [
     "build_plan",
     "empty_plan",
     "foresee",
-    "report_progress",
     "run_stages",
     "validate_event",
 ]
@@ -126,28 +123,6 @@ def empty_plan(event: Event) -> Plan:
         ),
         settings=event.model_copy(update={"volunteers": (), "children": ()}),
     )
-
-
-#: how far a stage is: (what it does now, done, total); shown by `planner plan`
-OnProgress = Callable[[str, int, int], None]
-_on_progress: ContextVar[OnProgress | None] = ContextVar("planner_on_progress", default=None)
-
-
-def report_progress(step: str, done: int, total: int) -> None:
-    """A stage says how far it is; a no-op unless a caller listens (:func:`listening`)."""
-    listener = _on_progress.get()
-    if listener is not None:
-        listener(step, done, total)
-
-
-@contextmanager
-def listening(on_progress: OnProgress | None) -> Iterator[None]:
-    """Send the stages' :func:`report_progress` calls to ``on_progress`` meanwhile."""
-    token = _on_progress.set(on_progress)
-    try:
-        yield
-    finally:
-        _on_progress.reset(token)
 
 
 #: what `planner budget` does when a stage cannot finish: the plan to go on with

@@ -1,7 +1,7 @@
 """Progress on stderr while the stages run (ASCII only: Rich's braille spinner crashes GBK consoles).
 
 On a terminal: one bar, a step per stage, with the stage's own words on how
-far it is (``pipeline.report_progress``). With ``plain=True`` (`planner plan
+far it is (``planner.steps.report_progress``). With ``plain=True`` (`planner plan
 --progress`): one line per stage and step, and each stage's time, for logs
 and for ``bench/plan.py``, terminal or not.
 """
@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from planner.pipeline import STAGES, Stage, listening
+from planner.pipeline import STAGES, Stage
+from planner.steps import listening
 
 
 @contextmanager

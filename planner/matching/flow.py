@@ -173,7 +173,7 @@ def _checked_triples(
 @dataclass
 class _Flow:
     volunteer_of: np.ndarray  # per child, volunteer index
-    arc_used: np.ndarray  # per child arc, flow (0/1)
+    arc_used: np.ndarray  # per child arc, flow (0/1; up to the demand of a unit)
     load: np.ndarray  # per volunteer, children taken
     cost: int
 
@@ -187,8 +187,13 @@ def solve_flow(
     capacities: np.ndarray,
     *,
     single_bonus: np.ndarray | None = None,
+    demand: np.ndarray | None = None,
 ) -> _Flow:
     """Min-cost flow: each child one unit to one volunteer, volunteers up to capacity.
+
+    ``demand[i]``: row ``i`` is a unit of that many children (brothers and
+    sisters), sending that many units at ``cost`` each; the flow may split a
+    unit between volunteers (the caller checks).
 
     ``single_bonus[v]`` (≥ 0) is subtracted when volunteer ``v`` takes exactly
     one child of a possible two (the spread criterion): the first unit into the
@@ -200,9 +205,10 @@ def solve_flow(
     flow = min_cost_flow.SimpleMinCostFlow()
     sink = n + m
     k = len(child)
+    need = np.ones(n, dtype=np.int64) if demand is None else demand.astype(np.int64)
     if k:
         flow.add_arcs_with_capacity_and_unit_cost(
-            child, vol + n, np.ones(k, dtype=np.int64), cost.astype(np.int64, copy=False)
+            child, vol + n, need[child], cost.astype(np.int64, copy=False)
         )
     vols = np.arange(m, dtype=np.int64)
     if single_bonus is None or not np.any(single_bonus):
@@ -224,8 +230,8 @@ def solve_flow(
             np.where(rest[two] >= 1, single_bonus[two], 0),
         )
     supplies = np.zeros(n + m + 1, dtype=np.int64)
-    supplies[:n] = 1
-    supplies[sink] = -n
+    supplies[:n] = need
+    supplies[sink] = -int(need.sum())
     flow.set_nodes_supplies(np.arange(n + m + 1, dtype=np.int64), supplies)
     status = flow.solve()
     if status != flow.OPTIMAL:
@@ -235,8 +241,8 @@ def solve_flow(
     chosen = np.flatnonzero(used > 0)
     volunteer_of = np.full(n, -1, dtype=np.int64)
     volunteer_of[child[chosen]] = vol[chosen]
-    load = np.bincount(vol[chosen], minlength=m)
-    return _Flow(volunteer_of, used, load, int(cost[chosen].sum()))
+    load = np.bincount(vol[chosen], weights=used[chosen], minlength=m).astype(np.int64)
+    return _Flow(volunteer_of, used, load, int((cost[chosen] * used[chosen]).sum()))
 
 
 def _no_full_assignment(
@@ -442,6 +448,7 @@ class ExactFlow:
     cost: int
     rounds: int  # sparse solves until the prices proved every other arc useless
     arcs: int  # arcs in the last sparse solve
+    split: bool = False  # a unit of several children went to more than one volunteer
 
 
 def solve_exact(
@@ -450,6 +457,7 @@ def solve_exact(
     capacities: np.ndarray,
     *,
     single_bonus: np.ndarray | None = None,
+    demand: np.ndarray | None = None,
     nearest: int = NEAREST,
     progress: Progress | None = None,
 ) -> ExactFlow:
@@ -461,7 +469,11 @@ def solve_exact(
     of the flow's residual graph non-negative; if no allowed arc left out
     has a negative reduced cost under those prices, the sparse optimum is
     the optimum over all arcs (LP duality). Otherwise the violating arcs are
-    added and the flow solved again. Raises :class:`NoFullAssignment`.
+    added and the flow solved again. ``demand``: as in :func:`solve_flow`
+    (``split`` then says whether a unit went to more than one volunteer).
+    Arcs go to the solver volunteer by volunteer, as :func:`planner.matching.solve`
+    always gave them (the same ties broken the same way). Raises
+    :class:`NoFullAssignment`.
     """
     n, m = cost.shape
     masked = np.where(allowed, cost, np.iinfo(np.int64).max)
@@ -478,21 +490,32 @@ def solve_exact(
         rounds += 1
         if progress is not None:
             progress(f"求解 solve · {int(keep.sum()):,} arcs", rounds, rounds + 1)
-        child, vol = np.nonzero(keep)
+        vol, child = np.nonzero(keep.T)
         try:
             result = solve_flow(
-                n, m, child, vol, cost[child, vol], capacities, single_bonus=single_bonus
+                n,
+                m,
+                child,
+                vol,
+                cost[child, vol],
+                capacities,
+                single_bonus=single_bonus,
+                demand=demand,
             )
         except NoFullAssignment:
             if keep.sum() == allowed.sum():
                 raise
             keep = _widen(masked, allowed, keep)
             continue
-        prices = _prices(n, m, child, vol, cost[child, vol], result, capacities, single_bonus)
+        need = np.ones(n, dtype=np.int64) if demand is None else demand
+        prices = _prices(
+            n, m, child, vol, cost[child, vol], need[child], result, capacities, single_bonus
+        )
         reduced = cost + prices[:n, None] - prices[None, n : n + m]
         bad = allowed & ~keep & (reduced < 0)
         if not bad.any():
-            return ExactFlow(result.volunteer_of, result.cost, rounds, len(child))
+            split = bool(np.any(np.bincount(child[result.arc_used > 0], minlength=n) > 1))
+            return ExactFlow(result.volunteer_of, result.cost, rounds, len(child), split)
         keep |= bad
 
 
@@ -515,6 +538,7 @@ def _prices(
     child: np.ndarray,
     vol: np.ndarray,
     cost: np.ndarray,
+    arc_capacity: np.ndarray,
     flow: _Flow,
     capacities: np.ndarray,
     single_bonus: np.ndarray | None,
@@ -522,10 +546,10 @@ def _prices(
     """Shortest-path distances in the residual graph of an optimal flow (Bellman-Ford
     from every node at 0): reduced costs ``c + d[tail] - d[head]`` are then ≥ 0."""
     sink = n + m
-    used = flow.arc_used > 0
-    tails = [np.where(used, vol + n, child)]
-    heads = [np.where(used, child, vol + n)]
-    weights = [np.where(used, -cost, cost)]
+    room, back = flow.arc_used < arc_capacity, flow.arc_used > 0
+    tails = [child[room], vol[back] + n]
+    heads = [vol[room] + n, child[back]]
+    weights = [cost[room], -cost[back]]
     bonus = np.zeros(m, dtype=np.int64) if single_bonus is None else single_bonus
     first = np.minimum(capacities, 1) if bonus.any() else capacities
     rest = capacities - first
