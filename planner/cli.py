@@ -107,6 +107,12 @@ def plan(
     lang: LangOpt = Lang.zh,
     as_json: JsonOpt = False,
     no_render: Annotated[bool, typer.Option("--no-render", help="Write plan.json only.")] = False,
+    show_progress: Annotated[
+        bool,
+        typer.Option(
+            "--progress", help="Each stage, its steps and its time on stderr, terminal or not."
+        ),
+    ] = False,
 ) -> None:
     """Plan the event and write plan.json and every output. 生成活动方案。"""
     if not no_render:  # the browser boots while the event is loaded and solved
@@ -127,7 +133,7 @@ def plan(
         from planner.pipeline import build_plan
 
         try:
-            with stage_progress(enabled=not as_json) as on_stage:
+            with stage_progress(enabled=not as_json, plain=show_progress) as on_stage:
                 result = build_plan(loaded, on_stage=on_stage)
         except InvalidInput as exc:  # found only while planning: give it its line
             raise InvalidInput(locate_in(exc.problems, event)) from None

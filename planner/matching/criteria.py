@@ -22,6 +22,9 @@ import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from planner.errors import InvalidInput, Problem
 from planner.matching.facts import effective_capacity
@@ -251,6 +254,73 @@ class Scorer:
         """The solver's integer bonus when this volunteer takes exactly one child."""
         w = self.weights["spread"]
         return round(w * SCALE) if w and effective_capacity(self.event, v) >= 2 else 0
+
+
+# What each criterion reads of a volunteer and of a child: equal keys, equal points,
+# so a table of points costs one call per pair of key values (:func:`points_matrix`).
+# tests/matching/test_tables.py compares the table with Scorer.points.
+CRITERION_KEYS: dict[str, tuple[Callable[[Volunteer], object], Callable[[Child], object]]] = {
+    "continuity": (lambda v: tuple(v.last_children), lambda c: c.id),
+    "same_gender": (lambda v: v.gender, lambda c: c.gender),
+    "dialect": (lambda v: tuple(v.dialects), lambda c: tuple(c.dialects)),
+    "distance": (lambda v: v.home_area, lambda c: (c.pickup_point, c.village)),
+    "age_gap": (lambda v: v.age, lambda c: (c.birth_date, c.age)),
+    "need_skill": (lambda v: tuple(v.skills), lambda c: tuple(c.needs)),
+}
+
+
+def criterion_points(scorer: Scorer, criterion: str, v: Volunteer, c: Child) -> int:
+    """The solver's integer points of one criterion for one pair."""
+    if criterion == "need_skill":
+        return sum(round(cr.points * SCALE) for cr in scorer.need_skill(v, c))
+    credit = getattr(scorer, criterion)(v, c)
+    return 0 if credit is None else round(credit.points * SCALE)
+
+
+def points_matrix(scorer: Scorer, volunteers: list[Volunteer], children: list[Child]) -> Any:
+    """``points[c, v]`` = ``scorer.points(volunteers[v], children[c])``, for thousands.
+
+    Each criterion is computed once per pair of distinct key values and
+    spread over the matrix; continuity, the one criterion about named
+    people, only where a volunteer names children they had last time.
+    """
+    total = np.zeros((len(children), len(volunteers)), dtype=np.int64)
+    for criterion, (vkey, ckey) in CRITERION_KEYS.items():
+        if not scorer.weights[criterion]:
+            continue
+        if criterion == "continuity":
+            where = {c.id: i for i, c in enumerate(children)}
+            for j, v in enumerate(volunteers):
+                for cid in v.last_children:
+                    if cid in where:
+                        total[where[cid], j] += criterion_points(
+                            scorer, criterion, v, children[where[cid]]
+                        )
+            continue
+        vidx, vreps = _key_index([vkey(v) for v in volunteers])
+        cidx, creps = _key_index([ckey(c) for c in children])
+        table = np.array(
+            [
+                [criterion_points(scorer, criterion, volunteers[j], children[i]) for j in vreps]
+                for i in creps
+            ],
+            dtype=np.int64,
+        ).reshape(len(creps), len(vreps))
+        if table.any():
+            total += table[np.ix_(cidx, vidx)]
+    return total
+
+
+def _key_index(keys: list[object]) -> tuple[Any, list[int]]:
+    index: dict[object, int] = {}
+    reps: list[int] = []
+    out = np.empty(len(keys), dtype=np.int64)
+    for i, key in enumerate(keys):
+        if key not in index:
+            index[key] = len(reps)
+            reps.append(i)
+        out[i] = index[key]
+    return out, reps
 
 
 def _located(place: Place | None) -> bool:

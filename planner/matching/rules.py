@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from planner.matching.facts import (
@@ -110,6 +111,95 @@ ARC_RULES: tuple[ArcRule, ...] = (
     forbidden_pairs_kept_apart,
     same_gender_when_required,
 )
+
+
+# What each arc rule reads of a volunteer and of a child: two people with the same
+# keys get the same answer, so at scale each rule runs once per pair of key values
+# (:func:`arc_classes`), not once per volunteer × child. A rule added to ARC_RULES
+# needs its keys here (tests/matching/test_tables.py compares with arc_blockers).
+
+
+def _lock_volunteer_key(event: Event, v: Volunteer) -> object:
+    return v.id if any(lock.volunteer == v.id for lock in event.matching.locked) else None
+
+
+def _locked_child_key(event: Event, c: Child) -> object:
+    return c.id if any(c.id in lock.children for lock in event.matching.locked) else None
+
+
+def _forbidden_volunteer_key(event: Event, v: Volunteer) -> object:
+    return v.id if any(rule.volunteer == v.id for rule in event.matching.forbidden) else None
+
+
+def _forbidden_child_key(event: Event, c: Child) -> object:
+    return c.id if any(rule.child == c.id for rule in event.matching.forbidden) else None
+
+
+VolunteerKey = Callable[[Event, Volunteer], object]
+ChildKey = Callable[[Event, Child], object]
+
+#: arc rule -> (what it reads of the volunteer, what it reads of the child)
+ARC_RULE_KEYS: dict[ArcRule, tuple[VolunteerKey, ChildKey]] = {
+    special_care_only_with_trained_volunteer: (
+        lambda e, v: trained_for_special_care(v),
+        lambda e, c: special_care_needs(c),
+    ),
+    locked_child_stays_with_its_volunteer: (_lock_volunteer_key, _locked_child_key),
+    forbidden_pairs_kept_apart: (_forbidden_volunteer_key, _forbidden_child_key),
+    same_gender_when_required: (lambda e, v: v.gender, lambda e, c: c.gender),
+}
+
+
+@dataclass(frozen=True)
+class ArcClasses:
+    """Volunteers and children in classes that every arc rule treats alike.
+
+    ``allowed[i, j]``: children of class ``i`` may go with volunteers of class
+    ``j``; ``child_class[c]`` and ``volunteer_class[v]`` index the classes
+    (positions as in the lists given). Volunteers of a class also share their
+    capacity, so flows may merge them.
+    """
+
+    volunteer_class: np.ndarray
+    child_class: np.ndarray
+    allowed: np.ndarray
+    capacity: np.ndarray  # per volunteer class
+
+
+def _classes(keys: list[tuple[object, ...]]) -> tuple[np.ndarray, list[int]]:
+    """Class index per item, and one representative item per class."""
+    index: dict[tuple[object, ...], int] = {}
+    reps: list[int] = []
+    out = np.empty(len(keys), dtype=np.int64)
+    for i, key in enumerate(keys):
+        if key not in index:
+            index[key] = len(reps)
+            reps.append(i)
+        out[i] = index[key]
+    return out, reps
+
+
+def arc_classes(event: Event, volunteers: list[Volunteer], children: list[Child]) -> ArcClasses:
+    """Every arc rule once per pair of classes (:data:`ARC_RULE_KEYS`)."""
+    keys = list(ARC_RULE_KEYS.values())
+    vkeys = [(effective_capacity(event, v), *(kv(event, v) for kv, _ in keys)) for v in volunteers]
+    ckeys = [tuple(kc(event, c) for _, kc in keys) for c in children]
+    vclass, vreps = _classes(vkeys)
+    cclass, creps = _classes(ckeys)
+    allowed = np.array(
+        [[may_pair(event, volunteers[j], children[i]) for j in vreps] for i in creps],
+        dtype=bool,
+    ).reshape(len(creps), len(vreps))
+    capacity = np.zeros(len(vreps), dtype=np.int64)
+    np.add.at(capacity, vclass, [effective_capacity(event, v) for v in volunteers])
+    return ArcClasses(vclass, cclass, allowed, capacity)
+
+
+def allowed_matrix(event: Event, volunteers: list[Volunteer], children: list[Child]) -> np.ndarray:
+    """``allowed[c, v]``: the arc rules let volunteer ``v`` take child ``c`` (positions)."""
+    classes = arc_classes(event, volunteers, children)
+    out: np.ndarray = classes.allowed[np.ix_(classes.child_class, classes.volunteer_class)]
+    return out
 
 
 def arc_blockers(event: Event, v: Volunteer, c: Child) -> list[RuleItem]:

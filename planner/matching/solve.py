@@ -1,27 +1,33 @@
 """Pair the screened volunteers with the children: the best-scoring plan that keeps every hard rule.
 
-Method: when only capacities and pair scores matter (no siblings, no
-fixed charge for using a volunteer), a min-cost flow solves the event
-exactly (the spread bonus is a convex cost on each volunteer's two places);
-otherwise CP-SAT with the hard rules of :mod:`planner.matching.rules`.
-Both give the same optimum; one worker and a fixed seed keep CP-SAT
-deterministic, and a time-out is never reported as impossible.
+Method: a min-cost flow over every allowed arc, proved optimal on few of
+them (:func:`planner.matching.flow.solve_exact`), at any size. Brothers and
+sisters kept together are one unit needing a volunteer with room for all
+of them; locked and forbidden pairs are arcs kept or left out. The flow is
+the LP relaxation of the pairing, so when it sends every unit whole to one
+volunteer it is the optimum; when it splits a unit, or when using a
+volunteer at all has a charge (re-matching), CP-SAT solves the event with
+the hard rules of :mod:`planner.matching.rules`. Both give the same optimum;
+one worker and a fixed seed keep CP-SAT deterministic, and a time-out is
+never reported as impossible.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from planner.errors import TimeLimitReached
-from planner.matching.criteria import Scorer
+from planner.matching.criteria import Scorer, points_matrix
 from planner.matching.facts import effective_capacity, siblings_kept_together
-from planner.matching.flow import NoFullAssignment, solve_flow
-from planner.matching.rules import PairingModel, arc_blockers
+from planner.matching.flow import NoFullAssignment, solve_exact
+from planner.matching.rules import PairingModel, allowed_matrix
 from planner.model import Child, Event, Volunteer
 from planner.solving import cp_solver
+from planner.steps import report_progress
 
 
 class Unpairable(Exception):
@@ -42,11 +48,36 @@ def allowed_points(
     event: Event, volunteers: list[Volunteer], children: list[Child], scorer: Scorer
 ) -> dict[tuple[str, str], int]:
     """Integer points of every pair the arc rules allow."""
+    points, allowed = _tables(event, volunteers, children, scorer, None)
+    return _as_dict(volunteers, children, points, allowed)
+
+
+def _tables(
+    event: Event,
+    volunteers: list[Volunteer],
+    children: list[Child],
+    scorer: Scorer,
+    bonus: dict[tuple[str, str], int] | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``points[c, v]`` (with ``bonus`` added) and ``allowed[c, v]``, by position."""
+    points = points_matrix(scorer, volunteers, children)
+    allowed = allowed_matrix(event, volunteers, children)
+    if bonus:
+        vi = {v.id: i for i, v in enumerate(volunteers)}
+        ci = {c.id: j for j, c in enumerate(children)}
+        for (vid, cid), extra in bonus.items():
+            if vid in vi and cid in ci:
+                points[ci[cid], vi[vid]] += extra
+    return points, allowed
+
+
+def _as_dict(
+    volunteers: list[Volunteer], children: list[Child], points: np.ndarray, allowed: np.ndarray
+) -> dict[tuple[str, str], int]:
+    rows, cols = np.nonzero(allowed)
     return {
-        (v.id, c.id): scorer.points(v, c)
-        for v in volunteers
-        for c in children
-        if not arc_blockers(event, v, c)
+        (volunteers[j].id, children[i].id): int(points[i, j])
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=True)
     }
 
 
@@ -66,43 +97,71 @@ def solve_pairing(
     Raises :class:`Unpairable` or :class:`planner.errors.TimeLimitReached`.
     """
     scorer = scorer or Scorer(event)
-    points = allowed_points(event, volunteers, children, scorer)
-    for arc, extra in (bonus or {}).items():
-        if arc in points:
-            points[arc] += extra
     if not children:
         return Pairing({}, 0, True, "empty")
-    if not siblings_kept_together(event, children) and not volunteer_cost:
-        return _by_flow(event, volunteers, children, points, scorer)
-    return _by_cp_sat(event, volunteers, children, points, scorer, volunteer_cost or {})
+    points, allowed = _tables(event, volunteers, children, scorer, bonus)
+    if not volunteer_cost:
+        found = _by_flow(event, volunteers, children, points, allowed, scorer)
+        if found is not None:
+            return found
+    arcs = _as_dict(volunteers, children, points, allowed)
+    return _by_cp_sat(event, volunteers, children, arcs, scorer, volunteer_cost or {})
+
+
+@dataclass(frozen=True)
+class _Units:
+    """Children as the flow sees them: one row per child, or per sibling group kept together."""
+
+    members: list[list[int]]  # child positions of each unit
+    demand: np.ndarray  # children per unit
+    scale: int  # costs are multiplied by this so a unit's cost per child is whole
+
+
+def _units(event: Event, children: list[Child]) -> _Units:
+    pos = {c.id: i for i, c in enumerate(children)}
+    groups = [[pos[cid] for cid in ids] for ids in siblings_kept_together(event, children).values()]
+    grouped = {i for g in groups for i in g}
+    members = sorted([[i] for i in range(len(children)) if i not in grouped] + groups)
+    demand = np.array([len(m) for m in members], dtype=np.int64)
+    return _Units(members, demand, math.lcm(*demand.tolist()) if len(demand) else 1)
 
 
 def _by_flow(
     event: Event,
     volunteers: list[Volunteer],
     children: list[Child],
-    points: dict[tuple[str, str], int],
+    points: np.ndarray,
+    allowed: np.ndarray,
     scorer: Scorer,
-) -> Pairing:
-    vi = {v.id: i for i, v in enumerate(volunteers)}
-    ci = {c.id: j for j, c in enumerate(children)}
-    arcs = sorted(points)
-    child = np.array([ci[c] for _, c in arcs], dtype=np.int64)
-    vol = np.array([vi[v] for v, _ in arcs], dtype=np.int64)
-    cost = np.array([-points[a] for a in arcs], dtype=np.int64)
+) -> Pairing | None:
+    """The exact min-cost flow (:func:`planner.matching.flow.solve_exact`); a sibling
+    group is one unit needing a volunteer with room for all of them. None when the
+    flow splits a unit between volunteers (then CP-SAT decides)."""
+    units = _units(event, children)
     caps = np.array([effective_capacity(event, v) for v in volunteers], dtype=np.int64)
-    bonus = np.array([scorer.spread_points(v) for v in volunteers], dtype=np.int64)
+    cost = np.stack([-points[m].sum(axis=0) * units.scale // len(m) for m in units.members])
+    ok = np.stack([allowed[m].all(axis=0) & (caps >= len(m)) for m in units.members])
+    spread = np.array([scorer.spread_points(v) for v in volunteers], dtype=np.int64)
     try:
-        result = solve_flow(
-            len(children), len(volunteers), child, vol, cost, caps, single_bonus=bonus
+        result = solve_exact(
+            cost,
+            ok,
+            caps,
+            single_bonus=spread * units.scale,
+            demand=units.demand,
+            progress=lambda step, done, total: report_progress(step, done, total),
         )
     except NoFullAssignment:
         raise Unpairable from None
+    if result.split:
+        return None
     children_of: dict[str, list[str]] = {}
-    for j, i in enumerate(result.volunteer_of.tolist()):
-        children_of.setdefault(volunteers[i].id, []).append(children[j].id)
-    objective = -result.cost + int(
-        sum(bonus[vi[v]] for v, kids in children_of.items() if len(kids) == 1)
+    for u, i in enumerate(result.volunteer_of.tolist()):
+        kids = children_of.setdefault(volunteers[i].id, [])
+        kids.extend(children[j].id for j in units.members[u])
+    vi = {v.id: i for i, v in enumerate(volunteers)}
+    objective = -result.cost // units.scale + int(
+        sum(spread[vi[v]] for v, kids in children_of.items() if len(kids) == 1)
     )
     return Pairing(
         {v: tuple(sorted(k)) for v, k in sorted(children_of.items())},

@@ -9,12 +9,12 @@ pairable, best weighted scores). Every applicant not chosen gets a
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
+import numpy as np
 
 from planner.errors import Problem
 from planner.matching.facts import attending_children, effective_capacity
-from planner.matching.rules import PairingModel
 from planner.model import Event, Notice, Plan, Rejection, Volunteer
+from planner.screening.cover import Cover, cover_of
 from planner.screening.requirements import (
     check_weights,
     eligible,
@@ -23,9 +23,8 @@ from planner.screening.requirements import (
     weighted_score,
 )
 from planner.screening.select import Choice, choose, quota_needs
-from planner.solving import cp_solver
 
-__all__ = ["coverable", "rejections", "run", "validate"]
+__all__ = ["rejections", "run", "validate"]
 
 
 def validate(event: Event) -> list[Problem]:
@@ -74,19 +73,22 @@ def run(event: Event, plan: Plan) -> Plan:
     )
 
 
-def coverable(event: Event, volunteers: list[Volunteer]) -> int:
-    """How many attending children these volunteers can pair under every pairing rule."""
+class _Counts:
+    """Children a team can pair, counted by max flow over the pool's classes (built once)."""
 
-    children = attending_children(event)
-    if not children or not volunteers:
-        return 0
-    pm = PairingModel(event, volunteers, children, cover="at_most", keep_locks=False)
-    pm.model.maximize(sum(pm.covered.values()))
-    solver = cp_solver(seed=event.screening.seed, work=event.screening.time_limit_s)
-    status = solver.solve(pm.model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return -1
-    return round(solver.objective_value)
+    def __init__(self, event: Event, pool: list[Volunteer]) -> None:
+        self.event, self.pool = event, pool
+        self._cover: Cover | None = None
+        self._seen: dict[frozenset[str], int] = {}
+
+    def __call__(self, team: list[Volunteer]) -> int:
+        key = frozenset(v.id for v in team)
+        if key not in self._seen:
+            if self._cover is None:
+                self._cover = cover_of(self.event, self.pool, attending_children(self.event))
+            mask = np.array([v.id in key for v in self.pool], dtype=bool)
+            self._seen[key] = self._cover.count(mask)[0]
+        return self._seen[key]
 
 
 def rejections(event: Event, pool: list[Volunteer], choice: Choice) -> list[Rejection]:
@@ -96,6 +98,7 @@ def rejections(event: Event, pool: list[Volunteer], choice: Choice) -> list[Reje
     rank = {v.id: i + 1 for i, v in enumerate(ranked)}
     by_id = {v.id: v for v in event.volunteers}
     out: list[Rejection] = []
+    counts = _Counts(event, pool)
     for v in sorted(event.volunteers, key=lambda v: v.id):
         if v.id in chosen:
             continue
@@ -110,7 +113,7 @@ def rejections(event: Event, pool: list[Volunteer], choice: Choice) -> list[Reje
                 )
             )
             continue
-        zh, en, details = _why_not_chosen(event, v, ranked, rank, chosen, by_id, choice)
+        zh, en, details = _why_not_chosen(event, v, ranked, rank, chosen, by_id, choice, counts)
         out.append(Rejection(volunteer_id=v.id, reason=zh, reasons=details, reason_en=en))
     return out
 
@@ -123,6 +126,7 @@ def _why_not_chosen(
     chosen: set[str],
     by_id: dict[str, Volunteer],
     choice: Choice,
+    counts: _Counts,
 ) -> tuple[str, str, list[str]]:
     """Why an eligible applicant is out: a lower rank, or what taking them in would break."""
     score = weighted_score(event, v)
@@ -145,8 +149,8 @@ def _why_not_chosen(
             broken_zh.append(f"配额「{q.label_zh}」不满足({count} 名)")
             broken_en.append(f"quota '{q.label_en}' broken ({count})")
     if not broken_zh:
-        after = coverable(event, swapped)
-        if 0 <= after < choice.coverable:
+        after = counts(swapped)  # an upper bound with siblings: a shortfall is real
+        if after < choice.coverable:
             hint_zh, hint_en = "", ""
             cap_v, cap_w = effective_capacity(event, v), effective_capacity(event, w)
             if cap_v < cap_w:

@@ -1,12 +1,21 @@
 """Choose N volunteers among the eligible: quotas held, every child pairable, best scores.
 
-One CP-SAT model, solved twice (lexicographic):
+A CP-SAT model with one variable per applicant (how many, quotas, locked-pair
+volunteers), solved twice (lexicographic):
 
 1. as many attending children as possible can be paired with the chosen
    volunteers under every pairing rule (places, siblings with one volunteer,
    special care only with trained volunteers, locks, forbidden pairs, same
-   gender when required); a volunteer of a locked pair is chosen;
+   gender when required);
 2. with that many, the highest total weighted score (ties: the lower id).
+
+Whether the chosen can pair the children is not modelled pair by pair: a
+max flow over classes of volunteers and children counts it
+(:mod:`planner.screening.cover`), and a choice that falls short adds the
+flow's Hall cut to the model ("these children need this many places among
+these volunteers") until the count holds. With brothers and sisters kept
+together the flow's count is an upper bound, so the final choice is checked
+by the matching engine itself (:func:`pairable`).
 
 Quotas (a trait at least ``min``, at most ``max``; ``per_group`` multiplies
 ``min`` by the number of game groups) are hard. When they cannot hold, the
@@ -19,19 +28,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from planner.errors import Infeasible, TimeLimitReached
-from planner.matching.facts import attending_children, effective_capacity
+from planner.matching.facts import attending_children
 from planner.matching.rules import PairingModel
+from planner.matching.solve import Unpairable, solve_pairing
 from planner.matching.words import GENDER_ZH, SKILL_EN, SKILL_ZH, ids_en, ids_zh
 from planner.model import Event, Quota, Volunteer
+from planner.screening.cover import Cut, cover_of
 from planner.screening.requirements import weighted_score
 from planner.solving import cp_solver
-
-#: Above this many volunteer-child pairs the coverage of children is counted by
-#: places only (sum of capacities), not by a pairing model.
-COVERAGE_MODEL_LIMIT = 200_000
+from planner.steps import report_progress
 
 Reason = tuple[str, str]
 
@@ -167,13 +176,10 @@ class _Model:
     model: Any
     x: dict[str, Any]
     literals: dict[str, tuple[Any, Reason]]
-    covered: Any  # linear expression: children that can be paired
 
 
-def _build(
-    event: Event, pool: list[Volunteer], n: int, *, diagnose: bool, coverage: bool
-) -> _Model:
-
+def _build(event: Event, pool: list[Volunteer], n: int, *, diagnose: bool) -> _Model:
+    """One variable per applicant: how many, quotas, locked-pair volunteers."""
     model = cp_model.CpModel()
     x = {v.id: model.new_bool_var(f"x[{v.id}]") for v in pool}
     literals: dict[str, tuple[Any, Reason]] = {}
@@ -198,19 +204,7 @@ def _build(
             x[vid] == 1,
             (f"锁定结对的志愿者 {vid} 必须入选", f"locked-pair volunteer {vid} must be chosen"),
         )
-    covered: Any = 0
-    children = attending_children(event)
-    if coverage and not diagnose and children:
-        if len(pool) * len(children) <= COVERAGE_MODEL_LIMIT:
-            pm = PairingModel(
-                event, pool, children, present=x, cover="at_most", keep_locks=False, model=model
-            )
-            covered = sum(pm.covered.values())
-        else:
-            places = model.new_int_var(0, len(children), "places")
-            model.add(places <= sum(effective_capacity(event, v) * x[v.id] for v in pool))
-            covered = places
-    return _Model(model, x, literals, covered)
+    return _Model(model, x, literals)
 
 
 @dataclass(frozen=True)
@@ -233,42 +227,132 @@ def score_points(event: Event, pool: list[Volunteer]) -> dict[str, int]:
     }
 
 
-def choose(event: Event, pool: list[Volunteer], n: int) -> Choice:
-    """Choose ``n`` of ``pool`` (eligible, sorted by id); Infeasible when quotas collide."""
+class _Infeasible(Exception):
+    """The choice model has no solution (the quotas, the number and the locks collide)."""
 
+
+class _Search:
+    """The choice model and its coverage cuts: solve, count by max flow, cut, again."""
+
+    def __init__(self, event: Event, pool: list[Volunteer], n: int) -> None:
+        self.event, self.pool = event, pool
+        self.cover = cover_of(event, pool, attending_children(event))
+        self.m = _build(event, pool, n, diagnose=False)
+        self.vars = [self.m.x[v.id] for v in pool]
+        total = self.cover.children
+        self.paired = self.m.model.new_int_var(0, total, "children_paired")
+        self.m.model.add(
+            self.paired
+            <= sum(int(c) * x for c, x in zip(self.cover.capacity, self.vars, strict=True))
+        )
+        self.optimal = True
+        self.rounds = 0
+
+    def solve(self) -> np.ndarray:
+        """The best choice under the cuts so far (a mask over the pool)."""
+        self.rounds += 1
+        report_progress(f"求解 solve · {self.rounds - 1} cuts", self.rounds, self.rounds + 1)
+        solver = _solver(self.event)
+        status = solver.solve(self.m.model)
+        if status == cp_model.INFEASIBLE:
+            raise _Infeasible
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            raise TimeLimitReached("screening", self.event.screening.time_limit_s)
+        self.optimal &= status == cp_model.OPTIMAL
+        chosen = np.array([solver.boolean_value(x) for x in self.vars], dtype=bool)
+        self.m.model.clear_hints()
+        for x, value in zip(self.vars, chosen.tolist(), strict=True):
+            self.m.model.add_hint(x, value)
+        self.last_paired = int(solver.value(self.paired))
+        return chosen
+
+    def add_cut(self, cut: Cut) -> None:
+        """Children paired ≤ those outside the Hall set + the places that can take its units."""
+        inside = set(cut.classes)
+        places = [
+            int(self.cover.capacity[i]) * x
+            for i, x in enumerate(self.vars)
+            if int(self.cover.volunteer_class[i]) in inside
+        ]
+        self.m.model.add(self.paired <= self.cover.children - cut.need + sum(places))
+
+
+def choose(event: Event, pool: list[Volunteer], n: int) -> Choice:
+    """Choose ``n`` of ``pool`` (eligible, sorted by id); Infeasible when quotas collide.
+
+    First the most children that can be paired, then the best scores: each a
+    CP-SAT model with one variable per applicant, whose answer is counted by
+    max flow (:mod:`planner.screening.cover`); a choice that pairs fewer than
+    the model assumed adds that flow's Hall cut, and the model is solved again.
+    """
     problems = quota_problems(event, pool, n)
     if problems:
         raise Infeasible("screening", [zh for zh, _ in problems], [en for _, en in problems])
-    m = _build(event, pool, n, diagnose=False, coverage=True)
-    m.model.maximize(m.covered)
-    solver = _solver(event)
-    status = solver.solve(m.model)
-    if status == cp_model.INFEASIBLE:
-        raise _quota_core(event, pool, n)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise TimeLimitReached("screening", event.screening.time_limit_s)
-    best = round(solver.objective_value)
-    first_optimal = status == cp_model.OPTIMAL
-    m.model.add(m.covered >= best)
+    search = _Search(event, pool, n)
+    model = search.m.model
+    model.maximize(search.paired)
+    while True:
+        chosen = _solved(search, event, pool, n)
+        paired, cut = search.cover.count(chosen)
+        if paired >= search.last_paired:
+            break
+        search.add_cut(cut)
+    best = paired
+    model.add(search.paired >= best)
     points = score_points(event, pool)
-    m.model.maximize(sum(points[vid] * var for vid, var in m.x.items()))
-    for var in m.x.values():
-        m.model.add_hint(var, solver.boolean_value(var))
+    model.maximize(sum(points[v.id] * x for v, x in zip(pool, search.vars, strict=True)))
+    for _ in range(SIBLING_CHECKS):
+        while True:
+            chosen = _solved(search, event, pool, n)
+            paired, cut = search.cover.count(chosen)
+            if paired >= best:
+                break
+            search.add_cut(cut)
+        team = [v for v, c in zip(pool, chosen.tolist(), strict=True) if c]
+        exact = best if not search.cover.siblings else pairable(event, team, best)
+        if exact >= best:
+            return Choice(tuple(v.id for v in team), best, search.cover.children, search.optimal)
+        # brothers and sisters split by the flow's count: this choice is out
+        model.add(sum(search.m.x[v.id] for v in team) <= len(team) - 1)
+    return Choice(tuple(v.id for v in team), exact, search.cover.children, False)
+
+
+#: choices the matching engine turns down (siblings) before screening settles for fewer
+SIBLING_CHECKS = 20
+
+
+def pairable(event: Event, team: list[Volunteer], hoped: int) -> int:
+    """How many attending children ``team`` can pair, exactly, by the matching engine:
+    its flow when all of them can be paired (CP-SAT if the flow splits brothers and
+    sisters), else the most children a CP-SAT coverage model finds."""
+    children = attending_children(event)
+    if hoped == len(children):
+        try:
+            solve_pairing(event, team, children)
+            return hoped
+        except Unpairable:
+            pass
+    pm = PairingModel(event, team, children, cover="at_most", keep_locks=False)
+    pm.model.maximize(sum(pm.covered.values()))
     solver = _solver(event)
-    status = solver.solve(m.model)
+    status = solver.solve(pm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise TimeLimitReached("screening", event.screening.time_limit_s)
-    chosen = tuple(sorted(vid for vid, var in m.x.items() if solver.boolean_value(var)))
-    return Choice(
-        chosen, best, len(attending_children(event)), first_optimal and status == cp_model.OPTIMAL
-    )
+    return round(solver.objective_value)
+
+
+def _solved(search: _Search, event: Event, pool: list[Volunteer], n: int) -> np.ndarray:
+    try:
+        return search.solve()
+    except _Infeasible:
+        raise _quota_core(event, pool, n) from None
 
 
 def _quota_core(event: Event, pool: list[Volunteer], n: int) -> Infeasible:
     """Name the quotas (and the count, and locks) that cannot all hold, confirmed."""
 
     def impossible(keys: set[str] | None) -> tuple[bool, _Model, Any]:
-        m = _build(event, pool, n, diagnose=True, coverage=False)
+        m = _build(event, pool, n, diagnose=True)
         for key, (lit, _) in m.literals.items():
             if keys is None:
                 continue
