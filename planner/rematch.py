@@ -19,13 +19,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.diff import changed_people, diff_plans, team_changed
 from planner.errors import InvalidInput, Problem
+from planner.itinerary.schedule import schedule_for
 from planner.matching import pairs_for
 from planner.matching.criteria import Scorer
 from planner.matching.facts import attending_children, effective_capacity
 from planner.model import Event, LockedPair, Notice, Pair, Plan, Rejection, Volunteer
 from planner.pipeline import empty_plan, run_stages
 from planner.screening.requirements import failures, weighted_score
+
+#: The key of the team calendar in ``Plan.sequences``.
+TEAM = "team"
 
 #: Notices of the stages that rematch keeps (the later stages write theirs again).
 KEPT_STAGES = frozenset({"screening", "matching", "rematch"})
@@ -149,7 +154,27 @@ def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
             "notices": notices,
         }
     )
-    return run_stages(day, new_plan, after="matching"), changes
+    replanned = run_stages(day, new_plan, after="matching", previous=plan)
+    return with_invite_sequences(plan, replanned), changes
+
+
+def with_invite_sequences(before: Plan, after: Plan) -> Plan:
+    """``after`` with each person's invite SEQUENCE: raised to its revision for
+    exactly those whose facts changed (:func:`planner.diff.diff_plans`), kept
+    for everyone else, and a cancellation kept for everyone dropped."""
+    differences = diff_plans(before, after)
+    changed = changed_people(differences)
+    sequences = {p: n for p, n in before.sequences.items() if n}
+    for person in sorted(changed):
+        sequences[person] = after.revision
+    if team_changed(differences):
+        sequences[TEAM] = after.revision
+    invited = set(after.volunteers_selected)
+    cancelled = {p: items for p, items in before.cancelled.items() if p not in invited}
+    for person in sorted(set(before.volunteers_selected) - invited):
+        cancelled[person] = schedule_for(before, person)
+        sequences[person] = after.revision
+    return after.model_copy(update={"sequences": sequences, "cancelled": cancelled})
 
 
 def _absence_changes(
