@@ -27,6 +27,10 @@ from planner.model import Plan, TimelineItem
 #: the pseudo-person of facts about the whole plan (timeline, meals, tickets, budget)
 PLAN = "plan"
 
+#: The item id of a volunteer's monthly follow-up series (its invite UID's last
+#: part); a dropped volunteer's cancellation lists it with their day's items.
+FOLLOWUP_ID = "followup"
+
 #: Fields in the order they are listed for one person.
 FIELD_ORDER: tuple[str, ...] = (
     "status",
@@ -59,6 +63,7 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "escort_out": ("去程跟车", "escort out"),
     "escort_back": ("返程跟车", "escort back"),
     "children_bus": ("孩子乘车", "children's bus"),
+    "item": ("日程", "schedule"),
     "timeline": ("日程", "timeline"),
     "meal": ("用餐", "meal"),
     "tickets": ("门票", "tickets"),
