@@ -104,12 +104,11 @@ def _kept_leg(leg: Leg, promised: Promised) -> tuple[Leg, list[tuple[str, dateti
     broken: list[tuple[str, datetime, datetime]] = []
     for i, stop in enumerate(leg.stops):
         road = stop.time  # the time with no waiting: earliest back, latest out
-        if i:
-            road_gap = stop.time - leg.stops[i - 1].time
-            after_last = times[-1] + road_gap
-        else:
-            after_last = road
         want = promised.promised_at(stop.point, direction, stop.child_ids) or road
+        if i:
+            after_last = times[-1] + (stop.time - leg.stops[i - 1].time)
+        else:  # out, the bus may leave its depot earlier; back, it leaves with the round
+            after_last = road if back else want
         if back:
             at = max(road, after_last, want)
         else:
