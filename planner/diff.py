@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from planner.itinerary.roster import Roster
 from planner.itinerary.schedule import schedule_for
 from planner.model import Plan, TimelineItem
 
@@ -150,10 +151,11 @@ def facts_of(plan: Plan) -> dict[str, dict[str, str]]:
         ]
         if rides:
             facts[pair.volunteer_id]["children_bus"] = "; ".join(rides)
+    roster = Roster.of_plan(plan)
     for pid in sorted(facts):
         if pid.startswith("staff:"):
             continue
-        for item in schedule_for(plan, pid):
+        for item in schedule_for(plan, pid, roster):
             facts[pid][f"item:{item.id}"] = _item_text(item, tz)
     for cid in paired:
         facts[cid].pop("arrive_out", None)
@@ -200,10 +202,35 @@ def _order(field: str) -> tuple[int, str]:
     return rank, field
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """Two plans compared: every difference, and everyone compared (the people
+    of either plan), so that "nothing else changed" can name how many."""
+
+    differences: list[Difference]
+    people: frozenset[str]
+
+    @property
+    def unchanged(self) -> frozenset[str]:
+        return self.people - changed_people(self.differences)
+
+
+def compare(before: Plan, after: Plan) -> Comparison:
+    """Compare two plans of one event, fact by fact (:func:`facts_of`)."""
+    old, new = facts_of(before), facts_of(after)
+    people = frozenset((set(old) | set(new)) - {PLAN})
+    return Comparison(_differences(old, new), people)
+
+
 def diff_plans(before: Plan, after: Plan) -> list[Difference]:
     """Every fact that differs between two plans: by person (ids sorted), the
     plan's own facts last; within a person in :data:`FIELD_ORDER`."""
-    old, new = facts_of(before), facts_of(after)
+    return compare(before, after).differences
+
+
+def _differences(
+    old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]
+) -> list[Difference]:
     out: list[Difference] = []
     people = [*sorted((set(old) | set(new)) - {PLAN}), PLAN]
     for who in people:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.diff import FOLLOWUP_ID, PLAN, changed_people, diff_plans, team_changed
+from planner.diff import FOLLOWUP_ID, PLAN, Comparison, changed_people, compare, team_changed
 from planner.errors import InvalidInput, Problem
 from planner.itinerary.schedule import schedule_for
 from planner.matching import pairs_for
@@ -103,7 +103,30 @@ def _day_event(event: Event, gone_v: list[str], gone_c: list[str]) -> tuple[Even
     ), changes
 
 
+@dataclass(frozen=True)
+class Replanned:
+    """A re-plan: the new plan, the decisions in words, and the comparison of
+    the two plans (every difference, everyone checked)."""
+
+    plan: Plan
+    changes: list[Change]
+    comparison: Comparison
+
+
+def replan(plan: Plan, absent: list[str]) -> Replanned:
+    """:func:`rematch`, with the two plans compared once (for the command)."""
+    new_plan, changes = _rematch(plan, absent)
+    comparison = compare(plan, new_plan)
+    return Replanned(with_invite_sequences(plan, new_plan, comparison), changes, comparison)
+
+
 def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
+    """Re-pair ``plan`` without ``absent``: the new plan and the changes (see :func:`_rematch`)."""
+    done = replan(plan, absent)
+    return done.plan, done.changes
+
+
+def _rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
     """Re-pair ``plan`` without the ``absent`` volunteers and children, with the fewest changes.
 
     Returns the new plan (later stages recomputed) and the changes in words.
@@ -156,15 +179,14 @@ def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
             "notices": notices,
         }
     )
-    replanned = run_stages(day, new_plan, after="matching", previous=plan)
-    return with_invite_sequences(plan, replanned), changes
+    return run_stages(day, new_plan, after="matching", previous=plan), changes
 
 
-def with_invite_sequences(before: Plan, after: Plan) -> Plan:
+def with_invite_sequences(before: Plan, after: Plan, comparison: Comparison) -> Plan:
     """``after`` with each person's invite SEQUENCE: raised to its revision for
-    exactly those whose facts changed (:func:`planner.diff.diff_plans`), kept
-    for everyone else, and a cancellation kept for everyone dropped."""
-    differences = diff_plans(before, after)
+    exactly those whose facts changed (``comparison``, :func:`planner.diff.compare`),
+    kept for everyone else, and a cancellation kept for everyone dropped."""
+    differences = comparison.differences
     changed = changed_people(differences)
     sequences = {p: n for p, n in before.sequences.items() if n}
     for person in sorted(changed):

@@ -15,11 +15,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from planner.diff import PLAN, Difference, changed_people, diff_plans, facts_of
+from planner.diff import PLAN, Difference
 from planner.errors import InvalidInput, Problem
 from planner.io import read_plan, write_plan, write_text
-from planner.model import Plan
-from planner.rematch import FOLLOWS, reasons, rematch
+from planner.rematch import FOLLOWS, reasons, replan
 
 _SEPARATORS = re.compile("[,\uff0c\u3001;\uff1b\\s]+")  # , ， 、 ; ； and spaces
 
@@ -75,12 +74,12 @@ def rematch_command(
             ]
         )
     plan = read_plan(Path(plan_path))
-    new_plan, changes = rematch(plan, ids)
-    differences = diff_plans(plan, new_plan)
+    done = replan(plan, ids)
+    new_plan, changes, differences = done.plan, done.changes, done.comparison.differences
     why = reasons(changes, new_plan)
     path = write_plan(new_plan, Path(out_dir))
     csv_path = write_text(Path(out_dir) / "changes.csv", changes_csv(differences, why, lang))
-    unchanged = len(people_checked(plan, new_plan) - changed_people(differences))
+    unchanged = len(done.comparison.unchanged)
     if as_json:
         say(
             json.dumps(
@@ -123,11 +122,6 @@ def rematch_command(
 
 def _why(why: dict[str, tuple[str, str]], who: str) -> tuple[str, str]:
     return why.get(who, FOLLOWS)
-
-
-def people_checked(before: Plan, after: Plan) -> set[str]:
-    """The people of both plans (every one of them is compared)."""
-    return {p for plan in (before, after) for p in facts_of(plan)} - {PLAN}
 
 
 def change_lines(
