@@ -496,8 +496,9 @@ class Riders:
         self.buses = list(event.buses)
         self.replan = promised is not None
         index = {bus.id: b for b, bus in enumerate(self.buses)}
-        #: in a re-plan: unit key / escort -> the bus index they rode before
+        #: in a re-plan: unit key -> the bus index it rode before; escort -> theirs
         self.was_on: dict[str, int] = {}
+        self.escorted: dict[str, int] = {}
         if promised is not None:
             for u in units:
                 earlier = promised.bus(u.child_ids[0])
@@ -506,7 +507,7 @@ class Riders:
             for v in prefs:
                 earlier = promised.bus(v)
                 if earlier in index:
-                    self.was_on[v] = index[earlier]
+                    self.escorted[v] = index[earlier]
         self.prefs = prefs
         volunteers = {v.id: v for v in event.volunteers}
         self.first_aid = [v for v in prefs if volunteers[v].has(Skill.FIRST_AID)]
@@ -753,7 +754,7 @@ class EscortModel:
                 md.add(on <= sum(aid))
                 fa_on.append(on)
         preference = sum(prefs[v] * var for (v, _), var in self.e.items())
-        kept = sum(var for (v, b), var in self.e.items() if riders.was_on.get(v) == b)
+        kept = sum(var for (v, b), var in self.e.items() if riders.escorted.get(v) == b)
         w_kept = sum(prefs.values()) + w_fa_bus * nb + 1
         md.maximize(w_kept * kept + preference + w_fa_bus * sum(fa_on))
 
@@ -803,12 +804,19 @@ class JointModel:
                 on = md.new_bool_var(f"fa_on[{b}]")
                 md.add(on <= sum(self.e[v, b] for v in riders.first_aid))
                 fa_on.append(on)
-        _break_bus_symmetry(md, buses, seat.used)
+        if not riders.replan:
+            _break_bus_symmetry(md, buses, seat.used)
         w_escorts = nb * len(riders.points) + 1
         w_cost = w_escorts * (len(prefs) + 1)
         w_pref = sum(riders.detour.values()) + 1
         escorts = sum(self.e.values()) if riders.it.escorts is None else 0
         round1 = w_cost * _bus_cost(buses, seat.used) + w_escorts * escorts + seat.stops()
+        if riders.replan:  # as in CountModel: a moved rider or escort outweighs the rest
+            most = w_cost * sum(_fen(bus) for bus in buses) + w_escorts * (len(prefs) + 1)
+            kept = [self.e[v, b] for v, b in riders.escorted.items() if (v, b) in self.e]
+            moved = seat.riders_moved(md) + (len(kept) - sum(kept))
+            moved += sum(self.e.values()) - sum(kept)
+            round1 = (most + nb * len(riders.points) + 1) * moved + round1
         preference = sum(prefs[v] * var for (v, _), var in self.e.items()) + w_fa_bus * sum(fa_on)
         if bound is None:
             md.minimize(round1)
@@ -848,7 +856,7 @@ def _escort_count_moves(md: cp_model.CpModel, riders: Riders, esc: dict[int, Int
     """In a re-plan: escort places that change (one leaving a bus, one joining it)."""
     moves = []
     for b, var in esc.items():
-        before = sum(1 for v in riders.prefs if riders.was_on.get(v) == b)
+        before = sum(1 for v in riders.prefs if riders.escorted.get(v) == b)
         kept = md.new_int_var(0, before, f"esc_kept[{b}]")
         md.add(kept <= var)
         moves.append((before - kept) + (var - kept))
