@@ -73,6 +73,12 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "bus_load": ("车上人数", "bus load"),
 }
 
+#: The values of ``status`` in words.
+STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "selected": ("入选", "selected"),
+    "attending": ("参加", "attending"),
+}
+
 #: Fields whose time is one guardians were given: it must never move earlier.
 GUARDIAN_TIMES: tuple[str, ...] = ("pickup", "dropoff")
 
@@ -85,6 +91,13 @@ class Difference:
     field: str
     before: str
     after: str
+
+    def value_text(self, value: str, lang: str = "zh") -> str:
+        """A value as printed: a status in words, anything else as it is; "—" for none."""
+        if not value:
+            return "—"
+        words = STATUS_WORDS.get(value) if self.field == "status" else None
+        return (words[1] if lang == "en" else words[0]) if words else value
 
     def field_name(self, lang: str = "zh") -> str:
         base, _, item = self.field.partition(":")

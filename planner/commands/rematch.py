@@ -143,8 +143,8 @@ def change_lines(
         for d in facts:
             if came_or_went and d.field.startswith("item:"):
                 continue  # their whole day comes or goes: counted below, listed in the CSV
-            none = "—"
-            lines.append(f"      {d.field_name(lang)}: {d.before or none} → {d.after or none}")
+            before, after = d.value_text(d.before, lang), d.value_text(d.after, lang)
+            lines.append(f"      {d.field_name(lang)}: {before} → {after}")
         items = sum(1 for d in facts if d.field.startswith("item:"))
         if came_or_went and items:
             lines.append(f"      {items} items of the day" if en else f"      日程 {items} 项")
