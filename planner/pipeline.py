@@ -61,6 +61,8 @@ class Stage:
     on_partial_plan: bool = False
     #: runs only for programmes that plan a day (the itinerary)
     day_only: bool = False
+    #: its ``run`` takes ``previous=`` (the plan being re-planned) and changes it least
+    replans: bool = False
 
     def applies_to(self, event: Event) -> bool:
         return event.shape.plans_a_day or not self.day_only
@@ -68,14 +70,21 @@ class Stage:
     def validate(self, event: Event) -> list[Problem]:
         return self.package.validate(event) if self.applies_to(event) else []
 
-    def run(self, event: Event, plan: Plan) -> Plan:
-        return self.package.run(event, plan) if self.applies_to(event) else plan
+    def run(self, event: Event, plan: Plan, previous: Plan | None = None) -> Plan:
+        if not self.applies_to(event):
+            return plan
+        if previous is not None and self.replans:
+            # a re-plan: the stage keeps what ``previous`` promised where it can
+            return self.package.run(event, plan, previous=previous)  # type: ignore[call-arg]
+        return self.package.run(event, plan)
 
 
 STAGES: tuple[Stage, ...] = (
     Stage("screening", "筛选志愿者", "screening volunteers", screening),
     Stage("matching", "结对", "pairing", matching),
-    Stage("itinerary", "分组与行程", "groups and itinerary", itinerary, day_only=True),
+    Stage(
+        "itinerary", "分组与行程", "groups and itinerary", itinerary, day_only=True, replans=True
+    ),
     Stage("budget", "预算", "budget", budget, on_partial_plan=True),
 )
 
@@ -137,8 +146,12 @@ def run_stages(
     until: str | None = None,
     on_stage: Callable[[Stage], None] | None = None,
     on_stopped: OnStopped | None = None,
+    previous: Plan | None = None,
 ) -> Plan:
     """Run the stages on ``plan``: those after ``after``, up to and including ``until``.
+
+    ``previous`` (a re-plan, `planner rematch`) is the plan people were told:
+    the stages that can (``Stage.replans``) change it as little as they may.
 
     Without ``on_stopped`` an impossible stage raises. With it, the stage's
     error becomes ``on_stopped(stage, error, plan)``, and only the stages
@@ -152,7 +165,7 @@ def run_stages(
             if on_stage is not None:
                 on_stage(stage)
             try:
-                plan = stage.run(event, plan)
+                plan = stage.run(event, plan, previous)
             except (Infeasible, TimeLimitReached) as exc:
                 if on_stopped is None:
                     raise

@@ -19,13 +19,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.diff import FOLLOWUP_ID, PLAN, Comparison, changed_people, compare, team_changed
 from planner.errors import InvalidInput, Problem
+from planner.itinerary.schedule import schedule_for
 from planner.matching import pairs_for
 from planner.matching.criteria import Scorer
 from planner.matching.facts import attending_children, effective_capacity
 from planner.model import Event, LockedPair, Notice, Pair, Plan, Rejection, Volunteer
 from planner.pipeline import empty_plan, run_stages
 from planner.screening.requirements import failures, weighted_score
+
+#: The key of the team calendar in ``Plan.sequences``.
+TEAM = "team"
 
 #: Notices of the stages that rematch keeps (the later stages write theirs again).
 KEPT_STAGES = frozenset({"screening", "matching", "rematch"})
@@ -38,6 +43,8 @@ class Change:
     kind: str  # absent_volunteer | absent_child | moved | reserve | lock_paused | headcount | none
     zh: str
     en: str
+    #: the people it concerns (their changes below carry it as their reason)
+    who: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.zh
@@ -96,7 +103,30 @@ def _day_event(event: Event, gone_v: list[str], gone_c: list[str]) -> tuple[Even
     ), changes
 
 
+@dataclass(frozen=True)
+class Replanned:
+    """A re-plan: the new plan, the decisions in words, and the comparison of
+    the two plans (every difference, everyone checked)."""
+
+    plan: Plan
+    changes: list[Change]
+    comparison: Comparison
+
+
+def replan(plan: Plan, absent: list[str]) -> Replanned:
+    """:func:`rematch`, with the two plans compared once (for the command)."""
+    new_plan, changes = _rematch(plan, absent)
+    comparison = compare(plan, new_plan)
+    return Replanned(with_invite_sequences(plan, new_plan, comparison), changes, comparison)
+
+
 def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
+    """Re-pair ``plan`` without ``absent``: the new plan and the changes (see :func:`_rematch`)."""
+    done = replan(plan, absent)
+    return done.plan, done.changes
+
+
+def _rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
     """Re-pair ``plan`` without the ``absent`` volunteers and children, with the fewest changes.
 
     Returns the new plan (later stages recomputed) and the changes in words.
@@ -149,7 +179,35 @@ def rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
             "notices": notices,
         }
     )
-    return run_stages(day, new_plan, after="matching"), changes
+    return run_stages(day, new_plan, after="matching", previous=plan), changes
+
+
+def with_invite_sequences(before: Plan, after: Plan, comparison: Comparison) -> Plan:
+    """``after`` with each person's invite SEQUENCE: raised to its revision for
+    exactly those whose facts changed (``comparison``, :func:`planner.diff.compare`),
+    kept for everyone else, and a cancellation kept for everyone dropped."""
+    differences = comparison.differences
+    changed = changed_people(differences)
+    sequences = {p: n for p, n in before.sequences.items() if n}
+    for person in sorted(changed):
+        sequences[person] = after.revision
+    if team_changed(differences):
+        sequences[TEAM] = after.revision
+    invited = set(after.volunteers_selected)
+    cancelled = {p: items for p, items in before.cancelled.items() if p not in invited}
+    paired = {p.volunteer_id for p in before.pairs}
+    for person in sorted(set(before.volunteers_selected) - invited):
+        items = schedule_for(before, person)
+        if person in paired and items:  # their monthly follow-up series goes too
+            first = items[0]
+            items.append(
+                first.model_copy(
+                    update={"id": FOLLOWUP_ID, "title": "每月联系", "title_en": "monthly contact"}
+                )
+            )
+        cancelled[person] = items
+        sequences[person] = after.revision
+    return after.model_copy(update={"sequences": sequences, "cancelled": cancelled})
 
 
 def _absence_changes(
@@ -165,6 +223,7 @@ def _absence_changes(
                 "absent_volunteer",
                 f"志愿者 {vid} 缺席" + (f"(原带 {'、'.join(kids)})" if kids else ""),
                 f"volunteer {vid} is absent" + (f" (had {', '.join(kids)})" if kids else ""),
+                (vid,),
             )
         )
     children = []
@@ -175,6 +234,7 @@ def _absence_changes(
                 "absent_child",
                 f"儿童 {cid} 缺席" + (f",已从 {was} 的结对中移除" if was else ""),
                 f"child {cid} is absent" + (f", removed from {was}'s pair" if was else ""),
+                (cid,),
             )
         )
     return [*volunteers, *paused, *children]
@@ -219,6 +279,7 @@ def _pairing_changes(
             "reserve",
             f"替补 {v.id} 入选(综合评分 {weighted_score(day, v):.2f},最多带 {effective_capacity(day, v)} 名)",
             f"reserve {v.id} called in (score {weighted_score(day, v):.2f})",
+            (v.id,),
         )
         for v in called
     ]
@@ -238,6 +299,7 @@ def _pairing_changes(
                 "moved",
                 f"儿童 {cid}:{before or '无'} → {after}({why_zh})",
                 f"child {cid}: {before or 'none'} → {after} ({why_en})",
+                (cid, after, *((before,) if before else ())),
             )
         )
     return changes
@@ -259,3 +321,29 @@ def _rejections(plan: Plan, called: list[Volunteer], gone_v: list[str]) -> list[
         if vid in chosen
     ]
     return sorted(rejections, key=lambda r: r.volunteer_id)
+
+
+#: The reason of a change no decision above names: the re-plan's least change.
+FOLLOWS = (
+    "随上述变化所需的最少调整(分组、乘车规则)",
+    "the least the rules (groups, buses) allow after the changes above",
+)
+
+
+def reasons(changes: list[Change], plan: Plan) -> dict[str, tuple[str, str]]:
+    """Each person's reason for their changes (zh, en): the rematch decision that
+    names them (the first one), else a forced time they were given, else
+    :data:`FOLLOWS`; the plan's own facts change with the headcount."""
+    out: dict[str, tuple[str, str]] = {}
+    for change in changes:
+        for who in change.who:
+            out.setdefault(who, (change.zh, change.en))
+    for bus in plan.buses:
+        for leg in bus.legs:
+            for stop in leg.stops:
+                for notice in plan.notices:
+                    if notice.code == "pickup_earlier" and f" {stop.point} " in notice.zh:
+                        for cid in stop.child_ids:
+                            out.setdefault(cid, (notice.zh, notice.en))
+    out.setdefault(PLAN, ("人数变化", "the headcount changed"))
+    return out

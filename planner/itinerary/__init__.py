@@ -17,11 +17,13 @@ Each person's own day: :func:`planner.itinerary.schedule.schedule_for`.
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from planner.itinerary.buses import plan_convoy, travel_activity
 from planner.itinerary.groups import make_groups
 from planner.itinerary.inputs import validate
 from planner.itinerary.meals import count_tickets, plan_meals
+from planner.itinerary.previous import Promised, keep_promised_times, travel_items_follow_buses
 from planner.itinerary.roster import Roster, paired_children, staff_id
 from planner.itinerary.schedule import schedule_for
 from planner.itinerary.solver import STAGE
@@ -32,11 +34,18 @@ from planner.model import ActivityKind, Event, Notice, Plan
 __all__ = ["run", "schedule_for", "validate"]
 
 
-def run(event: Event, plan: Plan) -> Plan:
-    """Fill in the groups, timeline, buses, meals and tickets of ``plan``."""
+def run(event: Event, plan: Plan, previous: Plan | None = None) -> Plan:
+    """Fill in the groups, timeline, buses, meals and tickets of ``plan``.
+
+    ``previous`` (a re-plan) is the plan people were told: groups, buses,
+    escorts and activity times change only where the rules force it, and no
+    stop time moves earlier than guardians were given
+    (:mod:`planner.itinerary.previous`).
+    """
+    promised = Promised.of(previous)
     travel = TravelTimes(event)
-    groups = make_groups(event, plan)
-    convoy = plan_convoy(event, plan, travel)
+    groups = make_groups(event, plan, promised)
+    convoy = plan_convoy(event, plan, travel, promised)
     notices = list(plan.notices)
     roster = Roster(
         volunteers=tuple(sorted(plan.volunteers_selected)),
@@ -58,7 +67,7 @@ def run(event: Event, plan: Plan) -> Plan:
             )
         )
     day = build_day(event, roster, groups, convoy, travel)
-    placed = place_activities(day)
+    placed = place_activities(day, promised)
     zero = event.at(event.itinerary.day_start)
     buses = []
     if convoy is not None:
@@ -66,11 +75,16 @@ def run(event: Event, plan: Plan) -> Plan:
         out_arrive = zero + timedelta(minutes=placed.end[out_act.id]) if out_act else None
         back_depart = zero + timedelta(minutes=placed.start[back_act.id]) if back_act else None
         buses = convoy.legs(out_arrive, back_depart)
+    timeline = placed.items
+    if promised is not None and buses:
+        buses, forced = keep_promised_times(buses, promised, ZoneInfo(event.timezone))
+        notices.extend(forced)
+        timeline = travel_items_follow_buses(timeline, buses)
     meals = plan_meals(event, roster, groups, placed.items)
     return plan.model_copy(
         update={
             "groups": groups,
-            "timeline": placed.items,
+            "timeline": timeline,
             "buses": buses,
             "meals": meals,
             "tickets": count_tickets(event, roster),

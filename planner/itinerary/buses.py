@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from planner.errors import Infeasible, InvalidInput
 from planner.itinerary.inputs import depot_problems, pickup_problems, travel_place, venue_problems
+from planner.itinerary.previous import Promised
 from planner.itinerary.routing import Route, order_stops
 from planner.itinerary.solver import STAGE, Said, Solved, Switches, solve, try_solve
 from planner.itinerary.travel import TravelTimes, find_place
@@ -177,8 +178,13 @@ def units_of(event: Event, points: dict[str, str]) -> list[Unit]:
     ]
 
 
-def plan_convoy(event: Event, plan: Plan, travel: TravelTimes) -> Convoy | None:
-    """Assign, route and time the buses; None when the day has no bus travel."""
+def plan_convoy(
+    event: Event, plan: Plan, travel: TravelTimes, promised: Promised | None = None
+) -> Convoy | None:
+    """Assign, route and time the buses; None when the day has no bus travel.
+
+    In a re-plan, ``promised`` holds each rider's and escort's earlier bus:
+    moving one counts above every other aim (:class:`CountModel`)."""
     out_act = travel_activity(event, ActivityKind.TRAVEL_OUT)
     back_act = travel_activity(event, ActivityKind.TRAVEL_BACK)
     if out_act is None and back_act is None:
@@ -196,7 +202,7 @@ def plan_convoy(event: Event, plan: Plan, travel: TravelTimes) -> Convoy | None:
     units = units_of(event, points)
     out_place = travel_place(event, out_act) if out_act else None
     back_place = travel_place(event, back_act) if back_act else None
-    loads = assign_buses(event, plan, units, points, travel, out_place or back_place)
+    loads = assign_buses(event, plan, units, points, travel, out_place or back_place, promised)
     everywhere = sorted(
         {p for ld in loads for p in ld.at_point}
         | {ld.bus.depot for ld in loads if ld.bus.depot}
@@ -391,8 +397,12 @@ def assign_buses(
     points: dict[str, str],
     travel: TravelTimes,
     venue: str | None,
+    promised: Promised | None = None,
 ) -> list[Load]:
     """Children and escorts to buses (CP-SAT); only the buses needed are used.
+
+    In a re-plan (``promised``), first the fewest riders and escorts on another
+    bus than before; then as below.
 
     First how many children of each pickup point ride each bus, and how
     many escorts: the least bus cost, then the fewest escorts (when their
@@ -403,7 +413,7 @@ def assign_buses(
     """
     prefs = escort_points(event, plan, set(points))
     _precheck(event, units, len(prefs))
-    riders = Riders(event, plan, units, prefs, travel, venue)
+    riders = Riders(event, plan, units, prefs, travel, venue, promised)
     share = event.itinerary.time_limit_s * BUS_SHARE
     seed, quarter = event.itinerary.seed, share / 4
 
@@ -480,9 +490,24 @@ class Riders:
         prefs: dict[str, int],
         travel: TravelTimes,
         venue: str | None,
+        promised: Promised | None = None,
     ) -> None:
         self.it = event.itinerary
         self.buses = list(event.buses)
+        self.replan = promised is not None
+        index = {bus.id: b for b, bus in enumerate(self.buses)}
+        #: in a re-plan: unit key -> the bus index it rode before; escort -> theirs
+        self.was_on: dict[str, int] = {}
+        self.escorted: dict[str, int] = {}
+        if promised is not None:
+            for u in units:
+                earlier = promised.bus(u.child_ids[0])
+                if earlier in index:
+                    self.was_on[u.key] = index[earlier]
+            for v in prefs:
+                earlier = promised.bus(v)
+                if earlier in index:
+                    self.escorted[v] = index[earlier]
         self.prefs = prefs
         volunteers = {v.id: v for v in event.volunteers}
         self.first_aid = [v for v in prefs if volunteers[v].has(Skill.FIRST_AID)]
@@ -525,12 +550,19 @@ class Riders:
         for c, keys in sorted(self.classes.items()):
             pinned = {k: escort_bus[v] for k in keys for v in self.tied[k] if v in escort_bus}
             free = [k for k in keys if k not in pinned]
+            chosen: dict[int, list[str]] = {
+                b: [k for k in keys if pinned.get(k) == b] for b in range(len(self.buses))
+            }
+            for b in range(len(self.buses)):  # first those who rode this bus before
+                room = counts.m[c, b] - len(chosen[b])
+                back = [k for k in free if self.was_on.get(k) == b][: max(room, 0)]
+                chosen[b] += back
+                free = [k for k in free if k not in back]
             for b in range(len(self.buses)):
-                mine = [k for k in keys if pinned.get(k) == b]
-                take = counts.m[c, b] - len(mine)
-                mine += free[:take]
+                take = counts.m[c, b] - len(chosen[b])
+                chosen[b] += free[:take]
                 free = free[take:]
-                for k in mine:
+                for k in chosen[b]:
                     on_bus[b].extend(self.units[k].child_ids)
         loads = []
         for b, bus in enumerate(self.buses):
@@ -600,6 +632,22 @@ class Seating:
     def stops(self) -> Expr:
         return sum(self.y.values())
 
+    def riders_moved(self, md: cp_model.CpModel) -> Expr:
+        """In a re-plan: children not on the bus they rode before."""
+        r, moved = self.riders, []
+        for c in self.classes:
+            for b in range(len(r.buses)):
+                before = sum(1 for k in r.classes[c] if r.was_on.get(k) == b)
+                if before:
+                    kept = md.new_int_var(0, before, f"kept[{c[0]}|{c[1]},{b}]")
+                    md.add(kept <= self.m[c, b])
+                    moved.append(c[1] * (before - kept))
+        for u in r.single:
+            was = r.was_on.get(u)
+            if was is not None:
+                moved.append(len(r.units[u].child_ids) * (1 - self.x[u, was]))
+        return sum(moved)
+
     def detour(self) -> Expr:
         return sum(self.riders.detour[k] * self.y[k] for k in self.y)
 
@@ -640,13 +688,20 @@ class CountModel:
             for u in riders.single:
                 for p in riders.units[u].points:
                     md.add_implication(seat.x[u, b], seat.y[b, p])
-        _break_bus_symmetry(md, buses, seat.used)
+        if not riders.replan:  # a re-plan's buses are known by what they carried
+            _break_bus_symmetry(md, buses, seat.used)
         cost = _bus_cost(buses, seat.used)
         md.add(cost >= least_cost)
         w_escorts = nb * len(riders.points) + 1
         w_cost = w_escorts * (len(riders.prefs) + 1)
         escorts = total if riders.it.escorts is None else 0
         round1 = w_cost * cost + w_escorts * escorts + seat.stops()
+        if riders.replan:
+            every_bus = sum(_fen(bus) for bus in buses)
+            most = w_cost * every_bus + w_escorts * (len(riders.prefs) + 1)
+            w_moved = most + nb * len(riders.points) + 1
+            moved = seat.riders_moved(md) + _escort_count_moves(md, riders, self.esc)
+            round1 = w_moved * moved + round1
         if bound is None:
             md.minimize(round1)
         else:
@@ -699,7 +754,9 @@ class EscortModel:
                 md.add(on <= sum(aid))
                 fa_on.append(on)
         preference = sum(prefs[v] * var for (v, _), var in self.e.items())
-        md.maximize(preference + w_fa_bus * sum(fa_on))
+        kept = sum(var for (v, b), var in self.e.items() if riders.escorted.get(v) == b)
+        w_kept = sum(prefs.values()) + w_fa_bus * nb + 1
+        md.maximize(w_kept * kept + preference + w_fa_bus * sum(fa_on))
 
     def _fits(self, v: str, b: int) -> bool:
         """Volunteer ``v`` may escort bus ``b``: it carries escorts, and every unit
@@ -747,12 +804,19 @@ class JointModel:
                 on = md.new_bool_var(f"fa_on[{b}]")
                 md.add(on <= sum(self.e[v, b] for v in riders.first_aid))
                 fa_on.append(on)
-        _break_bus_symmetry(md, buses, seat.used)
+        if not riders.replan:
+            _break_bus_symmetry(md, buses, seat.used)
         w_escorts = nb * len(riders.points) + 1
         w_cost = w_escorts * (len(prefs) + 1)
         w_pref = sum(riders.detour.values()) + 1
         escorts = sum(self.e.values()) if riders.it.escorts is None else 0
         round1 = w_cost * _bus_cost(buses, seat.used) + w_escorts * escorts + seat.stops()
+        if riders.replan:  # as in CountModel: a moved rider or escort outweighs the rest
+            most = w_cost * sum(_fen(bus) for bus in buses) + w_escorts * (len(prefs) + 1)
+            kept = [self.e[v, b] for v, b in riders.escorted.items() if (v, b) in self.e]
+            moved = seat.riders_moved(md) + (len(kept) - sum(kept))
+            moved += sum(self.e.values()) - sum(kept)
+            round1 = (most + nb * len(riders.points) + 1) * moved + round1
         preference = sum(prefs[v] * var for (v, _), var in self.e.items()) + w_fa_bus * sum(fa_on)
         if bound is None:
             md.minimize(round1)
@@ -786,6 +850,17 @@ class JointModel:
 
     def escort_bus(self, solver: cp_model.CpSolver) -> dict[str, int]:
         return {v: b for (v, b), var in self.e.items() if solver.value(var)}
+
+
+def _escort_count_moves(md: cp_model.CpModel, riders: Riders, esc: dict[int, IntVar]) -> Expr:
+    """In a re-plan: escort places that change (one leaving a bus, one joining it)."""
+    moves = []
+    for b, var in esc.items():
+        before = sum(1 for v in riders.prefs if riders.escorted.get(v) == b)
+        kept = md.new_int_var(0, before, f"esc_kept[{b}]")
+        md.add(kept <= var)
+        moves.append((before - kept) + (var - kept))
+    return sum(moves)
 
 
 def _values(solver: cp_model.CpSolver, variables: list[IntVar]) -> dict[str, int]:
@@ -881,7 +956,12 @@ def child_rides_with_escort(escort_on_bus: Expr, child_on_bus: Expr) -> Said:
 def _bus_cost(buses: list[Bus], used: list[IntVar]) -> Expr:
     """What the buses used cost, in fen; one fen more per bus, so that of two
     equal prices the fewer buses win."""
-    return sum(int(bus.cost * 100 + 1) * used[b] for b, bus in enumerate(buses))
+    return sum(_fen(bus) * used[b] for b, bus in enumerate(buses))
+
+
+def _fen(bus: Bus) -> int:
+    """A bus's cost in fen, plus one (see :func:`_bus_cost`)."""
+    return int(bus.cost * 100 + 1)
 
 
 def _break_bus_symmetry(m: cp_model.CpModel, buses: list[Bus], used: list[IntVar]) -> None:

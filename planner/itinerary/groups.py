@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from planner.errors import Infeasible
 from planner.itinerary.inputs import group_ids
+from planner.itinerary.previous import Promised
 from planner.itinerary.solver import STAGE, Switches, solve
 from planner.model import ActivityKind, Event, Gender, Group, Pair, Plan, Skill, Volunteer
 
@@ -100,8 +101,13 @@ def _precheck(event: Event, facts: list[PairFacts]) -> None:
         )
 
 
-def make_groups(event: Event, plan: Plan) -> list[Group]:
-    """Split ``plan.pairs`` into the event's game groups."""
+def make_groups(event: Event, plan: Plan, promised: Promised | None = None) -> list[Group]:
+    """Split ``plan.pairs`` into the event's game groups.
+
+    In a re-plan, ``promised`` holds each person's earlier group: moving a
+    person counts above every balance aim, so only what the rules force moves,
+    and a group keeps its leader while they are in it.
+    """
     pairs = sorted(plan.pairs, key=lambda p: p.volunteer_id)
     if not pairs:
         return []
@@ -110,7 +116,7 @@ def make_groups(event: Event, plan: Plan) -> list[Group]:
     k = event.groups.count
     ids = group_ids(k)
     solved = solve(
-        partial(GroupModel, event, facts, k),
+        partial(GroupModel, event, facts, k, promised=promised),
         what_zh="游戏分组",
         what_en="splitting the pairs into game groups",
         seed=event.itinerary.seed,
@@ -123,11 +129,18 @@ def make_groups(event: Event, plan: Plan) -> list[Group]:
     groups = []
     for g, gid in enumerate(ids):
         members = [f.pair for i, f in enumerate(facts) if solved.solver.boolean_value(x[i][g])]
-        groups.append(_group(gid, g + 1, members, volunteers))
+        kept = promised.leader_of.get(gid) if promised is not None else None
+        groups.append(_group(gid, g + 1, members, volunteers, kept))
     return groups
 
 
-def _group(gid: str, number: int, members: list[Pair], volunteers: dict[str, Volunteer]) -> Group:
+def _group(
+    gid: str,
+    number: int,
+    members: list[Pair],
+    volunteers: dict[str, Volunteer],
+    kept_leader: str | None = None,
+) -> Group:
     vids = sorted(p.volunteer_id for p in members)
     people = [volunteers[v] for v in vids if v in volunteers]
     first_aiders = [v.id for v in people if v.has(Skill.FIRST_AID)]
@@ -136,7 +149,7 @@ def _group(gid: str, number: int, members: list[Pair], volunteers: dict[str, Vol
         name=f"第{number}组",
         volunteer_ids=vids,
         child_ids=sorted(c for p in members for c in p.child_ids),
-        leader_id=choose_leader(people),
+        leader_id=kept_leader if kept_leader in vids else choose_leader(people),
         first_aider_ids=first_aiders,
     )
 
@@ -163,7 +176,15 @@ class GroupModel:
     """The split as CP-SAT sees it: ``x[i][g]`` (pair i plays in group g), one
     method per rule group."""
 
-    def __init__(self, event: Event, facts: list[PairFacts], k: int, sw: Switches) -> None:
+    def __init__(
+        self,
+        event: Event,
+        facts: list[PairFacts],
+        k: int,
+        sw: Switches,
+        *,
+        promised: Promised | None = None,
+    ) -> None:
         self.event, self.facts, self.sw = event, facts, sw
         n = len(facts)
         self.sizes = group_sizes(n, k)
@@ -172,14 +193,55 @@ class GroupModel:
         self.x = [[m.new_bool_var(f"x[{i},{g}]") for g in range(k)] for i in range(n)]
         for i in range(n):
             pair_in_one_group(sw, self.x[i])
-        self.start_from_a_good_split()
+        if promised is None:
+            self.start_from_a_good_split()
+        else:
+            self.start_from_the_groups_people_know(promised)
         self.same_size()
         if day_has_games(event):
             self.games_leader_in_every_group()
         if event.groups.first_aider_per_group and self.first_aiders:
             self.first_aiders_spread()
-        _break_group_symmetry(m, self.x, self.sizes)
-        m.minimize(self.imbalance())
+        if promised is None:
+            _break_group_symmetry(m, self.x, self.sizes)
+            m.minimize(self.imbalance())
+        else:  # the groups have names people know: no two are interchangeable
+            imbalance = self.imbalance()
+            m.minimize(self._imbalance_bound() * self.people_moved(promised) + imbalance)
+
+    def _moved(self, promised: Promised, i: int, g: int) -> int:
+        """People of pair ``i`` who were in another group than group ``g`` before
+        (people new to the plan move nowhere)."""
+        gid = group_ids(len(self.sizes))[g]
+        pair = self.facts[i].pair
+        people = [pair.volunteer_id, *pair.child_ids]
+        return sum(1 for p in people if promised.group_of.get(p, gid) != gid)
+
+    def people_moved(self, promised: Promised) -> Expr:
+        """How many people change game group against the plan they were told."""
+        return sum(
+            self._moved(promised, i, g) * self.x[i][g]
+            for i in range(len(self.facts))
+            for g in range(len(self.sizes))
+        )
+
+    def _imbalance_bound(self) -> int:
+        """More than the imbalance can ever be: one person moved outweighs it all."""
+        n, weights = len(self.facts), self.event.groups.balance_weights
+        totals = (sum(f.age_sum for f in self.facts), sum(f.boys for f in self.facts))
+        bound = sum(
+            weights.get(name, 0) * len(self.sizes) * 2 * n * total
+            for name, total in zip(("age", "gender"), totals, strict=True)
+        )
+        return bound + 1
+
+    def start_from_the_groups_people_know(self, promised: Promised) -> None:
+        """Start the search where each pair was: the group most of its people were in."""
+        for i in range(len(self.facts)):
+            costs = [self._moved(promised, i, g) for g in range(len(self.sizes))]
+            best = costs.index(min(costs))
+            for g, var in enumerate(self.x[i]):
+                self.sw.model.add_hint(var, g == best)
 
     def _members(self, g: int, which: Callable[[PairFacts], bool]) -> Expr:
         return sum(self.x[i][g] for i, f in enumerate(self.facts) if which(f))

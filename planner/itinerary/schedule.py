@@ -14,13 +14,14 @@ from planner.model import ActivityKind, Plan, TimelineItem
 __all__ = ["schedule_for"]
 
 
-def schedule_for(plan: Plan, person_id: str) -> list[TimelineItem]:
+def schedule_for(plan: Plan, person_id: str, roster: Roster | None = None) -> list[TimelineItem]:
     """The timeline items ``person_id`` takes part in, by start time.
 
     ``person_id`` is a volunteer's or child's id, or ``staff:<name>`` (a bare
-    staff name is understood too).
+    staff name is understood too). ``roster``, when given, is the plan's own
+    (:meth:`Roster.of_plan`), made once for many people.
     """
-    roster = Roster.of_plan(plan)
+    roster = roster if roster is not None else Roster.of_plan(plan)
     if (
         person_id not in roster.participants(["everyone"])
         and STAFF_PREFIX + person_id in roster.staff

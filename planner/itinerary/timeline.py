@@ -29,6 +29,7 @@ from planner.errors import Infeasible, InvalidInput, Problem
 from planner.itinerary.buses import Convoy
 from planner.itinerary.inputs import activity_problems, day_window_problems, travel_place
 from planner.itinerary.meals import meal_for
+from planner.itinerary.previous import Promised
 from planner.itinerary.roster import STAFF_PREFIX, Roster
 from planner.itinerary.solver import STAGE, Switches, solve
 from planner.itinerary.travel import TravelTimes
@@ -517,7 +518,7 @@ def _person_label(day: Day, person: str) -> tuple[str, str]:
 # ------------------------------------------------------------------ solving
 
 
-def place_activities(day: Day) -> Placed:
+def place_activities(day: Day, promised: Promised | None = None) -> Placed:
     """Solve the timeline; every activity gets its start and end.
 
     An event without activities (a long-term pairing programme) has an empty day.
@@ -527,7 +528,7 @@ def place_activities(day: Day) -> Placed:
     precheck(day)
     it = day.event.itinerary
     solved = solve(
-        partial(TimelineModel, day),
+        partial(TimelineModel, day, promised=promised),
         what_zh="日程",
         what_en="the day's timeline",
         seed=it.seed,
@@ -541,7 +542,7 @@ def place_activities(day: Day) -> Placed:
 class TimelineModel:
     """The timeline as CP-SAT sees it: a start per activity, one method per rule group."""
 
-    def __init__(self, day: Day, sw: Switches) -> None:
+    def __init__(self, day: Day, sw: Switches, *, promised: Promised | None = None) -> None:
         self.day, self.sw = day, sw
         self.ids = sorted(day.blocks)
         self.start = {i: sw.model.new_int_var(0, day.horizon, f"start[{i}]") for i in self.ids}
@@ -550,7 +551,7 @@ class TimelineModel:
         self.in_order()
         self.beside_start_together()
         self.apart()
-        self.end_early()
+        self.end_early(promised)
 
     def within_windows(self) -> None:
         """Every activity lies within its window (the day, its earliest start and latest end)."""
@@ -631,8 +632,11 @@ class TimelineModel:
         m.add(self.end[a.id] + gaps[0] <= self.start[b.id]).only_enforce_if([first, *lits])
         m.add(self.end[b.id] + gaps[1] <= self.start[a.id]).only_enforce_if([~first, *lits])
 
-    def end_early(self) -> None:
-        """End the day as early as possible, then keep it short, then start things early."""
+    def end_early(self, promised: Promised | None = None) -> None:
+        """End the day as early as possible, then keep it short, then start things early.
+
+        In a re-plan (``promised``), first keep every activity where it was:
+        each minute an activity moves outweighs all the rest."""
         m, horizon = self.sw.model, self.day.horizon
         w_span = len(self.ids) * horizon + 1
         w_last = (horizon + 1) * w_span
@@ -640,7 +644,37 @@ class TimelineModel:
         first = m.new_int_var(0, horizon, "first_start")
         m.add_max_equality(last, [self.end[i] for i in self.ids])
         m.add_min_equality(first, [self.start[i] for i in self.ids])
-        m.minimize(w_last * last + w_span * (last - first) + sum(self.start.values()))
+        aim = w_last * last + w_span * (last - first) + sum(self.start.values())
+        was = self._earlier_starts(promised) if promised is not None else {}
+        if not was:
+            m.minimize(aim)
+            return
+        moved = []
+        for i, minute in sorted(was.items()):
+            shift = m.new_int_var(0, 2 * horizon + abs(minute), f"moved[{i}]")
+            # a pickup round is known by when it arrives, every other activity by its start
+            arrives = self.day.blocks[i].activity.kind == ActivityKind.TRAVEL_OUT
+            m.add_abs_equality(shift, (self.end[i] if arrives else self.start[i]) - minute)
+            moved.append(shift)
+        m.minimize(w_last * (horizon + 1) * sum(moved) + aim)
+
+    def _earlier_starts(self, promised: Promised) -> dict[str, int]:
+        """Each activity's start in the earlier plan (a pickup round's arrival), in
+        minutes from the day's start."""
+        event = self.day.event
+        zero = event.at(event.itinerary.day_start)
+        out = {}
+        for i in self.ids:
+            block = self.day.blocks[i]
+            known = (
+                promised.end_of
+                if block.activity.kind == ActivityKind.TRAVEL_OUT
+                else promised.start_of
+            )
+            times = [known[s.id] for s in block.items if s.id in known]
+            if times:
+                out[i] = int((min(times) - zero).total_seconds() // 60)
+        return out
 
 
 def _items(day: Day, start: dict[str, int], end: dict[str, int]) -> list[TimelineItem]:

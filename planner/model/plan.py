@@ -208,6 +208,16 @@ class Plan(Part):
     budget: Budget | None = None
     notices: list[Notice] = Field(default_factory=list)
     people: People = Field(default_factory=People)
+    sequences: dict[str, int] = Field(
+        default_factory=dict,
+        description="per person (and 'team'): the revision at which what their invite "
+        "says last changed, its SEQUENCE; a person not listed is at 0",
+    )
+    cancelled: dict[str, list[TimelineItem]] = Field(
+        default_factory=dict,
+        description="people a re-plan dropped: the items their invite held, sent "
+        "again as cancellations (same UIDs) so their calendars clear",
+    )
     settings: Event | None = Field(
         default=None,
         description="the event's settings without its people, so that rematch "

@@ -7,8 +7,12 @@ phone, medical, allergy or category notes, nor other volunteers' contacts.
 
 The files are handed out, not sent by the tool, so they are
 ``METHOD:PUBLISH`` (RFC 5546 §3.2.1). UIDs are uuid5 of event, person and
-item, so a re-export replaces the events instead of duplicating them;
-SEQUENCE is the plan's revision.
+item, so a re-export replaces the events instead of duplicating them.
+SEQUENCE is per person (``Plan.sequences``): a re-plan raises it only for
+those whose day changed, so everyone else's file stays byte for byte the
+same. Someone a re-plan dropped gets a ``METHOD:CANCEL`` file of their
+former events (same UIDs, ``STATUS:CANCELLED``, a higher SEQUENCE) so their
+calendar clears. ``team.ics`` shows every bus on the bus rounds.
 """
 
 from __future__ import annotations
@@ -19,10 +23,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vRecur
 
-from planner.model import Plan, TimelineItem, Volunteer
+from planner.diff import FOLLOWUP_ID
+from planner.model import BusPlan, Plan, TimelineItem, Volunteer
 from planner.render.labels import Labels
 from planner.render.schedule import schedule_for, team_items
-from planner.render.view import PlanView
+from planner.render.view import BusLeg, PlanView
+
+#: A bus round's timeline kind -> its legs' direction.
+TRAVEL_DIRECTIONS = {"travel_out": "out", "travel_back": "back"}
 
 #: Namespace of every UID this tool writes (uuid5 of the words below).
 UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://planner.invalid/ics")
@@ -99,11 +107,11 @@ class InviteWriter:
         self._zones: dict[frozenset[str], list] = {}
 
     # ---- calendars -------------------------------------------------------
-    def calendar(self, name: str) -> Calendar:
-        """An empty PUBLISH calendar without icalendar 7's random calendar UID."""
+    def calendar(self, name: str, method: str = "PUBLISH") -> Calendar:
+        """An empty PUBLISH (or CANCEL) calendar without icalendar 7's random calendar UID."""
         cal = Calendar.new(
             prodid=f"-//planner//{self.plan.event.id}//{self.t.lang.upper()}",
-            method="PUBLISH",
+            method=method,
             calscale="GREGORIAN",
         )
         if "UID" in cal:
@@ -145,6 +153,7 @@ class InviteWriter:
                 seen_days.add(day)
                 first_of_day.add(item.id)
         for item in items:
+            item = self.in_own_words(item, volunteer.id)
             vevent = self.item_event(item, person=volunteer.id, facts=facts)
             self.add_people(vevent, attendee=volunteer)
             if item.id in first_of_day:
@@ -160,15 +169,65 @@ class InviteWriter:
         """The team's shared day: no attendees (others' emails stay private), no children."""
         cal = self.calendar(f"{self.plan.event.name} · {self.t['team_calendar']}")
         facts = self.common_facts()
+        plain = {item.id: item for item in self.plan.timeline}
         for item in team_items(self.plan):
+            item = plain.get(item.id, item)  # the round as a whole, not one escort's bus
             who = self.who_text(item.who)
+            buses = [
+                self.t.kv("every_bus", line) for line in every_bus_lines(self.view, self.t, item)
+            ]
             vevent = self.item_event(
-                item, person="team", facts=[self.t.kv("who_label", who), *facts]
+                item, person="team", facts=[self.t.kv("who_label", who), *buses, *facts]
             )
             self.add_people(vevent, attendee=None)
             vevent.add_component(self.hour_alarm(item))
             cal.add_component(vevent)
         return Invite("team.ics", self.finish(cal))
+
+    def cancellation(self, person: str, items: list[TimelineItem]) -> Invite:
+        """Someone a re-plan dropped: their former events, cancelled (RFC 5546
+        CANCEL: same UIDs, STATUS:CANCELLED, their raised SEQUENCE)."""
+        cal = self.calendar(f"{self.plan.event.name} · {person}", method="CANCEL")
+        for item in items:
+            title = self.t.pick(item.title, item.title_en)
+            vevent = Event.new(
+                uid=item_uid(self.plan.event.id, person, item.id),
+                stamp=self.stamp,
+                summary=self.t("cancelled_title", title=f"{self.plan.event.name} {title}"),
+                description=self.t["cancelled_body"],
+                sequence=self.sequence(person),
+            )
+            if item.id != FOLLOWUP_ID:  # a series is cancelled by its UID alone
+                vevent.start = self.view.local(item.start)
+                vevent.end = self.view.local(item.end)
+            self.add_people(vevent, attendee=None)
+            vevent.add("STATUS", "CANCELLED")
+            cal.add_component(vevent)
+        return Invite(f"{person}.ics", self.finish(cal))
+
+    def sequence(self, person: str) -> int:
+        """The person's SEQUENCE: the revision at which their day last changed (a
+        plan without per-person sequences, from before they existed: its revision)."""
+        if not self.plan.sequences:
+            return self.plan.revision
+        return self.plan.sequences.get(person, 0)
+
+    def in_own_words(self, item: TimelineItem, person: str) -> TimelineItem:
+        """A bus round names the person's bus in the reader's language (the
+        plan's note is written for the organisers, in both)."""
+        direction = TRAVEL_DIRECTIONS.get(item.kind or "")
+        if direction is None:
+            return item
+        for bus_leg in self.view.bus_legs:
+            leg = bus_leg.leg
+            if (leg.direction or "out") != direction:
+                continue
+            bus = bus_label(self.t, bus_leg.bus)
+            if person in leg.volunteer_ids:
+                return item.model_copy(update={"note": self.t("escort_on", bus=bus)})
+            if any(person in stop.child_ids for stop in leg.stops):
+                return item.model_copy(update={"note": self.t("riding", bus=bus)})
+        return item
 
     # ---- components --------------------------------------------------------
     def item_event(self, item: TimelineItem, *, person: str, facts: list[str]) -> Event:
@@ -185,7 +244,7 @@ class InviteWriter:
             if self.t.lang == "zh"
             else f"{self.plan.event.name}: {title}",
             description="\n".join(lines),
-            sequence=self.plan.revision,
+            sequence=self.sequence(person),
         )
         location = self.location_of(item, None if person == "team" else person)
         if location:
@@ -201,13 +260,13 @@ class InviteWriter:
         names = self.t.list_sep.join(c.given_name for c in children)
         start = followup_start(self.plan)
         vevent = Event.new(
-            uid=item_uid(self.plan.event.id, volunteer.id, "followup"),
+            uid=item_uid(self.plan.event.id, volunteer.id, FOLLOWUP_ID),
             stamp=self.stamp,
             start=start,
             end=start + FOLLOWUP_LENGTH,
             summary=self.t("followup_title", names=names),
             description="\n".join([self.t["followup_body"], self.coordinator_line()]).strip(),
-            sequence=self.plan.revision,
+            sequence=self.sequence(volunteer.id),
         )
         vevent.add(
             "RRULE",
@@ -316,20 +375,31 @@ class InviteWriter:
 
 def bus_lines(view: PlanView, t: Labels, volunteer_id: str) -> list[str]:
     """For an escort: each leg's bus, departure, and the stops with their times."""
-    lines = []
-    for bus_leg in view.legs_of_volunteer(volunteer_id):
-        bus_name = bus_leg.bus.name or bus_leg.bus.id
-        text = t(
-            "bus_departs",
-            bus=bus_name,
-            time=view.hhmm(bus_leg.leg.depart),
-            place=view.place_name(bus_leg.leg.from_),
-        )
-        stops = [f"{view.place_name(s.point)} {view.hhmm(s.time)}" for s in bus_leg.leg.stops]
-        if stops:
-            text += ("；" if t.lang == "zh" else "; ") + t["via"] + " " + t.list_sep.join(stops)
-        lines.append(text)
-    return lines
+    return [_leg_line(view, t, bus_leg) for bus_leg in view.legs_of_volunteer(volunteer_id)]
+
+
+def every_bus_lines(view: PlanView, t: Labels, item: TimelineItem) -> list[str]:
+    """For the team: every bus leg leaving within ``item``, with its stops."""
+    return [_leg_line(view, t, bus_leg) for bus_leg in view.legs_during(item)]
+
+
+def bus_label(t: Labels, bus: BusPlan) -> str:
+    """The bus in the reader's language: its own name in Chinese, "Bus B1" in English."""
+    return t("bus_named", name=bus.name or bus.id, id=bus.id)
+
+
+def _leg_line(view: PlanView, t: Labels, bus_leg: BusLeg) -> str:
+    """One leg: the bus, when and where it leaves, and its stops with their times."""
+    text = t(
+        "bus_departs",
+        bus=bus_label(t, bus_leg.bus),
+        time=view.hhmm(bus_leg.leg.depart),
+        place=view.place_name(bus_leg.leg.from_),
+    )
+    stops = [f"{view.place_name(s.point)} {view.hhmm(s.time)}" for s in bus_leg.leg.stops]
+    if stops:
+        text += ("；" if t.lang == "zh" else "; ") + t["via"] + " " + t.list_sep.join(stops)
+    return text
 
 
 def children_bus_lines(view: PlanView, t: Labels, volunteer_id: str) -> list[str]:
@@ -349,7 +419,7 @@ def children_bus_lines(view: PlanView, t: Labels, volunteer_id: str) -> list[str
             t(
                 "children_arrive",
                 names=t.list_sep.join(riders[key]),
-                bus=bus_leg.bus.name or bus_leg.bus.id,
+                bus=bus_label(t, bus_leg.bus),
                 time=view.hhmm(bus_leg.leg.arrive),
                 place=view.place_name(bus_leg.leg.to),
             )
@@ -362,4 +432,5 @@ def write_invites(plan: Plan, *, lang: str = "zh", now: datetime | None = None) 
     writer = InviteWriter(plan, lang=lang, now=now)
     invites = [writer.volunteer_invite(v) for v in writer.view.selected]
     invites.append(writer.team_invite())
+    invites += [writer.cancellation(p, items) for p, items in sorted(plan.cancelled.items())]
     return invites

@@ -194,6 +194,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "Contact your paired child at least once a month (call or visit) and log it.",
     ),
     "bus_departs": ("{bus} {time} 从{place}出发", "{bus} departs {place} at {time}"),
+    "bus_named": ("{name}", "Bus {id}"),
+    "escort_on": ("跟车：{bus}", "Escort on {bus}"),
+    "riding": ("乘坐{bus}", "Riding {bus}"),
+    "every_bus": ("各车", "Every bus"),
+    "cancelled_title": ("已取消：{title}", "Cancelled: {title}"),
+    "cancelled_body": (
+        "您本次不再参加此活动，此日程已取消。",
+        "You no longer take part in this event; this item is cancelled.",
+    ),
     "via": ("途经", "via"),
     "children_arrive": (
         "{names}：{bus}，{time} 到达{place}",
