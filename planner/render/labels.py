@@ -144,9 +144,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "children_bus": ("孩子们乘车", "Your children's bus"),
     "co_escorts": ("同车志愿者", "Fellow escorts"),
     "health_hint": (
-        "孩子的健康、过敏和饮食事项由活动协调人统一掌握；如有疑问请联系协调人。",
-        "The coordinator holds the children's health, allergy and diet details; ask them.",
+        "以上健康、过敏和饮食信息只为您照顾孩子所用，请勿外传；有疑问请联系活动协调人。",
+        "These health, allergy and diet facts are for your care of the children only; "
+        "do not pass them on. Ask the coordinator if in doubt.",
     ),
+    "health": ("健康与过敏", "Health and allergies"),
+    "your_start": ("您的出发", "You start"),
+    "group_leader_phone": ("组长", "Group leader"),
+    "escort_on": ("跟车：{bus}", "escort on {bus}"),
+    "leg_route": (
+        "{start} {depart} 出发 → {end} {arrive} 到达",
+        "{start} {depart} → {end} {arrive}",
+    ),
+    "your_stops": ("您的车辆站点与儿童", "Your bus: stops and children"),
+    "board_here": ("上车儿童", "Children boarding"),
+    "off_here": ("下车儿童", "Children getting off"),
+    "photo_warning_title": ("合影提醒", "Photo warning"),
+    "photo_no_consent": (
+        "{names} 的监护人未同意拍照：合影时请让其回避，照片中不得出现",
+        "no photo consent for {names}: keep them out of the picture",
+    ),
+    "photo_consent_short": ("可拍照", "Photos OK"),
     "privacy_hint": (
         "请勿拍照转发本单，活动结束后请交回或销毁。",
         "Do not photograph or forward this sheet; hand it back or destroy it after the event.",

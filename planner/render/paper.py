@@ -21,7 +21,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from planner.model import Child, Volunteer
-from planner.names import mask_phone
 from planner.render.invites import bus_lines, children_bus_lines
 from planner.render.labels import Labels
 from planner.render.money import format_yuan
@@ -429,9 +428,16 @@ def cards_html(view: PlanView, t: Labels) -> str:
 # ------------------------------------------------------- volunteer sheets
 @dataclass(frozen=True)
 class SheetChild:
+    """One of the volunteer's own children: what the adult minding them must know
+    (health, allergies, diet, photo consent), never the guardian's phone or address."""
+
+    id: str
     given_name: str
     age: str
     needs: str
+    health: str
+    diet: str
+    photo: bool
 
 
 @dataclass(frozen=True)
@@ -440,6 +446,25 @@ class SheetItem:
     what: str
     where: str
     note: str
+    photo_warning: str = ""
+
+
+@dataclass(frozen=True)
+class SheetStop:
+    """An escort's stop: when, where, and which children get on (or off) there."""
+
+    time: str
+    place: str
+    children: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SheetLeg:
+    bus: str
+    direction: str
+    route: str
+    stops: list[SheetStop]
 
 
 @dataclass(frozen=True)
@@ -448,62 +473,145 @@ class VolunteerSheet:
     name: str
     roles: str
     group: str
+    start: str
     buses: list[str]
     children_bus: list[str]
     children: list[SheetChild]
     schedule: list[SheetItem]
     co_escorts: list[str]
     drivers: list[str]
+    leader: str
+    legs: list[SheetLeg]
+    photo_warnings: list[str]
+
+
+def contact(name: str | None, phone: str | None) -> str:
+    """``name phone``, unmasked: for the people a volunteer must call that day."""
+    return " ".join(x for x in (name, phone) if x)
+
+
+def child_label(child: Child) -> str:
+    """A child as a volunteer sees them: given name and id (two children may share
+    a given name)."""
+    return f"{child.given_name}（{child.id}）"
+
+
+def sheet_child(view: PlanView, t: Labels, child: Child) -> SheetChild:
+    age = view.age(child)
+    return SheetChild(
+        id=child.id,
+        given_name=child.given_name,
+        age="" if age is None else str(age),
+        needs=t.enums("need", child.needs),
+        health=medical_text(child, t),
+        diet=t.enums("diet", child.dietary),
+        photo=child.photo_consent,
+    )
+
+
+def escort_legs(view: PlanView, t: Labels, volunteer_id: str) -> list[SheetLeg]:
+    """Each leg the volunteer escorts, stop by stop, with the children collected
+    (or handed home) there, by given name and id."""
+    legs = []
+    for bus_leg in view.legs_of_volunteer(volunteer_id):
+        leg = bus_leg.leg
+        stops = []
+        for stop in sorted(leg.stops, key=lambda s: (s.time, s.point)):
+            children = view.children_named(stop.child_ids)
+            stops.append(
+                SheetStop(
+                    time=view.hhmm(stop.time),
+                    place=view.place_name(stop.point),
+                    children=t.list_sep.join(child_label(c) for c in children),
+                    count=len(children),
+                )
+            )
+        legs.append(
+            SheetLeg(
+                bus=bus_leg.bus.name or bus_leg.bus.id,
+                direction=t["back"] if view.is_return(leg) else t["out"],
+                route=t(
+                    "leg_route",
+                    start=view.place_name(leg.from_),
+                    depart=view.hhmm(leg.depart),
+                    end=view.place_name(leg.to),
+                    arrive=view.hhmm(leg.arrive),
+                ),
+                stops=stops,
+            )
+        )
+    return legs
+
+
+def photo_warning(view: PlanView, t: Labels, children: list[Child]) -> str:
+    """The warning for a photo activity: these children may not be photographed."""
+    refused = [c for c in children if not c.photo_consent]
+    if not refused:
+        return ""
+    return t("photo_no_consent", names=t.list_sep.join(child_label(c) for c in refused))
 
 
 def volunteer_sheet(view: PlanView, t: Labels, volunteer: Volunteer) -> VolunteerSheet:
-    """A volunteer's own page: their day, their children's given names and needs,
-    fellow escorts and drivers with phones masked."""
-    children = [
-        SheetChild(
-            c.given_name, "" if view.age(c) is None else str(view.age(c)), t.enums("need", c.needs)
-        )
-        for c in view.children_of(volunteer.id)
-    ]
+    """A volunteer's own page: their real start, their day, their children's given
+    names with the health, allergy, diet and photo-consent facts the adult minding
+    them must know; an escort's bus stop by stop with the children collected there;
+    the phones they must call that day (fellow escorts, driver, group leader)."""
+    own_children = view.children_of(volunteer.id)
+    children = [sheet_child(view, t, c) for c in own_children]
+    own_legs = {bl.key for bl in view.legs_of_volunteer(volunteer.id)}
     items = []
+    photo_warnings = []
     for item in schedule_for(view.plan, volunteer.id):
         place = view.place_name(item.place) if item.place else ""
+        riding = view.legs_during(item, volunteer.id)
         if not place:
-            riding = view.legs_during(item, volunteer.id)
             place = view.place_name(riding[0].leg.from_) if riding else ""
-        items.append(
-            SheetItem(
-                time=f"{view.hhmm(item.start)}–{view.hhmm(item.end)}",
-                what=t.pick(item.title, item.title_en),
-                where=place,
-                note=item.note or "",
-            )
+        escorting = [bl for bl in riding if bl.key in own_legs]
+        note = (
+            t("escort_on", bus=escorting[0].bus.name or escorting[0].bus.id)
+            if escorting
+            else item.note or ""
         )
+        warning = photo_warning(view, t, own_children) if view.is_photo(item) else ""
+        time = f"{view.hhmm(item.start)}–{view.hhmm(item.end)}"
+        what = t.pick(item.title, item.title_en)
+        if warning:
+            photo_warnings.append(
+                f"{time} {what}：{warning}" if t.lang == "zh" else f"{time} {what}: {warning}"
+            )
+        items.append(SheetItem(time=time, what=what, where=place, note=note, photo_warning=warning))
+    start = f"{items[0].time.split('–')[0]} {items[0].where}".strip() if items else ""
     co_escorts: dict[str, str] = {}
     drivers: dict[str, str] = {}
     for bus_leg in view.legs_of_volunteer(volunteer.id):
         for vid in bus_leg.leg.volunteer_ids:
             other = view.volunteer(vid)
             if other and vid != volunteer.id:
-                co_escorts[vid] = " ".join(x for x in (other.name, mask_phone(other.phone)) if x)
+                co_escorts[vid] = contact(other.name, other.phone)
         bus = bus_leg.bus
         if bus.driver or bus.driver_phone:
-            label = bus.name or bus.id
-            drivers[bus.id] = f"{label} " + " ".join(
-                x for x in (bus.driver, mask_phone(bus.driver_phone)) if x
-            )
+            drivers[bus.id] = f"{bus.name or bus.id} " + contact(bus.driver, bus.driver_phone)
     group = view.group_of_volunteer(volunteer.id)
+    leader = ""
+    if group and group.leader_id and group.leader_id != volunteer.id:
+        head = view.volunteer(group.leader_id)
+        if head:
+            leader = contact(head.name, head.phone)
     return VolunteerSheet(
         id=volunteer.id,
         name=volunteer.name,
         roles=t.enums("role", view.roles_of(volunteer.id)),
         group=view.group_name(group),
+        start=start,
         buses=bus_lines(view, t, volunteer.id),
         children_bus=children_bus_lines(view, t, volunteer.id),
         children=children,
         schedule=items,
         co_escorts=list(co_escorts.values()),
         drivers=list(drivers.values()),
+        leader=leader,
+        legs=escort_legs(view, t, volunteer.id),
+        photo_warnings=photo_warnings,
     )
 
 

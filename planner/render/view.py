@@ -34,6 +34,10 @@ RETURN_DIRECTIONS: frozenset[str] = frozenset({"back", "return", "travel_back", 
 #: ``Volunteer.roles`` words that make someone a bus escort.
 ESCORT_ROLE_WORDS: frozenset[str] = frozenset({"escort", "escorts", "跟车", "跟车志愿者"})
 
+#: Words in an activity's id, kind or title that mark it as a photo (合影): children
+#: without photo consent must be kept out of the picture.
+PHOTO_WORDS: tuple[str, ...] = ("合影", "拍照", "照相", "photo")
+
 
 @dataclass(frozen=True)
 class BusLeg:
@@ -139,6 +143,28 @@ class PlanView:
         if group is None:
             return ""
         return group.name or group.id
+
+    # ---- photos ----------------------------------------------------------
+    @staticmethod
+    def is_photo(item: TimelineItem) -> bool:
+        """An activity is a photo when its id, kind or title says so (合影, photo).
+
+        >>> from datetime import datetime, timezone
+        >>> at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> PlanView.is_photo(TimelineItem(id="p", title="长安塔前合影留念", start=at, end=at))
+        True
+        """
+        words = (item.id, item.kind or "", item.title, item.title_en or "")
+        return any(w in text.lower() for text in words for w in PHOTO_WORDS)
+
+    @cached_property
+    def photo_items(self) -> list[TimelineItem]:
+        return [item for item in self.plan.timeline if self.is_photo(item)]
+
+    @cached_property
+    def without_photo_consent(self) -> list[Child]:
+        """Attending children whose guardians did not consent to photos."""
+        return [c for c in self.attending_children if not c.photo_consent]
 
     # ---- buses ---------------------------------------------------------
     @cached_property

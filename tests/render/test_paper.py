@@ -135,15 +135,43 @@ def test_cards_are_printed_four_to_a_page() -> None:
 
 
 # ---- volunteer sheets ----------------------------------------------------
-def test_volunteer_sheet_has_schedule_given_names_needs_and_masked_phones() -> None:
+def test_escort_sheet_starts_at_the_depot_with_phones_to_call_and_children_per_stop() -> None:
     view = PlanView(expo_plan())
     sheet = volunteer_sheet(view, ZH, view.volunteer("V01"))
     assert sheet.roles == "结对志愿者、跟车志愿者、组长" and sheet.group == "第一组"
     assert [(c.given_name, c.needs) for c in sheet.children] == [("小明", "心理陪伴"), ("小红", "")]
-    assert sheet.co_escorts == ["沈辉文 151****7313"]
-    assert sheet.drivers == ["一号车(19 座中巴) 马师傅 137****1111"]
+    assert sheet.start == "06:30 西安市红十字会"
+    assert sheet.co_escorts == ["沈辉文 15137287313"]
+    assert sheet.drivers == ["一号车(19 座中巴) 马师傅 13700001111"]
+    assert sheet.leader == ""  # V01 leads the group
     assert [i.time for i in sheet.schedule][:2] == ["06:30–09:00", "09:05–09:25"]
     assert sheet.schedule[0].where == "西安市红十字会"
+    assert sheet.schedule[0].note == "跟车：一号车(19 座中巴)"
+    out = sheet.legs[0]
+    assert out.route == "西安市红十字会 06:30 出发 → 西安世博园 09:00 到达"
+    assert [(s.time, s.place, s.children) for s in out.stops] == [
+        ("07:25", "石井村村委会", "小明（C01）、小红（C02）、刚（C03）"),
+        ("07:45", "柳树湾村小学", "子涵（C05）、强（C06）"),
+    ]
+
+
+def test_the_volunteer_minding_a_child_sees_health_allergies_diet_and_photo_consent() -> None:
+    view = PlanView(expo_plan())
+    v02 = volunteer_sheet(view, ZH, view.volunteer("V02"))
+    rows = [(c.id, c.health, c.diet, c.photo) for c in v02.children]
+    assert rows == [("C03", "", "清真", True), ("C04", "哮喘,随身带喷雾", "", False)]
+    assert volunteer_sheet(view, ZH, view.volunteer("V01")).children[1].health == "过敏：花生"
+    assert v02.leader == "陶浩杰 13942806661"  # V01 leads group 1
+
+
+def test_a_photo_activity_warns_the_volunteer_of_a_child_without_photo_consent() -> None:
+    view = PlanView(expo_plan())
+    v02 = volunteer_sheet(view, ZH, view.volunteer("V02"))
+    photo = next(i for i in v02.schedule if i.what == "长安塔前合影留念")
+    assert "丽（C04）" in photo.photo_warning
+    assert [w for w in v02.photo_warnings if "C04" in w]
+    v01 = volunteer_sheet(view, ZH, view.volunteer("V01"))  # both children may be photographed
+    assert v01.photo_warnings == [] and all(not i.photo_warning for i in v01.schedule)
 
 
 def test_a_group_only_item_reaches_that_groups_volunteers() -> None:
