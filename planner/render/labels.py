@@ -133,6 +133,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "I will be a long-term friend to my paired child: in touch at least once a month, "
         "caring about their study, life and safety.",
     ),
+    "card_promise_plural": (
+        "我愿意与结对的小朋友们做长期的朋友：每月至少联系他们每人一次，关心他们的学习、生活和安全。",
+        "I will be a long-term friend to my paired children: in touch with each of them at least "
+        "once a month, caring about their study, life and safety.",
+    ),
+    "card_sign_guardian_of": ("{name}的监护人签名", "Signature of {name}'s guardian"),
+    "children_plural": ("结对儿童", "Paired children"),
     "card_since": ("结对日期", "Paired on"),
     "card_sign_volunteer": ("志愿者签名", "Volunteer's signature"),
     "card_sign_guardian": ("监护人签名", "Guardian's signature"),

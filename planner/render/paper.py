@@ -387,6 +387,26 @@ class Card:
     children_label: str
     date: str
     contact: str
+    promise: str
+    guardian_signs: list[str]
+
+
+def same_family(children: list[Child]) -> bool:
+    """Children of one family sign once: siblings (one sibling group) or one guardian
+    (same name and phone)."""
+    groups = {c.sibling_group for c in children}
+    if len(groups) == 1 and None not in groups:
+        return True
+    guardians = {(c.guardian.name, c.guardian.phone) if c.guardian else None for c in children}
+    return len(guardians) == 1 and None not in guardians
+
+
+def guardian_sign_lines(children: list[Child], t: Labels) -> list[str]:
+    """One guardian signature line per family: two children from two families
+    need two guardians' signatures, each naming whose guardian signs."""
+    if len(children) == 1 or same_family(children):
+        return [t["card_sign_guardian"]]
+    return [t("card_sign_guardian_of", name=c.given_name) for c in children]
 
 
 def pairing_cards(view: PlanView, t: Labels) -> list[Card]:
@@ -404,9 +424,11 @@ def pairing_cards(view: PlanView, t: Labels) -> list[Card]:
             Card(
                 volunteer=volunteer.name,
                 children=t.list_sep.join(c.given_name for c in children),
-                children_label=t["child"] if len(children) == 1 else t["children"],
+                children_label=t["child"] if len(children) == 1 else t["children_plural"],
                 date=format_date(view.plan.event.date, t),
                 contact=contact,
+                promise=t["card_promise"] if len(children) == 1 else t["card_promise_plural"],
+                guardian_signs=guardian_sign_lines(children, t),
             )
         )
     return cards

@@ -129,6 +129,26 @@ def test_a_card_per_pair_with_given_names_only() -> None:
     assert cards[0].contact == "陈建国 029-87650000"
 
 
+def test_a_card_for_two_families_has_a_guardian_line_per_child_and_plural_words() -> None:
+    cards = {c.volunteer: c for c in pairing_cards(PlanView(expo_plan()), ZH)}
+    siblings, two_families, single = cards["陶浩杰"], cards["邢艳芳"], cards["欧阳娜娜"]
+    assert siblings.guardian_signs == ["监护人签名"]  # C01 and C02: one family
+    assert two_families.guardian_signs == ["刚的监护人签名", "丽的监护人签名"]
+    assert (
+        two_families.promise.startswith("我愿意与结对的小朋友们") and "他们" in two_families.promise
+    )
+    assert two_families.children_label == "结对儿童"
+    assert single.guardian_signs == ["监护人签名"] and "小朋友们" not in single.promise
+    english = {c.volunteer: c for c in pairing_cards(PlanView(expo_plan()), Labels("en"))}
+    assert english["邢艳芳"].guardian_signs == [
+        "Signature of 刚's guardian",
+        "Signature of 丽's guardian",
+    ]
+    assert "children" in english["邢艳芳"].promise
+    html = cards_html(PlanView(expo_plan()), ZH)
+    assert "刚的监护人签名" in html and "丽的监护人签名" in html
+
+
 def test_cards_are_printed_four_to_a_page() -> None:
     html = cards_html(PlanView(expo_plan()), ZH)
     assert html.count('class="cardpage"') == 2 and html.count('class="card"') == 6
