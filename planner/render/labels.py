@@ -181,6 +181,29 @@ TEXT: dict[str, tuple[str, str]] = {
         "Do not photograph or forward this sheet; keep it safe, and hand it back or destroy "
         "it when the pairing ends.",
     ),
+    # guardians
+    "guardian_slips": ("家长通知单", "Notices for families"),
+    "guardian_copy": ("家长联", "Family copy"),
+    "notice_guardian": ("家长", "Parent or guardian"),
+    "notice_greeting": (
+        "{guardian}您好！{names}将参加{date}的“{event}”活动。",
+        'Dear {guardian}, {names} will take part in "{event}" on {date}.',
+    ),
+    "notice_pickup": (
+        "{date} {time} 在{place}上车，请提前 10 分钟送到",
+        "picked up at {place} at {time} on {date} (please be there 10 minutes early)",
+    ),
+    "notice_day": ("{date} {start} 到{place}", "arrive at {place} at {start} on {date}"),
+    "notice_back": (
+        "约 {time} 送回{place}，请准时来接",
+        "brought back to {place} at about {time}: please be there to collect them",
+    ),
+    "notice_end": ("活动约 {time} 结束", "the day ends at about {time}"),
+    "notice_contact": (
+        "如有变化或疑问，请联系活动协调人 {contact}。",
+        "Questions or changes: call the coordinator, {contact}.",
+    ),
+    "notice_send_to": ("发送给", "Send to"),
     # report
     "warnings": ("提醒", "Warnings"),
     "no_warnings": ("没有提醒", "No warnings"),

@@ -650,10 +650,27 @@ def volunteer_sheets_html(view: PlanView, t: Labels, volunteers: list[Volunteer]
     )
 
 
+# ------------------------------------------------------- family notices
+def guardian_slips_html(view: PlanView, t: Labels) -> str:
+    """One slip per family to cut apart: their children's pickup and return, the
+    coordinator's phone (:mod:`planner.render.guardians`)."""
+    from planner.render.guardians import family_notices
+
+    return render_page(
+        "guardian_slips.html",
+        t=t,
+        title=t["guardian_slips"],
+        event=event_facts(view, t),
+        mark=t["guardian_copy"],
+        notices=family_notices(view, t),
+    )
+
+
 __all__ = [
     "CARDS_PER_PAGE",
     "cards_html",
     "checkpoints",
+    "guardian_slips_html",
     "manifests_html",
     "meal_html",
     "roster_html",

@@ -95,6 +95,7 @@ EXPECTED_PAGES = {
     "meal": 1,
     "cards": math.ceil(6 / CARDS_PER_PAGE),
     "volunteer_sheets": 6,  # one per selected volunteer
+    "guardian_slips": 2,  # 9 families' slips to cut apart
 }
 
 EXPECTED_TEXT = {
@@ -103,6 +104,7 @@ EXPECTED_TEXT = {
     "meal": ["餐厅订餐单", "19", "清真"],
     "cards": ["爱心结对卡", "小明", "监护人签名"],
     "volunteer_sheets": ["志愿者任务单", "紧急电话", "15137287313"],
+    "guardian_slips": ["家长通知单", "张丽", "07:40", "029-87650000"],
 }
 
 
