@@ -120,6 +120,7 @@ def medical_text(child: Child, t: Labels) -> str:
 @dataclass(frozen=True)
 class RosterRow:
     no: int
+    id: str
     name: str
     gender: str
     age: str
@@ -163,6 +164,7 @@ def roster_row(view: PlanView, t: Labels, no: int, child: Child) -> RosterRow:
     age = view.age(child)
     return RosterRow(
         no=no,
+        id=child.id,
         name=child.name,
         gender=t.enum("gender", child.gender),
         age="" if age is None else str(age),
@@ -211,6 +213,7 @@ def roster_html(view: PlanView, t: Labels) -> str:
 @dataclass(frozen=True)
 class ManifestChild:
     no: int
+    id: str
     name: str
     age: str
     guardian: str
@@ -266,6 +269,7 @@ def manifest_for(view: PlanView, t: Labels, bus_leg: BusLeg) -> Manifest:
             rows.append(
                 ManifestChild(
                     no=no,
+                    id=child.id,
                     name=child.name,
                     age="" if age is None else str(age),
                     guardian=guardian_text(child, t),

@@ -97,19 +97,44 @@ def group_rows(view: PlanView, t: Labels) -> list[GroupRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class RejectedRow:
+    id: str
+    name: str
+    reason: str
+
+
+def person_label(ident: str, name: str | None) -> str:
+    """``C07 金磊伟``: organisers see id and full name (two children may share a given name)."""
+    return f"{ident} {name}" if name else ident
+
+
 def pair_rows(view: PlanView, t: Labels) -> list[PairRow]:
-    """Pairs with their reasons; children by given name (the report travels further than the roster)."""
+    """Pairs with their reasons in the reader's language; people by id and full name."""
     rows = []
     for pair in sorted(view.plan.pairs, key=lambda p: p.volunteer_id):
         volunteer = view.volunteer(pair.volunteer_id)
         children = view.children_named(pair.child_ids)
+        reasons = pair.reasons_en if t.lang == "en" and pair.reasons_en else pair.reasons
         rows.append(
             PairRow(
-                volunteer=volunteer.name if volunteer else pair.volunteer_id,
-                children=t.list_sep.join(c.given_name for c in children),
+                volunteer=person_label(pair.volunteer_id, volunteer.name if volunteer else None),
+                children=t.list_sep.join(person_label(c.id, c.name) for c in children),
                 score=f"{pair.score:g}",
-                reasons=t.list_sep.join(pair.reasons),
+                reasons=("；" if t.lang == "zh" else "; ").join(reasons),
             )
+        )
+    return rows
+
+
+def rejected_rows(view: PlanView, t: Labels) -> list[RejectedRow]:
+    """Every applicant not chosen, with the reason, so the organiser can explain it."""
+    rows = []
+    for rejection in sorted(view.plan.volunteers_rejected, key=lambda r: r.volunteer_id):
+        volunteer = view.volunteer(rejection.volunteer_id)
+        reason = t.pick(rejection.reason, rejection.reason_en)
+        rows.append(
+            RejectedRow(rejection.volunteer_id, volunteer.name if volunteer else "", reason)
         )
     return rows
 
@@ -197,6 +222,7 @@ def report_html(view: PlanView, t: Labels) -> str:
         ],
         groups=group_rows(view, t),
         pairs=pair_rows(view, t),
+        rejected=rejected_rows(view, t),
         legs=leg_rows(view, t),
         meals=meal_orders(view, t),
         budget_chart=Markup(budget_chart(view)),

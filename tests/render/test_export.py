@@ -16,6 +16,7 @@ from planner.render import PRINT_PAGES, Audience, audience_of, export
 FULL_SET = {
     "report.html",
     "pairs.csv",
+    "rejected.csv",
     "groups.csv",
     "manifests.csv",
     "budget.csv",
