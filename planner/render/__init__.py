@@ -35,6 +35,7 @@ PRINT_PAGES: tuple[str, ...] = (
     "cards",
     "volunteer_sheets",
     "guardian_slips",
+    "signin",
 )
 
 
@@ -103,6 +104,10 @@ def _export(
             lambda: paper.volunteer_sheets_html(view, t, view.selected),
         ),
         "guardian_slips": (bool(notices), lambda: paper.guardian_slips_html(view, t)),
+        "signin": (
+            bool(view.selected) and view.plans_a_day,
+            lambda: paper.sign_in_html(view, t),
+        ),
     }
     html_pages: list[Path] = []
     for stem in PRINT_PAGES:

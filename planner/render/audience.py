@@ -16,8 +16,9 @@ volunteers/V01.html                       volunteer    one volunteer's own sheet
 print/volunteer_sheets.{html,pdf}         volunteer    the same sheets, one per page
 print/cards.{html,pdf}                    volunteer    a card goes to the volunteer and family
 print/meal.{html,pdf}                     restaurant   counts only
-print/manifests.{html,pdf}                escort       on the bus: guardian to hand over to
+print/manifests.{html,pdf}                escort       on the bus: guardian to hand over to, seats
 print/roster.{html,pdf}                   organiser    confidential master roster
+print/signin.{html,pdf}                   organiser    the desk's sign-in sheet (adults only)
 guardians/C01.txt ...                     guardian     one family's notice (SMS / WeChat)
 print/guardian_slips.{html,pdf}           guardian     one slip per family, cut apart
 guardians/notices.txt                     organiser    every notice, headed by whom to send it

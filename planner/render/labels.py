@@ -181,6 +181,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "Do not photograph or forward this sheet; keep it safe, and hand it back or destroy "
         "it when the pairing ends.",
     ),
+    # seats and sign-in
+    "seat_list": ("座位表", "Seat list"),
+    "seat": ("座位", "Seat"),
+    "escort": ("跟车", "escort"),
+    "boards_at": ("上车", "Boards"),
+    "leaves_at": ("下车", "Gets off"),
+    "sign_in": ("志愿者与工作人员签到表", "Sign-in sheet: volunteers and staff"),
+    "sign_in_time": ("签到时间", "Signed in at"),
+    "sign_out_time": ("签退时间", "Signed out at"),
     # guardians
     "guardian_slips": ("家长通知单", "Notices for families"),
     "guardian_copy": ("家长联", "Family copy"),

@@ -20,7 +20,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from planner.model import Child, Volunteer
+from planner.model import BusPlan, Child, Volunteer
 from planner.render.invites import bus_lines, children_bus_lines
 from planner.render.labels import Labels
 from planner.render.money import format_yuan
@@ -68,6 +68,27 @@ class EventFacts:
     meeting_point: str
     coordinator: str
     emergency: list[tuple[str, str]]
+    footer: Markup
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a CSS string literal, safe inside ``<style>`` (quotes, backslashes
+    and ``<`` escaped)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+    return Markup(f'"{escaped}"')
+
+
+def emergency_line(view: PlanView, t: Labels) -> str:
+    """The coordinator and the emergency numbers in one line, printed at the foot of
+    every page."""
+    person = view.plan.event.coordinator
+    parts = []
+    if person and (person.name or person.phone):
+        parts.append(" ".join(x for x in (t["coordinator"], person.name, person.phone) if x))
+    parts += [
+        f"{label} {phone}" for label, phone in sorted(view.plan.event.emergency_phones.items())
+    ]
+    return t.colon(t["emergency"]) + " · ".join(parts) if parts else ""
 
 
 def event_facts(view: PlanView, t: Labels) -> EventFacts:
@@ -82,6 +103,7 @@ def event_facts(view: PlanView, t: Labels) -> EventFacts:
         meeting_point=view.place_name(info.meeting_point),
         coordinator=coordinator,
         emergency=sorted(info.emergency_phones.items()),
+        footer=css_string(emergency_line(view, t)),
     )
 
 
@@ -310,7 +332,63 @@ def manifest_for(view: PlanView, t: Labels, bus_leg: BusLeg) -> Manifest:
     )
 
 
+@dataclass(frozen=True)
+class Seat:
+    no: int
+    who: str
+    kind: str
+    boards: str
+    leaves: str
+
+
+@dataclass(frozen=True)
+class SeatList:
+    bus: str
+    seats: list[Seat]
+
+
+def seat_list(view: PlanView, t: Labels, bus: BusPlan) -> SeatList:
+    """One seat per person on the bus, kept all day: escorts in the front seats (by the
+    door), then the children in boarding order; the empty seats are listed too, so
+    the escort sees at a glance who is missing."""
+    legs = [bl for bl in view.bus_legs if bl.bus.id == bus.id]
+    outbound = [bl for bl in legs if not view.is_return(bl.leg)] or legs
+    boards: dict[str, str] = {}
+    leaves: dict[str, str] = {}
+    riders: list[str] = []
+    escorts: list[str] = []
+    for bus_leg in legs:
+        back = view.is_return(bus_leg.leg)
+        for vid in bus_leg.leg.volunteer_ids:
+            if vid not in escorts:
+                escorts.append(vid)
+        for stop in sorted(bus_leg.leg.stops, key=lambda s: (s.time, s.point)):
+            for cid in stop.child_ids:
+                at = f"{view.place_name(stop.point)} {view.hhmm(stop.time)}"
+                (leaves if back else boards).setdefault(cid, at)
+                if bus_leg in outbound and cid not in riders:
+                    riders.append(cid)
+    for bus_leg in legs:  # children riding the return only
+        for cid in bus_leg.leg.child_ids:
+            if cid not in riders:
+                riders.append(cid)
+    seats: list[Seat] = []
+    for vid in escorts:
+        volunteer = view.volunteer(vid)
+        who = f"{vid} {volunteer.name}" if volunteer else vid
+        seats.append(Seat(len(seats) + 1, who, t["escort"], "", ""))
+    for cid in riders:
+        child = view.child(cid)
+        who = f"{cid} {child.name}" if child else cid
+        seats.append(
+            Seat(len(seats) + 1, who, t["child"], boards.get(cid, ""), leaves.get(cid, ""))
+        )
+    seats += [Seat(n, "", "", "", "") for n in range(len(seats) + 1, bus.seats + 1)]
+    return SeatList(bus.name or bus.id, seats)
+
+
 def manifests_html(view: PlanView, t: Labels) -> str:
+    buses = [bus for bus in view.plan.buses if bus.legs]
     return render_page(
         "manifests.html",
         t=t,
@@ -318,6 +396,7 @@ def manifests_html(view: PlanView, t: Labels) -> str:
         event=event_facts(view, t),
         mark=t["confidential_escort"],
         manifests=[manifest_for(view, t, bl) for bl in view.bus_legs],
+        seat_lists=[seat_list(view, t, bus) for bus in buses],
     )
 
 
@@ -654,6 +733,53 @@ def volunteer_sheets_html(view: PlanView, t: Labels, volunteers: list[Volunteer]
     )
 
 
+# ----------------------------------------------------------------- sign-in
+@dataclass(frozen=True)
+class SignInRow:
+    no: int
+    id: str
+    name: str
+    role: str
+    group: str
+
+
+def sign_in_rows(view: PlanView, t: Labels) -> list[SignInRow]:
+    """Every adult expected on the day: the selected volunteers by group, then the
+    staff; each signs in on arrival and out on leaving."""
+    rows: list[SignInRow] = []
+    order = {g.id: i for i, g in enumerate(view.plan.groups)}
+
+    def group_key(volunteer: Volunteer) -> tuple[int, str]:
+        group = view.group_of_volunteer(volunteer.id)
+        return (order.get(group.id, len(order)) if group else len(order), volunteer.id)
+
+    for volunteer in sorted(view.selected, key=group_key):
+        rows.append(
+            SignInRow(
+                no=len(rows) + 1,
+                id=volunteer.id,
+                name=volunteer.name,
+                role=t.enums("role", view.roles_of(volunteer.id)),
+                group=view.group_name(view.group_of_volunteer(volunteer.id)),
+            )
+        )
+    for staff in view.plan.people.staff:
+        rows.append(SignInRow(len(rows) + 1, "", staff.name, staff.role or "", ""))
+    return rows
+
+
+def sign_in_html(view: PlanView, t: Labels) -> str:
+    return render_page(
+        "signin.html",
+        t=t,
+        title=t["sign_in"],
+        event=event_facts(view, t),
+        mark=t["confidential"],
+        rows=sign_in_rows(view, t),
+        blank=3,
+    )
+
+
 # ------------------------------------------------------- family notices
 def guardian_slips_html(view: PlanView, t: Labels) -> str:
     """One slip per family to cut apart: their children's pickup and return, the
@@ -678,5 +804,6 @@ __all__ = [
     "manifests_html",
     "meal_html",
     "roster_html",
+    "sign_in_html",
     "volunteer_sheets_html",
 ]

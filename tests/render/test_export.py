@@ -29,6 +29,7 @@ FULL_SET = {
     "print/cards.html",
     "print/volunteer_sheets.html",
     "print/guardian_slips.html",
+    "print/signin.html",
     "guardians/notices.txt",
     *(f"guardians/C{i:02}.txt" for i in (1, 3, 4, 5, 6, 7, 8, 9, 10)),
     *(f"invites/V0{i}.ics" for i in range(1, 7)),

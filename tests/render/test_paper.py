@@ -12,9 +12,13 @@ from planner.render.paper import (
     checkpoints,
     diet_label,
     manifest_for,
+    manifests_html,
     meal_orders,
     pairing_cards,
     roster_sections,
+    seat_list,
+    sign_in_html,
+    sign_in_rows,
     volunteer_sheet,
 )
 from planner.render.view import PlanView
@@ -230,3 +234,29 @@ def test_roster_with_a_group_naming_an_unknown_child_skips_it() -> None:
     plan.groups = [Group(id="G9", volunteer_ids=[], child_ids=["C01", "NOPE"])]
     sections = roster_sections(PlanView(plan), ZH)
     assert [r.name for r in sections[0].rows] == ["王小明"]
+
+
+# ---- seats and sign-in ---------------------------------------------------
+def test_a_seat_list_per_bus_escorts_in_front_children_in_boarding_order() -> None:
+    view = PlanView(expo_plan())
+    seats = seat_list(view, ZH, view.plan.buses[0]).seats
+    assert len(seats) == 19  # every seat, the empty ones too
+    assert [(s.no, s.who, s.kind) for s in seats[:3]] == [
+        (1, "V01 陶浩杰", "跟车"),
+        (2, "V03 沈辉文", "跟车"),
+        (3, "C01 王小明", "儿童"),
+    ]
+    c05 = next(s for s in seats if s.who == "C05 赵子涵")
+    assert (c05.boards, c05.leaves) == ("柳树湾村小学 07:45", "柳树湾村小学 17:30")
+    assert [s.who for s in seats[7:]] == [""] * 12
+    html = manifests_html(view, ZH)
+    assert html.count("座位表 · ") == 2
+
+
+def test_the_sign_in_sheet_lists_every_adult_by_group_then_staff() -> None:
+    view = PlanView(expo_plan())
+    rows = sign_in_rows(view, ZH)
+    assert [r.id for r in rows] == ["V01", "V02", "V03", "V04", "V05", "V06", ""]
+    assert (rows[0].group, rows[-1].name, rows[-1].role) == ("第一组", "刘晓梅", "讲解员")
+    html = sign_in_html(view, ZH)
+    assert "签到时间" in html and "签退时间" in html and "13700000101" not in html
