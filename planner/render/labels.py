@@ -12,6 +12,10 @@ never a silent fallback, so a missing label shows up in the tests.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.model import TicketSummary
 
 #: The languages a renderer speaks (``--lang``).
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -238,6 +242,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "reasons": ("理由", "Reasons"),
     "score": ("得分", "Score"),
     "tickets": ("门票", "Tickets"),
+    "ticket_free_mark": ("（免票）", " (free)"),
+    "ticket_sums": (
+        "需购买 {to_buy} 张，免票 {free} 张，共 {total} 张",
+        "{to_buy} to buy, {free} free, {total} in all",
+    ),
     "meals": ("用餐", "Meals"),
     "legs": ("行程段", "Legs"),
     "direction": ("方向", "Direction"),
@@ -321,6 +330,11 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "staff": ("工作人员", "staff"),
         "others": ("其他（工作人员等）", "others (staff)"),
     },
+    "ticket_kind": {
+        "child": ("儿童", "child"),
+        "volunteer": ("志愿者", "volunteer"),
+        "staff": ("工作人员", "staff"),
+    },
     "checkpoint": {
         "board_out": ("去程上车", "boards (out)"),
         "arrive_out": ("到达下车", "arrives"),
@@ -330,6 +344,18 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "departure": ("离场交接", "leaves"),
     },
 }
+
+
+def tickets_text(t: Labels, summary: TicketSummary) -> str:
+    """Kinds, then the sums, never a sum read as a kind:
+    ``儿童 30、工作人员 1（免票）；需购买 30 张，免票 1 张，共 31 张``."""
+    kinds = t.list_sep.join(
+        f"{t.enum('ticket_kind', kind)} {n}"
+        + (t["ticket_free_mark"] if kind in summary.free_kinds else "")
+        for kind, n in summary.kinds.items()
+    )
+    sums = t("ticket_sums", to_buy=summary.to_buy, free=summary.free, total=summary.total)
+    return f"{kinds}{'；' if t.lang == 'zh' else '; '}{sums}"
 
 
 class Labels:

@@ -21,7 +21,7 @@ from planner.render.charts import (
     bar_chart_svg,
     gantt_svg,
 )
-from planner.render.labels import Labels
+from planner.render.labels import Labels, tickets_text
 from planner.render.money import format_yuan
 from planner.render.paper import event_facts, meal_orders, render_page
 from planner.render.view import PlanView
@@ -169,10 +169,8 @@ def summary_numbers(view: PlanView, t: Labels) -> list[tuple[str, str]]:
         (t["groups"], str(len(plan.groups))),
         (t["buses"], str(len(plan.buses))),
     ]
-    if plan.tickets:
-        # the itinerary stage adds a "total" entry beside the kinds; never count it twice
-        total = plan.tickets.get("total", sum(plan.tickets.values()))
-        numbers.append((t["tickets"], str(total)))
+    if plan.ticket_summary is not None:
+        numbers.append((t["tickets"], tickets_text(t, plan.ticket_summary)))
     if plan.budget is not None:
         numbers.append((t["total"], format_yuan(plan.budget.total)))
     return numbers
