@@ -63,8 +63,16 @@ def plan_summary(plan: Plan, lang: str = "zh") -> dict[str, Any]:
             plan.ticket_summary.model_dump(mode="json") if plan.ticket_summary is not None else {}
         ),
         "budget_total": str(budget.total) if budget else None,
-        "warnings": [n.text(lang) for n in plan.notices],
+        "warnings": [n.text(lang) for n in plan.notices] + _photo_warnings(plan, lang),
     }
+
+
+def _photo_warnings(plan: Plan, lang: str) -> list[str]:
+    """A photo activity (合影) with children who may not be photographed."""
+    from planner.render.labels import Labels, photo_warnings
+    from planner.render.view import PlanView
+
+    return photo_warnings(Labels(lang), PlanView(plan))
 
 
 def _place_name(plan: Plan, place_id: str) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from planner.model import TicketSummary
+    from planner.render.view import PlanView
 
 #: The languages a renderer speaks (``--lang``).
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -176,6 +177,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "no photo consent for {names}: keep them out of the picture",
     ),
     "photo_consent_short": ("可拍照", "Photos OK"),
+    "photo_plan_warning": (
+        "{time}“{what}”是合影：{names} 的监护人未同意拍照，请其结对志愿者让孩子回避",
+        '{time} "{what}" is a photo: no photo consent for {names}; their volunteers '
+        "keep them out of the picture",
+    ),
     "privacy_hint": (
         "请勿拍照转发本单，活动结束后请交回或销毁。",
         "Do not photograph or forward this sheet; hand it back or destroy it after the event.",
@@ -344,6 +350,20 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "departure": ("离场交接", "leaves"),
     },
 }
+
+
+def photo_warnings(t: Labels, view: PlanView) -> list[str]:
+    """One warning per photo activity with children who may not be photographed,
+    named by id and full name (for organisers)."""
+    return [
+        t(
+            "photo_plan_warning",
+            time=view.hhmm(item.start),
+            what=t.pick(item.title, item.title_en),
+            names=t.list_sep.join(f"{c.id} {c.name}" for c in children),
+        )
+        for item, children in view.photo_refusals()
+    ]
 
 
 def tickets_text(t: Labels, summary: TicketSummary) -> str:

@@ -21,7 +21,7 @@ from planner.render.charts import (
     bar_chart_svg,
     gantt_svg,
 )
-from planner.render.labels import Labels, tickets_text
+from planner.render.labels import Labels, photo_warnings, tickets_text
 from planner.render.money import format_yuan
 from planner.render.paper import event_facts, meal_orders, render_page
 from planner.render.view import PlanView
@@ -212,7 +212,7 @@ def report_html(view: PlanView, t: Labels) -> str:
         title=t["report"],
         event=event_facts(view, t),
         mark="",
-        warnings=[n.text(t.lang) for n in view.plan.notices],
+        warnings=[n.text(t.lang) for n in view.plan.notices] + photo_warnings(t, view),
         numbers=summary_numbers(view, t),
         gantt=Markup(gantt),
         timeline_legend=[

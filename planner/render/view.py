@@ -166,6 +166,22 @@ class PlanView:
         """Attending children whose guardians did not consent to photos."""
         return [c for c in self.attending_children if not c.photo_consent]
 
+    def photo_refusals(self) -> list[tuple[TimelineItem, list[Child]]]:
+        """Each photo activity with the children taking part in it whose guardians
+        did not consent to photos (only activities with such children)."""
+        from planner.render.schedule import schedule_for
+
+        found = []
+        for item in sorted(self.photo_items, key=lambda i: (i.start, i.id)):
+            there = [
+                c
+                for c in self.without_photo_consent
+                if any(mine.id == item.id for mine in schedule_for(self.plan, c.id))
+            ]
+            if there:
+                found.append((item, there))
+        return found
+
     # ---- buses ---------------------------------------------------------
     @cached_property
     def bus_legs(self) -> list[BusLeg]:
