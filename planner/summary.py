@@ -72,7 +72,7 @@ def _photo_warnings(plan: Plan, lang: str) -> list[str]:
     from planner.render.labels import Labels, photo_warnings
     from planner.render.view import PlanView
 
-    return photo_warnings(Labels(lang), PlanView(plan))
+    return photo_warnings(Labels(lang), PlanView(plan, lang))
 
 
 def _place_name(plan: Plan, place_id: str) -> str:

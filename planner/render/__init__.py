@@ -89,7 +89,7 @@ def _export(
     from planner.render.view import PlanView
 
     t = Labels(lang)
-    view = PlanView(plan)
+    view = PlanView(plan, lang)
     written: list[Path] = []
     notices = family_notices(view, t)
 

@@ -595,10 +595,14 @@ def contact(name: str | None, phone: str | None) -> str:
     return " ".join(x for x in (name, phone) if x)
 
 
-def child_label(child: Child) -> str:
+def child_label(child: Child, t: Labels) -> str:
     """A child as a volunteer sees them: given name and id (two children may share
     a given name)."""
-    return f"{child.given_name}（{child.id}）"
+    return (
+        f"{child.given_name}（{child.id}）"
+        if t.lang == "zh"
+        else f"{child.given_name} ({child.id})"
+    )
 
 
 def sheet_child(view: PlanView, t: Labels, child: Child) -> SheetChild:
@@ -627,7 +631,7 @@ def escort_legs(view: PlanView, t: Labels, volunteer_id: str) -> list[SheetLeg]:
                 SheetStop(
                     time=view.hhmm(stop.time),
                     place=view.place_name(stop.point),
-                    children=t.list_sep.join(child_label(c) for c in children),
+                    children=t.list_sep.join(child_label(c, t) for c in children),
                     count=len(children),
                 )
             )
@@ -653,7 +657,7 @@ def photo_warning(view: PlanView, t: Labels, children: list[Child]) -> str:
     refused = [c for c in children if not c.photo_consent]
     if not refused:
         return ""
-    return t("photo_no_consent", names=t.list_sep.join(child_label(c) for c in refused))
+    return t("photo_no_consent", names=t.list_sep.join(child_label(c, t) for c in refused))
 
 
 def volunteer_sheet(view: PlanView, t: Labels, volunteer: Volunteer) -> VolunteerSheet:

@@ -6,6 +6,7 @@ Each renderer then picks only the fields its reader may see.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -34,6 +35,9 @@ RETURN_DIRECTIONS: frozenset[str] = frozenset({"back", "return", "travel_back", 
 #: ``Volunteer.roles`` words that make someone a bus escort.
 ESCORT_ROLE_WORDS: frozenset[str] = frozenset({"escort", "escorts", "跟车", "跟车志愿者"})
 
+#: A group name as the groups stage writes it (第1组); other names are the organisers'.
+GENERATED_GROUP_NAME = re.compile(r"第(\d+)组")
+
 #: Words in an activity's id, kind or title that mark it as a photo (合影): children
 #: without photo consent must be kept out of the picture.
 PHOTO_WORDS: tuple[str, ...] = ("合影", "拍照", "照相", "photo")
@@ -55,8 +59,9 @@ class BusLeg:
 class PlanView:
     """Lookups over one plan; build once per export."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, lang: str = "zh") -> None:
         self.plan = plan
+        self.lang = lang
         self.tz = ZoneInfo(plan.event.timezone)
         self._volunteers = {v.id: v for v in plan.people.volunteers}
         self._children = {c.id: c for c in plan.people.children}
@@ -138,11 +143,15 @@ class PlanView:
     def group_of_child(self, child_id: str) -> Group | None:
         return next((g for g in self.plan.groups if child_id in g.child_ids), None)
 
-    @staticmethod
-    def group_name(group: Group | None) -> str:
+    def group_name(self, group: Group | None) -> str:
+        """The group's name; in English, a name the stage wrote as 第N组 reads "Group N"."""
         if group is None:
             return ""
-        return group.name or group.id
+        name = group.name or group.id
+        numbered = GENERATED_GROUP_NAME.fullmatch(name)
+        if self.lang == "en" and numbered:
+            return f"Group {numbered.group(1)}"
+        return name
 
     # ---- photos ----------------------------------------------------------
     @staticmethod
