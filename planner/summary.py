@@ -59,10 +59,20 @@ def plan_summary(plan: Plan, lang: str = "zh") -> dict[str, Any]:
             {"venue": m.venue, "venue_name": _place_name(plan, m.venue), "headcount": m.headcount}
             for m in plan.meals
         ],
-        "tickets": dict(plan.tickets),
+        "tickets": (
+            plan.ticket_summary.model_dump(mode="json") if plan.ticket_summary is not None else {}
+        ),
         "budget_total": str(budget.total) if budget else None,
-        "warnings": [n.text(lang) for n in plan.notices],
+        "warnings": [n.text(lang) for n in plan.notices] + _photo_warnings(plan, lang),
     }
+
+
+def _photo_warnings(plan: Plan, lang: str) -> list[str]:
+    """A photo activity (合影) with children who may not be photographed."""
+    from planner.render.labels import Labels, photo_warnings
+    from planner.render.view import PlanView
+
+    return photo_warnings(Labels(lang), PlanView(plan, lang))
 
 
 def _place_name(plan: Plan, place_id: str) -> str:
@@ -119,7 +129,12 @@ def _yuan(total: str | None) -> str:
 
 def print_plan_summary(summary: dict[str, Any], *, lang: str = "zh") -> None:
     zh = lang != "en"
-    tickets = ", ".join(f"{k} {v}" for k, v in summary["tickets"].items())
+    tickets = ""
+    if summary["tickets"]:
+        from planner.model import TicketSummary
+        from planner.render.labels import Labels, tickets_text
+
+        tickets = tickets_text(Labels(lang), TicketSummary.model_validate(summary["tickets"]))
     meals = ", ".join(f"{m['venue_name']} {m['headcount']}" for m in summary["meals"])
     rows = [
         ("活动" if zh else "Event", f"{summary['event']['name']} ({summary['event']['date']})"),

@@ -179,7 +179,7 @@ def bus_lines(
         return [_line(parsed, None, Decimal(0), Decimal(0), None)]
     prices = {row.unit_price for row in rows}
     if len(prices) == 1:
-        refs = "、".join(row.ref for row in rows)
+        refs = ", ".join(row.ref for row in rows)  # ids: the same in either language
         return [_line(parsed, None, Decimal(len(rows)), prices.pop(), refs)]
     return [_line(parsed, row.ref, Decimal(1), row.unit_price, row.label) for row in rows]
 

@@ -55,6 +55,7 @@ from planner.model.plan import (
     Plan,
     Rejection,
     Stop,
+    TicketSummary,
     TimelineItem,
 )
 
@@ -107,6 +108,7 @@ __all__ = [
     "StaffMember",
     "Stop",
     "TicketSettings",
+    "TicketSummary",
     "TimelineItem",
     "Travel",
     "Volunteer",

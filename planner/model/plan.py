@@ -180,6 +180,37 @@ class People(Part):
     places: list[Place] = Field(default_factory=list)
 
 
+#: Keys of ``Plan.tickets`` that sum the kinds up rather than name a kind of ticket.
+TICKET_SUM_KEYS: frozenset[str] = frozenset({"free", "total"})
+
+
+class TicketSummary(Part):
+    """Tickets with kinds, free kinds and totals kept apart (``plan.json``
+    ``ticket_summary``, derived from ``tickets``): ``free`` and ``total`` are
+    never kinds of ticket."""
+
+    kinds: dict[str, int] = Field(description="tickets by kind, free kinds included")
+    free_kinds: list[str] = Field(description="the kinds that cost nothing")
+    free: int = Field(description="tickets of the free kinds")
+    to_buy: int = Field(description="tickets to buy: every kind that is not free")
+    total: int = Field(description="every ticket, free ones included")
+
+    @classmethod
+    def of(cls, tickets: dict[str, int], free_kinds: tuple[str, ...] | list[str]) -> TicketSummary:
+        """Split a ``tickets`` dict (kinds plus the stage's ``free`` and ``total`` sums).
+
+        >>> s = TicketSummary.of({"child": 30, "staff": 1, "free": 1, "total": 30}, ["staff"])
+        >>> s.kinds, s.free_kinds, s.free, s.to_buy, s.total
+        ({'child': 30, 'staff': 1}, ['staff'], 1, 30, 31)
+        """
+        kinds = {k: n for k, n in tickets.items() if k not in TICKET_SUM_KEYS}
+        free_listed = sorted(k for k in set(free_kinds) if k in kinds)
+        free = tickets.get("free", sum(kinds[k] for k in free_listed))
+        everyone = sum(kinds.values())
+        to_buy = tickets.get("total", everyone - free)
+        return cls(kinds=kinds, free_kinds=free_listed, free=free, to_buy=to_buy, total=everyone)
+
+
 class Plan(Part):
     """The whole plan (``plan.json``, a contract other tools read)."""
 
@@ -229,6 +260,24 @@ class Plan(Part):
     def warnings(self) -> list[str]:
         """Every notice as one "中文 / English" line (the plan.json contract)."""
         return [str(n) for n in self.notices]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def ticket_summary(self) -> TicketSummary | None:
+        """``tickets`` with kinds, free kinds, tickets to buy and all tickets apart
+        (``tickets`` keeps its old shape, sums included, for tools that read it)."""
+        if not self.tickets:
+            return None
+        free_kinds = self.settings.tickets.free_kinds if self.settings is not None else ()
+        return TicketSummary.of(self.tickets, free_kinds)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derived_fields_are_not_read(cls, data: Any) -> Any:
+        """``ticket_summary`` is derived from ``tickets``: written, never read back."""
+        if isinstance(data, dict) and "ticket_summary" in data:
+            data = {k: v for k, v in data.items() if k != "ticket_summary"}
+        return data
 
     @model_validator(mode="before")
     @classmethod

@@ -28,7 +28,15 @@ if TYPE_CHECKING:
 __all__ = ["Audience", "audience_of", "export"]
 
 #: Printed pages in the order they are written: file stem -> builder name.
-PRINT_PAGES: tuple[str, ...] = ("roster", "manifests", "meal", "cards", "volunteer_sheets")
+PRINT_PAGES: tuple[str, ...] = (
+    "roster",
+    "manifests",
+    "meal",
+    "cards",
+    "volunteer_sheets",
+    "guardian_slips",
+    "signin",
+)
 
 
 def _stderr(line: str) -> None:
@@ -75,13 +83,15 @@ def _export(
 ) -> list[Path]:
     from planner.io import write_bytes, write_text
     from planner.render import invites, paper, tables
+    from planner.render.guardians import family_notices, notices_text
     from planner.render.labels import Labels
     from planner.render.report import report_html
     from planner.render.view import PlanView
 
     t = Labels(lang)
-    view = PlanView(plan)
+    view = PlanView(plan, lang)
     written: list[Path] = []
+    notices = family_notices(view, t)
 
     # the printed pages first: the browser prints them while the other files are written
     pages = {
@@ -92,6 +102,11 @@ def _export(
         "volunteer_sheets": (
             bool(view.selected),
             lambda: paper.volunteer_sheets_html(view, t, view.selected),
+        ),
+        "guardian_slips": (bool(notices), lambda: paper.guardian_slips_html(view, t)),
+        "signin": (
+            bool(view.selected) and view.plans_a_day,
+            lambda: paper.sign_in_html(view, t),
         ),
     }
     html_pages: list[Path] = []
@@ -142,6 +157,17 @@ def _export(
     ]
     written += sheet_files
     _remove_stale(out / "volunteers", "*.html", keep=sheet_files)
+
+    # each family's notice, ready to paste into an SMS or WeChat, and all of them for the sender
+    notice_files = [
+        write_text(out / "guardians" / f"{n.family.id}.txt", n.text, private=True) for n in notices
+    ]
+    if notices:
+        notice_files.append(
+            write_text(out / "guardians" / "notices.txt", notices_text(notices, t), private=True)
+        )
+    written += notice_files
+    _remove_stale(out / "guardians", "*.txt", keep=notice_files)
 
     written += html_pages
 

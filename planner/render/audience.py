@@ -2,7 +2,11 @@
 
 The privacy tests read this table: every file whose audience is
 ``VOLUNTEER`` (or ``RESTAURANT``) must hold no child's full name, guardian,
-phone (the coordinator's excepted), medical, allergy or category note.
+phone (the coordinator's excepted), medical, allergy or category note, except
+what one volunteer's own sheet needs (their own children's health, allergy and
+diet facts; the phones of fellow escorts, their driver and group leader). A
+``GUARDIAN`` file (one family's notice or slip) names only that family's
+children and no one's phone but the coordinator's.
 
 ========================================  ===========  =====================================
 file                                      audience     why
@@ -12,8 +16,12 @@ volunteers/V01.html                       volunteer    one volunteer's own sheet
 print/volunteer_sheets.{html,pdf}         volunteer    the same sheets, one per page
 print/cards.{html,pdf}                    volunteer    a card goes to the volunteer and family
 print/meal.{html,pdf}                     restaurant   counts only
-print/manifests.{html,pdf}                escort       on the bus: guardian to hand over to
+print/manifests.{html,pdf}                escort       on the bus: guardian to hand over to, seats
 print/roster.{html,pdf}                   organiser    confidential master roster
+print/signin.{html,pdf}                   organiser    the desk's sign-in sheet (adults only)
+guardians/C01.txt ...                     guardian     one family's notice (SMS / WeChat)
+print/guardian_slips.{html,pdf}           guardian     one slip per family, cut apart
+guardians/notices.txt                     organiser    every notice, headed by whom to send it
 report.html, *.csv, plan.xlsx, plan.json  organiser    the organisers' own working files
 ========================================  ===========  =====================================
 """
@@ -30,6 +38,7 @@ class Audience(StrEnum):
     ESCORT = "escort"
     RESTAURANT = "restaurant"
     VOLUNTEER = "volunteer"
+    GUARDIAN = "guardian"
 
 
 #: (glob on the path relative to the output folder, audience); first match wins.
@@ -41,6 +50,9 @@ AUDIENCES: tuple[tuple[str, Audience], ...] = (
     ("print/meal.*", Audience.RESTAURANT),
     ("print/manifests.*", Audience.ESCORT),
     ("print/roster.*", Audience.ORGANISER),
+    ("guardians/notices.txt", Audience.ORGANISER),
+    ("guardians/*.txt", Audience.GUARDIAN),
+    ("print/guardian_slips.*", Audience.GUARDIAN),
     ("*", Audience.ORGANISER),
 )
 

@@ -12,6 +12,11 @@ never a silent fallback, so a missing label shows up in the tests.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.model import TicketSummary
+    from planner.render.view import PlanView
 
 #: The languages a renderer speaks (``--lang``).
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -133,6 +138,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "I will be a long-term friend to my paired child: in touch at least once a month, "
         "caring about their study, life and safety.",
     ),
+    "card_promise_plural": (
+        "我愿意与结对的小朋友们做长期的朋友：每月至少联系他们每人一次，关心他们的学习、生活和安全。",
+        "I will be a long-term friend to my paired children: in touch with each of them at least "
+        "once a month, caring about their study, life and safety.",
+    ),
+    "card_sign_guardian_of": ("{name}的监护人签名", "Signature of {name}'s guardian"),
+    "children_plural": ("结对儿童", "Paired children"),
     "card_since": ("结对日期", "Paired on"),
     "card_sign_volunteer": ("志愿者签名", "Volunteer's signature"),
     "card_sign_guardian": ("监护人签名", "Guardian's signature"),
@@ -144,8 +156,31 @@ TEXT: dict[str, tuple[str, str]] = {
     "children_bus": ("孩子们乘车", "Your children's bus"),
     "co_escorts": ("同车志愿者", "Fellow escorts"),
     "health_hint": (
-        "孩子的健康、过敏和饮食事项由活动协调人统一掌握；如有疑问请联系协调人。",
-        "The coordinator holds the children's health, allergy and diet details; ask them.",
+        "以上健康、过敏和饮食信息只为您照顾孩子所用，请勿外传；有疑问请联系活动协调人。",
+        "These health, allergy and diet facts are for your care of the children only; "
+        "do not pass them on. Ask the coordinator if in doubt.",
+    ),
+    "health": ("健康与过敏", "Health and allergies"),
+    "your_start": ("您的出发", "You start"),
+    "group_leader_phone": ("组长", "Group leader"),
+    "escort_on": ("跟车：{bus}", "escort on {bus}"),
+    "leg_route": (
+        "{start} {depart} 出发 → {end} {arrive} 到达",
+        "{start} {depart} → {end} {arrive}",
+    ),
+    "your_stops": ("您的车辆站点与儿童", "Your bus: stops and children"),
+    "board_here": ("上车儿童", "Children boarding"),
+    "off_here": ("下车儿童", "Children getting off"),
+    "photo_warning_title": ("合影提醒", "Photo warning"),
+    "photo_no_consent": (
+        "{names} 的监护人未同意拍照：合影时请让其回避，照片中不得出现",
+        "no photo consent for {names}: keep them out of the picture",
+    ),
+    "photo_consent_short": ("可拍照", "Photos OK"),
+    "photo_plan_warning": (
+        "{time}“{what}”是合影：{names} 的监护人未同意拍照，请其结对志愿者让孩子回避",
+        '{time} "{what}" is a photo: no photo consent for {names}; their volunteers '
+        "keep them out of the picture",
     ),
     "privacy_hint": (
         "请勿拍照转发本单，活动结束后请交回或销毁。",
@@ -156,6 +191,38 @@ TEXT: dict[str, tuple[str, str]] = {
         "Do not photograph or forward this sheet; keep it safe, and hand it back or destroy "
         "it when the pairing ends.",
     ),
+    # seats and sign-in
+    "seat_list": ("座位表", "Seat list"),
+    "seat": ("座位", "Seat"),
+    "escort": ("跟车", "escort"),
+    "boards_at": ("上车", "Boards"),
+    "leaves_at": ("下车", "Gets off"),
+    "sign_in": ("志愿者与工作人员签到表", "Sign-in sheet: volunteers and staff"),
+    "sign_in_time": ("签到时间", "Signed in at"),
+    "sign_out_time": ("签退时间", "Signed out at"),
+    # guardians
+    "guardian_slips": ("家长通知单", "Notices for families"),
+    "guardian_copy": ("家长联", "Family copy"),
+    "notice_guardian": ("家长", "Parent or guardian"),
+    "notice_greeting": (
+        "{guardian}您好！{names}将参加{date}的“{event}”活动。",
+        'Dear {guardian}, {names} will take part in "{event}" on {date}.',
+    ),
+    "notice_pickup": (
+        "{date} {time} 在{place}上车，请提前 10 分钟送到",
+        "picked up at {place} at {time} on {date} (please be there 10 minutes early)",
+    ),
+    "notice_day": ("{date} {start} 到{place}", "arrive at {place} at {start} on {date}"),
+    "notice_back": (
+        "约 {time} 送回{place}，请准时来接",
+        "brought back to {place} at about {time}: please be there to collect them",
+    ),
+    "notice_end": ("活动约 {time} 结束", "the day ends at about {time}"),
+    "notice_contact": (
+        "如有变化或疑问，请联系活动协调人 {contact}。",
+        "Questions or changes: call the coordinator, {contact}.",
+    ),
+    "notice_send_to": ("发送给", "Send to"),
     # report
     "warnings": ("提醒", "Warnings"),
     "no_warnings": ("没有提醒", "No warnings"),
@@ -181,6 +248,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "reasons": ("理由", "Reasons"),
     "score": ("得分", "Score"),
     "tickets": ("门票", "Tickets"),
+    "ticket_free_mark": ("（免票）", " (free)"),
+    "ticket_sums": (
+        "需购买 {to_buy} 张，免票 {free} 张，共 {total} 张",
+        "{to_buy} to buy, {free} free, {total} in all",
+    ),
     "meals": ("用餐", "Meals"),
     "legs": ("行程段", "Legs"),
     "direction": ("方向", "Direction"),
@@ -273,6 +345,11 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "staff": ("工作人员", "staff"),
         "others": ("其他（工作人员等）", "others (staff)"),
     },
+    "ticket_kind": {
+        "child": ("儿童", "child"),
+        "volunteer": ("志愿者", "volunteer"),
+        "staff": ("工作人员", "staff"),
+    },
     "checkpoint": {
         "board_out": ("去程上车", "boards (out)"),
         "arrive_out": ("到达下车", "arrives"),
@@ -282,6 +359,32 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "departure": ("离场交接", "leaves"),
     },
 }
+
+
+def photo_warnings(t: Labels, view: PlanView) -> list[str]:
+    """One warning per photo activity with children who may not be photographed,
+    named by id and full name (for organisers)."""
+    return [
+        t(
+            "photo_plan_warning",
+            time=view.hhmm(item.start),
+            what=t.pick(item.title, item.title_en),
+            names=t.list_sep.join(f"{c.id} {c.name}" for c in children),
+        )
+        for item, children in view.photo_refusals()
+    ]
+
+
+def tickets_text(t: Labels, summary: TicketSummary) -> str:
+    """Kinds, then the sums, never a sum read as a kind:
+    ``儿童 30、工作人员 1（免票）；需购买 30 张，免票 1 张，共 31 张``."""
+    kinds = t.list_sep.join(
+        f"{t.enum('ticket_kind', kind)} {n}"
+        + (t["ticket_free_mark"] if kind in summary.free_kinds else "")
+        for kind, n in summary.kinds.items()
+    )
+    sums = t("ticket_sums", to_buy=summary.to_buy, free=summary.free, total=summary.total)
+    return f"{kinds}{'；' if t.lang == 'zh' else '; '}{sums}"
 
 
 class Labels:

@@ -20,8 +20,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from planner.model import Child, Volunteer
-from planner.names import mask_phone
+from planner.model import BusPlan, Child, Volunteer
 from planner.render.invites import bus_lines, children_bus_lines
 from planner.render.labels import Labels
 from planner.render.money import format_yuan
@@ -69,6 +68,27 @@ class EventFacts:
     meeting_point: str
     coordinator: str
     emergency: list[tuple[str, str]]
+    footer: Markup
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a CSS string literal, safe inside ``<style>`` (quotes, backslashes
+    and ``<`` escaped)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+    return Markup(f'"{escaped}"')
+
+
+def emergency_line(view: PlanView, t: Labels) -> str:
+    """The coordinator and the emergency numbers in one line, printed at the foot of
+    every page."""
+    person = view.plan.event.coordinator
+    parts = []
+    if person and (person.name or person.phone):
+        parts.append(" ".join(x for x in (t["coordinator"], person.name, person.phone) if x))
+    parts += [
+        f"{label} {phone}" for label, phone in sorted(view.plan.event.emergency_phones.items())
+    ]
+    return t.colon(t["emergency"]) + " · ".join(parts) if parts else ""
 
 
 def event_facts(view: PlanView, t: Labels) -> EventFacts:
@@ -83,6 +103,7 @@ def event_facts(view: PlanView, t: Labels) -> EventFacts:
         meeting_point=view.place_name(info.meeting_point),
         coordinator=coordinator,
         emergency=sorted(info.emergency_phones.items()),
+        footer=css_string(emergency_line(view, t)),
     )
 
 
@@ -121,6 +142,7 @@ def medical_text(child: Child, t: Labels) -> str:
 @dataclass(frozen=True)
 class RosterRow:
     no: int
+    id: str
     name: str
     gender: str
     age: str
@@ -164,6 +186,7 @@ def roster_row(view: PlanView, t: Labels, no: int, child: Child) -> RosterRow:
     age = view.age(child)
     return RosterRow(
         no=no,
+        id=child.id,
         name=child.name,
         gender=t.enum("gender", child.gender),
         age="" if age is None else str(age),
@@ -212,6 +235,7 @@ def roster_html(view: PlanView, t: Labels) -> str:
 @dataclass(frozen=True)
 class ManifestChild:
     no: int
+    id: str
     name: str
     age: str
     guardian: str
@@ -267,6 +291,7 @@ def manifest_for(view: PlanView, t: Labels, bus_leg: BusLeg) -> Manifest:
             rows.append(
                 ManifestChild(
                     no=no,
+                    id=child.id,
                     name=child.name,
                     age="" if age is None else str(age),
                     guardian=guardian_text(child, t),
@@ -307,7 +332,63 @@ def manifest_for(view: PlanView, t: Labels, bus_leg: BusLeg) -> Manifest:
     )
 
 
+@dataclass(frozen=True)
+class Seat:
+    no: int
+    who: str
+    kind: str
+    boards: str
+    leaves: str
+
+
+@dataclass(frozen=True)
+class SeatList:
+    bus: str
+    seats: list[Seat]
+
+
+def seat_list(view: PlanView, t: Labels, bus: BusPlan) -> SeatList:
+    """One seat per person on the bus, kept all day: escorts in the front seats (by the
+    door), then the children in boarding order; the empty seats are listed too, so
+    the escort sees at a glance who is missing."""
+    legs = [bl for bl in view.bus_legs if bl.bus.id == bus.id]
+    outbound = [bl for bl in legs if not view.is_return(bl.leg)] or legs
+    boards: dict[str, str] = {}
+    leaves: dict[str, str] = {}
+    riders: list[str] = []
+    escorts: list[str] = []
+    for bus_leg in legs:
+        back = view.is_return(bus_leg.leg)
+        for vid in bus_leg.leg.volunteer_ids:
+            if vid not in escorts:
+                escorts.append(vid)
+        for stop in sorted(bus_leg.leg.stops, key=lambda s: (s.time, s.point)):
+            for cid in stop.child_ids:
+                at = f"{view.place_name(stop.point)} {view.hhmm(stop.time)}"
+                (leaves if back else boards).setdefault(cid, at)
+                if bus_leg in outbound and cid not in riders:
+                    riders.append(cid)
+    for bus_leg in legs:  # children riding the return only
+        for cid in bus_leg.leg.child_ids:
+            if cid not in riders:
+                riders.append(cid)
+    seats: list[Seat] = []
+    for vid in escorts:
+        volunteer = view.volunteer(vid)
+        who = f"{vid} {volunteer.name}" if volunteer else vid
+        seats.append(Seat(len(seats) + 1, who, t["escort"], "", ""))
+    for cid in riders:
+        child = view.child(cid)
+        who = f"{cid} {child.name}" if child else cid
+        seats.append(
+            Seat(len(seats) + 1, who, t["child"], boards.get(cid, ""), leaves.get(cid, ""))
+        )
+    seats += [Seat(n, "", "", "", "") for n in range(len(seats) + 1, bus.seats + 1)]
+    return SeatList(bus.name or bus.id, seats)
+
+
 def manifests_html(view: PlanView, t: Labels) -> str:
+    buses = [bus for bus in view.plan.buses if bus.legs]
     return render_page(
         "manifests.html",
         t=t,
@@ -315,6 +396,7 @@ def manifests_html(view: PlanView, t: Labels) -> str:
         event=event_facts(view, t),
         mark=t["confidential_escort"],
         manifests=[manifest_for(view, t, bl) for bl in view.bus_legs],
+        seat_lists=[seat_list(view, t, bus) for bus in buses],
     )
 
 
@@ -388,6 +470,26 @@ class Card:
     children_label: str
     date: str
     contact: str
+    promise: str
+    guardian_signs: list[str]
+
+
+def same_family(children: list[Child]) -> bool:
+    """Children of one family sign once: siblings (one sibling group) or one guardian
+    (same name and phone)."""
+    groups = {c.sibling_group for c in children}
+    if len(groups) == 1 and None not in groups:
+        return True
+    guardians = {(c.guardian.name, c.guardian.phone) if c.guardian else None for c in children}
+    return len(guardians) == 1 and None not in guardians
+
+
+def guardian_sign_lines(children: list[Child], t: Labels) -> list[str]:
+    """One guardian signature line per family: two children from two families
+    need two guardians' signatures, each naming whose guardian signs."""
+    if len(children) == 1 or same_family(children):
+        return [t["card_sign_guardian"]]
+    return [t("card_sign_guardian_of", name=c.given_name) for c in children]
 
 
 def pairing_cards(view: PlanView, t: Labels) -> list[Card]:
@@ -405,9 +507,11 @@ def pairing_cards(view: PlanView, t: Labels) -> list[Card]:
             Card(
                 volunteer=volunteer.name,
                 children=t.list_sep.join(c.given_name for c in children),
-                children_label=t["child"] if len(children) == 1 else t["children"],
+                children_label=t["child"] if len(children) == 1 else t["children_plural"],
                 date=format_date(view.plan.event.date, t),
                 contact=contact,
+                promise=t["card_promise"] if len(children) == 1 else t["card_promise_plural"],
+                guardian_signs=guardian_sign_lines(children, t),
             )
         )
     return cards
@@ -429,9 +533,16 @@ def cards_html(view: PlanView, t: Labels) -> str:
 # ------------------------------------------------------- volunteer sheets
 @dataclass(frozen=True)
 class SheetChild:
+    """One of the volunteer's own children: what the adult minding them must know
+    (health, allergies, diet, photo consent), never the guardian's phone or address."""
+
+    id: str
     given_name: str
     age: str
     needs: str
+    health: str
+    diet: str
+    photo: bool
 
 
 @dataclass(frozen=True)
@@ -440,6 +551,25 @@ class SheetItem:
     what: str
     where: str
     note: str
+    photo_warning: str = ""
+
+
+@dataclass(frozen=True)
+class SheetStop:
+    """An escort's stop: when, where, and which children get on (or off) there."""
+
+    time: str
+    place: str
+    children: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SheetLeg:
+    bus: str
+    direction: str
+    route: str
+    stops: list[SheetStop]
 
 
 @dataclass(frozen=True)
@@ -448,62 +578,149 @@ class VolunteerSheet:
     name: str
     roles: str
     group: str
+    start: str
     buses: list[str]
     children_bus: list[str]
     children: list[SheetChild]
     schedule: list[SheetItem]
     co_escorts: list[str]
     drivers: list[str]
+    leader: str
+    legs: list[SheetLeg]
+    photo_warnings: list[str]
+
+
+def contact(name: str | None, phone: str | None) -> str:
+    """``name phone``, unmasked: for the people a volunteer must call that day."""
+    return " ".join(x for x in (name, phone) if x)
+
+
+def child_label(child: Child, t: Labels) -> str:
+    """A child as a volunteer sees them: given name and id (two children may share
+    a given name)."""
+    return (
+        f"{child.given_name}（{child.id}）"
+        if t.lang == "zh"
+        else f"{child.given_name} ({child.id})"
+    )
+
+
+def sheet_child(view: PlanView, t: Labels, child: Child) -> SheetChild:
+    age = view.age(child)
+    return SheetChild(
+        id=child.id,
+        given_name=child.given_name,
+        age="" if age is None else str(age),
+        needs=t.enums("need", child.needs),
+        health=medical_text(child, t),
+        diet=t.enums("diet", child.dietary),
+        photo=child.photo_consent,
+    )
+
+
+def escort_legs(view: PlanView, t: Labels, volunteer_id: str) -> list[SheetLeg]:
+    """Each leg the volunteer escorts, stop by stop, with the children collected
+    (or handed home) there, by given name and id."""
+    legs = []
+    for bus_leg in view.legs_of_volunteer(volunteer_id):
+        leg = bus_leg.leg
+        stops = []
+        for stop in sorted(leg.stops, key=lambda s: (s.time, s.point)):
+            children = view.children_named(stop.child_ids)
+            stops.append(
+                SheetStop(
+                    time=view.hhmm(stop.time),
+                    place=view.place_name(stop.point),
+                    children=t.list_sep.join(child_label(c, t) for c in children),
+                    count=len(children),
+                )
+            )
+        legs.append(
+            SheetLeg(
+                bus=bus_leg.bus.name or bus_leg.bus.id,
+                direction=t["back"] if view.is_return(leg) else t["out"],
+                route=t(
+                    "leg_route",
+                    start=view.place_name(leg.from_),
+                    depart=view.hhmm(leg.depart),
+                    end=view.place_name(leg.to),
+                    arrive=view.hhmm(leg.arrive),
+                ),
+                stops=stops,
+            )
+        )
+    return legs
+
+
+def photo_warning(view: PlanView, t: Labels, children: list[Child]) -> str:
+    """The warning for a photo activity: these children may not be photographed."""
+    refused = [c for c in children if not c.photo_consent]
+    if not refused:
+        return ""
+    return t("photo_no_consent", names=t.list_sep.join(child_label(c, t) for c in refused))
 
 
 def volunteer_sheet(view: PlanView, t: Labels, volunteer: Volunteer) -> VolunteerSheet:
-    """A volunteer's own page: their day, their children's given names and needs,
-    fellow escorts and drivers with phones masked."""
-    children = [
-        SheetChild(
-            c.given_name, "" if view.age(c) is None else str(view.age(c)), t.enums("need", c.needs)
-        )
-        for c in view.children_of(volunteer.id)
-    ]
+    """A volunteer's own page: their real start, their day, their children's given
+    names with the health, allergy, diet and photo-consent facts the adult minding
+    them must know; an escort's bus stop by stop with the children collected there;
+    the phones they must call that day (fellow escorts, driver, group leader)."""
+    own_children = view.children_of(volunteer.id)
+    children = [sheet_child(view, t, c) for c in own_children]
+    own_legs = {bl.key for bl in view.legs_of_volunteer(volunteer.id)}
     items = []
+    photo_warnings = []
     for item in schedule_for(view.plan, volunteer.id):
         place = view.place_name(item.place) if item.place else ""
+        riding = view.legs_during(item, volunteer.id)
         if not place:
-            riding = view.legs_during(item, volunteer.id)
             place = view.place_name(riding[0].leg.from_) if riding else ""
-        items.append(
-            SheetItem(
-                time=f"{view.hhmm(item.start)}–{view.hhmm(item.end)}",
-                what=t.pick(item.title, item.title_en),
-                where=place,
-                note=item.note or "",
-            )
+        escorting = [bl for bl in riding if bl.key in own_legs]
+        note = (
+            t("escort_on", bus=escorting[0].bus.name or escorting[0].bus.id)
+            if escorting
+            else item.note or ""
         )
+        warning = photo_warning(view, t, own_children) if view.is_photo(item) else ""
+        time = f"{view.hhmm(item.start)}–{view.hhmm(item.end)}"
+        what = t.pick(item.title, item.title_en)
+        if warning:
+            photo_warnings.append(
+                f"{time} {what}：{warning}" if t.lang == "zh" else f"{time} {what}: {warning}"
+            )
+        items.append(SheetItem(time=time, what=what, where=place, note=note, photo_warning=warning))
+    start = f"{items[0].time.split('–')[0]} {items[0].where}".strip() if items else ""
     co_escorts: dict[str, str] = {}
     drivers: dict[str, str] = {}
     for bus_leg in view.legs_of_volunteer(volunteer.id):
         for vid in bus_leg.leg.volunteer_ids:
             other = view.volunteer(vid)
             if other and vid != volunteer.id:
-                co_escorts[vid] = " ".join(x for x in (other.name, mask_phone(other.phone)) if x)
+                co_escorts[vid] = contact(other.name, other.phone)
         bus = bus_leg.bus
         if bus.driver or bus.driver_phone:
-            label = bus.name or bus.id
-            drivers[bus.id] = f"{label} " + " ".join(
-                x for x in (bus.driver, mask_phone(bus.driver_phone)) if x
-            )
+            drivers[bus.id] = f"{bus.name or bus.id} " + contact(bus.driver, bus.driver_phone)
     group = view.group_of_volunteer(volunteer.id)
+    leader = ""
+    if group and group.leader_id and group.leader_id != volunteer.id:
+        head = view.volunteer(group.leader_id)
+        if head:
+            leader = contact(head.name, head.phone)
     return VolunteerSheet(
         id=volunteer.id,
         name=volunteer.name,
         roles=t.enums("role", view.roles_of(volunteer.id)),
         group=view.group_name(group),
+        start=start,
         buses=bus_lines(view, t, volunteer.id),
         children_bus=children_bus_lines(view, t, volunteer.id),
         children=children,
         schedule=items,
         co_escorts=list(co_escorts.values()),
         drivers=list(drivers.values()),
+        leader=leader,
+        legs=escort_legs(view, t, volunteer.id),
+        photo_warnings=photo_warnings,
     )
 
 
@@ -520,12 +737,77 @@ def volunteer_sheets_html(view: PlanView, t: Labels, volunteers: list[Volunteer]
     )
 
 
+# ----------------------------------------------------------------- sign-in
+@dataclass(frozen=True)
+class SignInRow:
+    no: int
+    id: str
+    name: str
+    role: str
+    group: str
+
+
+def sign_in_rows(view: PlanView, t: Labels) -> list[SignInRow]:
+    """Every adult expected on the day: the selected volunteers by group, then the
+    staff; each signs in on arrival and out on leaving."""
+    rows: list[SignInRow] = []
+    order = {g.id: i for i, g in enumerate(view.plan.groups)}
+
+    def group_key(volunteer: Volunteer) -> tuple[int, str]:
+        group = view.group_of_volunteer(volunteer.id)
+        return (order.get(group.id, len(order)) if group else len(order), volunteer.id)
+
+    for volunteer in sorted(view.selected, key=group_key):
+        rows.append(
+            SignInRow(
+                no=len(rows) + 1,
+                id=volunteer.id,
+                name=volunteer.name,
+                role=t.enums("role", view.roles_of(volunteer.id)),
+                group=view.group_name(view.group_of_volunteer(volunteer.id)),
+            )
+        )
+    for staff in view.plan.people.staff:
+        rows.append(SignInRow(len(rows) + 1, "", staff.name, staff.role or "", ""))
+    return rows
+
+
+def sign_in_html(view: PlanView, t: Labels) -> str:
+    return render_page(
+        "signin.html",
+        t=t,
+        title=t["sign_in"],
+        event=event_facts(view, t),
+        mark=t["confidential"],
+        rows=sign_in_rows(view, t),
+        blank=3,
+    )
+
+
+# ------------------------------------------------------- family notices
+def guardian_slips_html(view: PlanView, t: Labels) -> str:
+    """One slip per family to cut apart: their children's pickup and return, the
+    coordinator's phone (:mod:`planner.render.guardians`)."""
+    from planner.render.guardians import family_notices
+
+    return render_page(
+        "guardian_slips.html",
+        t=t,
+        title=t["guardian_slips"],
+        event=event_facts(view, t),
+        mark=t["guardian_copy"],
+        notices=family_notices(view, t),
+    )
+
+
 __all__ = [
     "CARDS_PER_PAGE",
     "cards_html",
     "checkpoints",
+    "guardian_slips_html",
     "manifests_html",
     "meal_html",
     "roster_html",
+    "sign_in_html",
     "volunteer_sheets_html",
 ]

@@ -21,7 +21,7 @@ from planner.render.charts import (
     bar_chart_svg,
     gantt_svg,
 )
-from planner.render.labels import Labels
+from planner.render.labels import Labels, photo_warnings, tickets_text
 from planner.render.money import format_yuan
 from planner.render.paper import event_facts, meal_orders, render_page
 from planner.render.view import PlanView
@@ -97,19 +97,44 @@ def group_rows(view: PlanView, t: Labels) -> list[GroupRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class RejectedRow:
+    id: str
+    name: str
+    reason: str
+
+
+def person_label(ident: str, name: str | None) -> str:
+    """``C07 金磊伟``: organisers see id and full name (two children may share a given name)."""
+    return f"{ident} {name}" if name else ident
+
+
 def pair_rows(view: PlanView, t: Labels) -> list[PairRow]:
-    """Pairs with their reasons; children by given name (the report travels further than the roster)."""
+    """Pairs with their reasons in the reader's language; people by id and full name."""
     rows = []
     for pair in sorted(view.plan.pairs, key=lambda p: p.volunteer_id):
         volunteer = view.volunteer(pair.volunteer_id)
         children = view.children_named(pair.child_ids)
+        reasons = pair.reasons_en if t.lang == "en" and pair.reasons_en else pair.reasons
         rows.append(
             PairRow(
-                volunteer=volunteer.name if volunteer else pair.volunteer_id,
-                children=t.list_sep.join(c.given_name for c in children),
+                volunteer=person_label(pair.volunteer_id, volunteer.name if volunteer else None),
+                children=t.list_sep.join(person_label(c.id, c.name) for c in children),
                 score=f"{pair.score:g}",
-                reasons=t.list_sep.join(pair.reasons),
+                reasons=("；" if t.lang == "zh" else "; ").join(reasons),
             )
+        )
+    return rows
+
+
+def rejected_rows(view: PlanView, t: Labels) -> list[RejectedRow]:
+    """Every applicant not chosen, with the reason, so the organiser can explain it."""
+    rows = []
+    for rejection in sorted(view.plan.volunteers_rejected, key=lambda r: r.volunteer_id):
+        volunteer = view.volunteer(rejection.volunteer_id)
+        reason = t.pick(rejection.reason, rejection.reason_en)
+        rows.append(
+            RejectedRow(rejection.volunteer_id, volunteer.name if volunteer else "", reason)
         )
     return rows
 
@@ -144,10 +169,8 @@ def summary_numbers(view: PlanView, t: Labels) -> list[tuple[str, str]]:
         (t["groups"], str(len(plan.groups))),
         (t["buses"], str(len(plan.buses))),
     ]
-    if plan.tickets:
-        # the itinerary stage adds a "total" entry beside the kinds; never count it twice
-        total = plan.tickets.get("total", sum(plan.tickets.values()))
-        numbers.append((t["tickets"], str(total)))
+    if plan.ticket_summary is not None:
+        numbers.append((t["tickets"], tickets_text(t, plan.ticket_summary)))
     if plan.budget is not None:
         numbers.append((t["total"], format_yuan(plan.budget.total)))
     return numbers
@@ -189,7 +212,7 @@ def report_html(view: PlanView, t: Labels) -> str:
         title=t["report"],
         event=event_facts(view, t),
         mark=t["confidential"],
-        warnings=[n.text(t.lang) for n in view.plan.notices],
+        warnings=[n.text(t.lang) for n in view.plan.notices] + photo_warnings(t, view),
         numbers=summary_numbers(view, t),
         gantt=Markup(gantt),
         timeline_legend=[
@@ -197,6 +220,7 @@ def report_html(view: PlanView, t: Labels) -> str:
         ],
         groups=group_rows(view, t),
         pairs=pair_rows(view, t),
+        rejected=rejected_rows(view, t),
         legs=leg_rows(view, t),
         meals=meal_orders(view, t),
         budget_chart=Markup(budget_chart(view)),

@@ -85,11 +85,28 @@ def pairs_table(view: PlanView, t: Labels) -> Table:
                 " ".join(pair.child_ids),
                 _names(pair.child_ids, view.child, t),
                 Decimal(str(pair.score)),
-                "；".join(pair.reasons) if t.lang == "zh" else "; ".join(pair.reasons),
+                "；".join(pair.reasons)
+                if t.lang == "zh" or not pair.reasons_en
+                else "; ".join(pair.reasons_en),
                 t.yes_no(pair.locked),
             ]
         )
     return Table("pairs", t["pairs"], rows)
+
+
+def rejected_table(view: PlanView, t: Labels) -> Table:
+    """Every applicant not chosen and why (organisers only), in the reader's language."""
+    rows: list[list[Cell]] = [[t["volunteer_id"], t["name"], t["reasons"]]]
+    for rejection in sorted(view.plan.volunteers_rejected, key=lambda r: r.volunteer_id):
+        volunteer = view.volunteer(rejection.volunteer_id)
+        rows.append(
+            [
+                rejection.volunteer_id,
+                volunteer.name if volunteer else "",
+                t.pick(rejection.reason, rejection.reason_en),
+            ]
+        )
+    return Table("rejected", t["rejected"], rows)
 
 
 def groups_table(view: PlanView, t: Labels) -> Table:
@@ -169,6 +186,7 @@ def budget_table(view: PlanView, t: Labels) -> Table:
 def all_tables(view: PlanView, t: Labels) -> list[Table]:
     return [
         pairs_table(view, t),
+        rejected_table(view, t),
         groups_table(view, t),
         manifests_table(view, t),
         budget_table(view, t),

@@ -6,6 +6,7 @@ Each renderer then picks only the fields its reader may see.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -34,6 +35,13 @@ RETURN_DIRECTIONS: frozenset[str] = frozenset({"back", "return", "travel_back", 
 #: ``Volunteer.roles`` words that make someone a bus escort.
 ESCORT_ROLE_WORDS: frozenset[str] = frozenset({"escort", "escorts", "跟车", "跟车志愿者"})
 
+#: A group name as the groups stage writes it (第1组); other names are the organisers'.
+GENERATED_GROUP_NAME = re.compile(r"第(\d+)组")
+
+#: Words in an activity's id, kind or title that mark it as a photo (合影): children
+#: without photo consent must be kept out of the picture.
+PHOTO_WORDS: tuple[str, ...] = ("合影", "拍照", "照相", "photo")
+
 
 @dataclass(frozen=True)
 class BusLeg:
@@ -51,8 +59,9 @@ class BusLeg:
 class PlanView:
     """Lookups over one plan; build once per export."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, lang: str = "zh") -> None:
         self.plan = plan
+        self.lang = lang
         self.tz = ZoneInfo(plan.event.timezone)
         self._volunteers = {v.id: v for v in plan.people.volunteers}
         self._children = {c.id: c for c in plan.people.children}
@@ -134,11 +143,53 @@ class PlanView:
     def group_of_child(self, child_id: str) -> Group | None:
         return next((g for g in self.plan.groups if child_id in g.child_ids), None)
 
-    @staticmethod
-    def group_name(group: Group | None) -> str:
+    def group_name(self, group: Group | None) -> str:
+        """The group's name; in English, a name the stage wrote as 第N组 reads "Group N"."""
         if group is None:
             return ""
-        return group.name or group.id
+        name = group.name or group.id
+        numbered = GENERATED_GROUP_NAME.fullmatch(name)
+        if self.lang == "en" and numbered:
+            return f"Group {numbered.group(1)}"
+        return name
+
+    # ---- photos ----------------------------------------------------------
+    @staticmethod
+    def is_photo(item: TimelineItem) -> bool:
+        """An activity is a photo when its id, kind or title says so (合影, photo).
+
+        >>> from datetime import datetime, timezone
+        >>> at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> PlanView.is_photo(TimelineItem(id="p", title="长安塔前合影留念", start=at, end=at))
+        True
+        """
+        words = (item.id, item.kind or "", item.title, item.title_en or "")
+        return any(w in text.lower() for text in words for w in PHOTO_WORDS)
+
+    @cached_property
+    def photo_items(self) -> list[TimelineItem]:
+        return [item for item in self.plan.timeline if self.is_photo(item)]
+
+    @cached_property
+    def without_photo_consent(self) -> list[Child]:
+        """Attending children whose guardians did not consent to photos."""
+        return [c for c in self.attending_children if not c.photo_consent]
+
+    def photo_refusals(self) -> list[tuple[TimelineItem, list[Child]]]:
+        """Each photo activity with the children taking part in it whose guardians
+        did not consent to photos (only activities with such children)."""
+        from planner.render.schedule import schedule_for
+
+        found = []
+        for item in sorted(self.photo_items, key=lambda i: (i.start, i.id)):
+            there = [
+                c
+                for c in self.without_photo_consent
+                if any(mine.id == item.id for mine in schedule_for(self.plan, c.id))
+            ]
+            if there:
+                found.append((item, there))
+        return found
 
     # ---- buses ---------------------------------------------------------
     @cached_property

@@ -10,6 +10,7 @@ unique marker string, for the privacy test.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -747,3 +748,35 @@ def sensitive_strings(plan: Plan) -> dict[str, str]:
     for word in CATEGORY_WORDS:
         found[word] = "category"
     return found
+
+
+def needed_by(plan: Plan, volunteer_id: str) -> set[str]:
+    """The sensitive strings one volunteer's own sheet must carry: the spec of the sheet."""
+    from planner.render.view import PlanView
+
+    view = PlanView(plan)
+    needed: set[str] = set()
+    for child in view.children_of(volunteer_id):
+        needed.update(child.allergies)
+        if child.medical_notes:
+            needed.add(child.medical_notes)
+    for bus_leg in view.legs_of_volunteer(volunteer_id):
+        needed.update(
+            v.phone
+            for v in (view.volunteer(i) for i in bus_leg.leg.volunteer_ids if i != volunteer_id)
+            if v and v.phone
+        )
+        if bus_leg.bus.driver_phone:
+            needed.add(bus_leg.bus.driver_phone)
+    group = view.group_of_volunteer(volunteer_id)
+    if group and group.leader_id and group.leader_id != volunteer_id:
+        leader = view.volunteer(group.leader_id)
+        if leader and leader.phone:
+            needed.add(leader.phone)
+    return needed
+
+
+def sheet_sections(html: str) -> dict[str, str]:
+    """A sheets page cut into each volunteer's own sheet, by its section id."""
+    parts = re.split(r'<section class="sheet[^"]*" id="(V\d+)">', html)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))

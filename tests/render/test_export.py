@@ -11,11 +11,12 @@ from render.plans import bare_plan, expo_plan
 
 from planner.io import read_plan, write_plan
 from planner.itinerary.schedule import schedule_for
-from planner.render import Audience, audience_of, export
+from planner.render import PRINT_PAGES, Audience, audience_of, export
 
 FULL_SET = {
     "report.html",
     "pairs.csv",
+    "rejected.csv",
     "groups.csv",
     "manifests.csv",
     "budget.csv",
@@ -27,6 +28,10 @@ FULL_SET = {
     "print/meal.html",
     "print/cards.html",
     "print/volunteer_sheets.html",
+    "print/guardian_slips.html",
+    "print/signin.html",
+    "guardians/notices.txt",
+    *(f"guardians/C{i:02}.txt" for i in (1, 3, 4, 5, 6, 7, 8, 9, 10)),
     *(f"invites/V0{i}.ics" for i in range(1, 7)),
     *(f"volunteers/V0{i}.html" for i in range(1, 7)),
 }
@@ -111,7 +116,9 @@ def test_a_failed_print_is_a_note_not_a_crash(
     notes: list[str] = []
     written = export(expo_plan(), tmp_path / "out", on_note=notes.append)
     assert not [p for p in written if p.suffix == ".pdf"]
-    assert len(notes) == 5 and all("PDF 生成失败" in n and "exit 3" in n for n in notes)
+    assert len(notes) == len(PRINT_PAGES) and all(
+        "PDF 生成失败" in n and "exit 3" in n for n in notes
+    )
 
 
 def test_default_notes_go_to_stderr(

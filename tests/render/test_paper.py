@@ -12,9 +12,13 @@ from planner.render.paper import (
     checkpoints,
     diet_label,
     manifest_for,
+    manifests_html,
     meal_orders,
     pairing_cards,
     roster_sections,
+    seat_list,
+    sign_in_html,
+    sign_in_rows,
     volunteer_sheet,
 )
 from planner.render.view import PlanView
@@ -129,21 +133,69 @@ def test_a_card_per_pair_with_given_names_only() -> None:
     assert cards[0].contact == "陈建国 029-87650000"
 
 
+def test_a_card_for_two_families_has_a_guardian_line_per_child_and_plural_words() -> None:
+    cards = {c.volunteer: c for c in pairing_cards(PlanView(expo_plan()), ZH)}
+    siblings, two_families, single = cards["陶浩杰"], cards["邢艳芳"], cards["欧阳娜娜"]
+    assert siblings.guardian_signs == ["监护人签名"]  # C01 and C02: one family
+    assert two_families.guardian_signs == ["刚的监护人签名", "丽的监护人签名"]
+    assert (
+        two_families.promise.startswith("我愿意与结对的小朋友们") and "他们" in two_families.promise
+    )
+    assert two_families.children_label == "结对儿童"
+    assert single.guardian_signs == ["监护人签名"] and "小朋友们" not in single.promise
+    english = {c.volunteer: c for c in pairing_cards(PlanView(expo_plan()), Labels("en"))}
+    assert english["邢艳芳"].guardian_signs == [
+        "Signature of 刚's guardian",
+        "Signature of 丽's guardian",
+    ]
+    assert "children" in english["邢艳芳"].promise
+    html = cards_html(PlanView(expo_plan()), ZH)
+    assert "刚的监护人签名" in html and "丽的监护人签名" in html
+
+
 def test_cards_are_printed_four_to_a_page() -> None:
     html = cards_html(PlanView(expo_plan()), ZH)
     assert html.count('class="cardpage"') == 2 and html.count('class="card"') == 6
 
 
 # ---- volunteer sheets ----------------------------------------------------
-def test_volunteer_sheet_has_schedule_given_names_needs_and_masked_phones() -> None:
+def test_escort_sheet_starts_at_the_depot_with_phones_to_call_and_children_per_stop() -> None:
     view = PlanView(expo_plan())
     sheet = volunteer_sheet(view, ZH, view.volunteer("V01"))
     assert sheet.roles == "结对志愿者、跟车志愿者、组长" and sheet.group == "第一组"
     assert [(c.given_name, c.needs) for c in sheet.children] == [("小明", "心理陪伴"), ("小红", "")]
-    assert sheet.co_escorts == ["沈辉文 151****7313"]
-    assert sheet.drivers == ["一号车(19 座中巴) 马师傅 137****1111"]
+    assert sheet.start == "06:30 西安市红十字会"
+    assert sheet.co_escorts == ["沈辉文 15137287313"]
+    assert sheet.drivers == ["一号车(19 座中巴) 马师傅 13700001111"]
+    assert sheet.leader == ""  # V01 leads the group
     assert [i.time for i in sheet.schedule][:2] == ["06:30–09:00", "09:05–09:25"]
     assert sheet.schedule[0].where == "西安市红十字会"
+    assert sheet.schedule[0].note == "跟车：一号车(19 座中巴)"
+    out = sheet.legs[0]
+    assert out.route == "西安市红十字会 06:30 出发 → 西安世博园 09:00 到达"
+    assert [(s.time, s.place, s.children) for s in out.stops] == [
+        ("07:25", "石井村村委会", "小明（C01）、小红（C02）、刚（C03）"),
+        ("07:45", "柳树湾村小学", "子涵（C05）、强（C06）"),
+    ]
+
+
+def test_the_volunteer_minding_a_child_sees_health_allergies_diet_and_photo_consent() -> None:
+    view = PlanView(expo_plan())
+    v02 = volunteer_sheet(view, ZH, view.volunteer("V02"))
+    rows = [(c.id, c.health, c.diet, c.photo) for c in v02.children]
+    assert rows == [("C03", "", "清真", True), ("C04", "哮喘,随身带喷雾", "", False)]
+    assert volunteer_sheet(view, ZH, view.volunteer("V01")).children[1].health == "过敏：花生"
+    assert v02.leader == "陶浩杰 13942806661"  # V01 leads group 1
+
+
+def test_a_photo_activity_warns_the_volunteer_of_a_child_without_photo_consent() -> None:
+    view = PlanView(expo_plan())
+    v02 = volunteer_sheet(view, ZH, view.volunteer("V02"))
+    photo = next(i for i in v02.schedule if i.what == "长安塔前合影留念")
+    assert "丽（C04）" in photo.photo_warning
+    assert [w for w in v02.photo_warnings if "C04" in w]
+    v01 = volunteer_sheet(view, ZH, view.volunteer("V01"))  # both children may be photographed
+    assert v01.photo_warnings == [] and all(not i.photo_warning for i in v01.schedule)
 
 
 def test_a_group_only_item_reaches_that_groups_volunteers() -> None:
@@ -182,3 +234,29 @@ def test_roster_with_a_group_naming_an_unknown_child_skips_it() -> None:
     plan.groups = [Group(id="G9", volunteer_ids=[], child_ids=["C01", "NOPE"])]
     sections = roster_sections(PlanView(plan), ZH)
     assert [r.name for r in sections[0].rows] == ["王小明"]
+
+
+# ---- seats and sign-in ---------------------------------------------------
+def test_a_seat_list_per_bus_escorts_in_front_children_in_boarding_order() -> None:
+    view = PlanView(expo_plan())
+    seats = seat_list(view, ZH, view.plan.buses[0]).seats
+    assert len(seats) == 19  # every seat, the empty ones too
+    assert [(s.no, s.who, s.kind) for s in seats[:3]] == [
+        (1, "V01 陶浩杰", "跟车"),
+        (2, "V03 沈辉文", "跟车"),
+        (3, "C01 王小明", "儿童"),
+    ]
+    c05 = next(s for s in seats if s.who == "C05 赵子涵")
+    assert (c05.boards, c05.leaves) == ("柳树湾村小学 07:45", "柳树湾村小学 17:30")
+    assert [s.who for s in seats[7:]] == [""] * 12
+    html = manifests_html(view, ZH)
+    assert html.count("座位表 · ") == 2
+
+
+def test_the_sign_in_sheet_lists_every_adult_by_group_then_staff() -> None:
+    view = PlanView(expo_plan())
+    rows = sign_in_rows(view, ZH)
+    assert [r.id for r in rows] == ["V01", "V02", "V03", "V04", "V05", "V06", ""]
+    assert (rows[0].group, rows[-1].name, rows[-1].role) == ("第一组", "刘晓梅", "讲解员")
+    html = sign_in_html(view, ZH)
+    assert "签到时间" in html and "签退时间" in html and "13700000101" not in html

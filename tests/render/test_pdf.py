@@ -91,18 +91,22 @@ def keep_pngs(pdf: Path, folder: Path) -> list[Path]:
 
 EXPECTED_PAGES = {
     "roster": 2,  # one landscape page per group
-    "manifests": 4,  # one per bus leg
+    "manifests": 6,  # one per bus leg, then a seat list per bus
     "meal": 1,
     "cards": math.ceil(6 / CARDS_PER_PAGE),
     "volunteer_sheets": 6,  # one per selected volunteer
+    "guardian_slips": 2,  # 9 families' slips to cut apart
+    "signin": 1,
 }
 
 EXPECTED_TEXT = {
     "roster": ["花名册", "机密", "王小明", "13700000101", "送达"],
-    "manifests": ["车辆乘车名单", "人数核对", "马师傅", "签字"],
+    "manifests": ["车辆乘车名单", "人数核对", "马师傅", "签字", "座位表"],
     "meal": ["餐厅订餐单", "19", "清真"],
     "cards": ["爱心结对卡", "小明", "监护人签名"],
-    "volunteer_sheets": ["志愿者任务单", "紧急电话", "151****7313"],
+    "volunteer_sheets": ["志愿者任务单", "紧急电话", "15137287313"],
+    "guardian_slips": ["家长通知单", "张丽", "07:40", "029-87650000"],
+    "signin": ["签到表", "陶浩杰", "刘晓梅", "签退时间"],
 }
 
 
@@ -119,6 +123,11 @@ def test_every_page_kind_prints_with_cjk_font_and_nothing_cut_off(output_dir: Pa
         assert words_outside_page(pdf) == [], stem
         assert median_word_height(pdf) >= MIN_MEDIAN_WORD_PT, f"{stem}: shrunk to fit"
         assert len(keep_pngs(pdf, output_dir / "png")) == EXPECTED_PAGES[stem]
+        for page in range(1, EXPECTED_PAGES[stem] + 1):  # emergency numbers on every page
+            foot = run(
+                "pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(pdf), "-"
+            )
+            assert "029-87650000" in foot and "急救 120" in foot, (stem, page)
 
 
 def test_english_pages_print_too(output_dir: Path) -> None:

@@ -1,9 +1,13 @@
-"""No sensitive marker reaches a volunteer-facing (or the restaurant's) file.
+"""No sensitive marker reaches a volunteer-facing (or the restaurant's) file,
+except what that one reader needs.
 
 Every sensitive field of the plan holds a unique marker (render/plans.py:
 ``marked_plan``). After a full export, each file is classified by
 planner.render.audience and scanned: volunteer files (invites, volunteer
-sheets, pairing cards, and their PDFs' text) must hold none of them; the
+sheets, pairing cards, and their PDFs' text) must hold none of them, but a
+volunteer's own sheet carries what its reader needs (``needed_by``): the
+health, allergy and diet facts of their own children, and the phones they
+must call that day (fellow escorts, their bus's driver, their group leader); the
 restaurant's meal order holds only counts (allergen names are dietary
 counts the kitchen needs, nothing else). The organisers' roster must hold
 them all, which proves the markers were rendered at all.
@@ -16,7 +20,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from render.plans import marked_plan, marker, sensitive_strings
+from render.plans import marked_plan, marker, needed_by, sensitive_strings, sheet_sections
 
 from planner.render import Audience, audience_of, export
 
@@ -60,7 +64,9 @@ def email_of(volunteer_id: str) -> str:
 
 def test_volunteer_facing_files_hold_no_sensitive_marker(exported: tuple[Path, list[Path]]) -> None:
     out, written = exported
-    forbidden = sensitive_strings(marked_plan())
+    plan = marked_plan()
+    forbidden = sensitive_strings(plan)
+    own = {v: needed_by(plan, v) for v in plan.volunteers_selected}
     volunteer_files = [
         p for p in written if audience_of(p.relative_to(out).as_posix()) is Audience.VOLUNTEER
     ]
@@ -69,8 +75,49 @@ def test_volunteer_facing_files_hold_no_sensitive_marker(exported: tuple[Path, l
     assert {"print/cards.html", "print/volunteer_sheets.html"} <= names
     if PDFTOTEXT and shutil.which("chromium"):
         assert {"print/cards.pdf", "print/volunteer_sheets.pdf"} <= names
-    found = {name: leaks(file_text(out / name), forbidden) for name in sorted(names)}
+    found = {}
+    for name in sorted(names):
+        text = file_text(out / name)
+        if name.startswith("volunteers/"):
+            vid = Path(name).stem
+            found[name] = leaks(text, {k: v for k, v in forbidden.items() if k not in own[vid]})
+        elif name == "print/volunteer_sheets.html":
+            cut = sheet_sections(text)
+            assert sorted(cut) == sorted(own)
+            for vid, part in cut.items():
+                allowed = own[vid]
+                found[f"{name}#{vid}"] = leaks(
+                    part, {k: v for k, v in forbidden.items() if k not in allowed}
+                )
+        elif name == "print/volunteer_sheets.pdf":
+            anyone = set().union(*own.values())
+            found[name] = leaks(text, {k: v for k, v in forbidden.items() if k not in anyone})
+        else:
+            found[name] = leaks(text, forbidden)
     assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+def test_each_volunteer_sheet_carries_what_its_reader_needs(
+    exported: tuple[Path, list[Path]],
+) -> None:
+    """The positive side: the adult minding C04 (asthma) sees it; escorts see the
+    phones they must call, unmasked; no sheet shows a guardian."""
+    out, _ = exported
+    plan = marked_plan()
+    for vid in plan.volunteers_selected:
+        sheet = file_text(out / "volunteers" / f"{vid}.html")
+        missing = sorted(s for s in needed_by(plan, vid) if s not in sheet)
+        assert missing == [], vid
+    v02 = file_text(out / "volunteers" / "V02.html")
+    assert marker("medical", "C04") in v02 and marker("medical", "C04") not in file_text(
+        out / "volunteers" / "V01.html"
+    )
+    assert "C04" in v02 and "丽" in v02  # given name and id; photo consent refused
+    v01 = file_text(out / "volunteers" / "V01.html")
+    assert marker("allergy", "C02") in v01
+    assert marker("vphone", "V03") in v01  # the fellow escort on bus B1
+    assert "13700001111" in v01  # the driver
+    assert marker("vphone", "V01") in file_text(out / "volunteers" / "V02.html")  # their leader
 
 
 def test_each_volunteer_sees_only_their_own_email(exported: tuple[Path, list[Path]]) -> None:
@@ -113,14 +160,16 @@ def test_the_organisers_roster_does_carry_the_markers(exported: tuple[Path, list
     assert "王小明" in roster
 
 
-def test_volunteer_sheets_mask_other_phones_but_keep_the_coordinators(
+def test_volunteer_sheets_show_no_phone_their_reader_does_not_call(
     exported: tuple[Path, list[Path]],
 ) -> None:
     out, _ = exported
-    sheet = file_text(out / "volunteers" / "V01.html")
-    assert "199****0003" in sheet  # V03, the fellow escort on bus B1
-    assert "137****1111" in sheet  # the driver
-    assert "029-87650000" in sheet  # the coordinator, unmasked
+    sheet = file_text(out / "volunteers" / "V05.html")  # no bus, in V04's group
+    assert "029-87650000" in sheet  # the coordinator
+    assert marker("vphone", "V04") in sheet  # the group leader
+    for other in ("V01", "V02", "V03", "V06"):
+        assert marker("vphone", other) not in sheet
+    assert "13700001111" not in sheet and "13700002222" not in sheet
 
 
 def test_the_scan_finds_a_planted_marker(tmp_path: Path) -> None:

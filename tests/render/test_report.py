@@ -43,6 +43,7 @@ def test_warnings_come_first() -> None:
 def test_no_warnings_says_so() -> None:
     plan = expo_plan()
     plan.notices = []
+    plan.timeline = [i for i in plan.timeline if i.id != "photo"]  # the photo warns
     assert "没有提醒" in render(plan)
 
 
@@ -67,7 +68,7 @@ def test_tickets_total_is_not_counted_twice() -> None:
     plan = expo_plan()
     plan.tickets = {"child": 10, "volunteer": 6, "total": 16}
     numbers = dict(summary_numbers(PlanView(plan), Labels("zh")))
-    assert numbers["门票"] == "16"
+    assert numbers["门票"] == "儿童 10、志愿者 6；需购买 16 张，免票 0 张，共 16 张"
 
 
 def test_a_plan_with_no_stage_run_still_renders() -> None:

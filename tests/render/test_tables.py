@@ -50,7 +50,7 @@ def test_every_table_is_written_as_csv_with_bom(tmp_path: Path) -> None:
 def test_workbook_has_a_sheet_per_table_with_numbers_as_numbers(tmp_path: Path) -> None:
     export(expo_plan(), tmp_path, pdf=False)
     book = load_workbook(tmp_path / "plan.xlsx")
-    assert book.sheetnames == ["活动", "结对", "分组", "车辆乘车名单", "预算"]
+    assert book.sheetnames == ["活动", "结对", "未入选", "分组", "车辆乘车名单", "预算"]
     budget = book["预算"]
     totals = [row for row in budget.iter_rows(values_only=True) if row[0] == "合计"]
     assert totals and float(totals[0][4]) == 3988.42
@@ -81,3 +81,38 @@ def test_english_headers(tmp_path: Path) -> None:
 def test_scores_keep_their_exact_value() -> None:
     tables = {t.name: t for t in all_tables(PlanView(expo_plan()), Labels("zh"))}
     assert tables["pairs"].rows[1][4] == Decimal("80")
+
+
+def test_rejected_applicants_and_their_reasons_reach_the_organisers_workbook(
+    tmp_path: Path,
+) -> None:
+    """The organiser must explain to each applicant passed over why: plan.xlsx and
+    report.html say it, in the reader's language."""
+    plan = expo_plan()
+    plan.volunteers_rejected = [
+        plan.volunteers_rejected[0].model_copy(update={"reason_en": "background check not done"})
+    ]
+    export(plan, tmp_path / "zh", pdf=False)
+    rows = list(load_workbook(tmp_path / "zh" / "plan.xlsx")["未入选"].iter_rows(values_only=True))
+    assert rows == [("志愿者编号", "姓名", "理由"), ("V07", "周末", "背景审查未完成")]
+    report = (tmp_path / "zh" / "report.html").read_text(encoding="utf-8")
+    assert "未入选 (1)" in report and "背景审查未完成" in report and "周末" in report
+    export(plan, tmp_path / "en", lang="en", pdf=False)
+    english = load_workbook(tmp_path / "en" / "plan.xlsx")["Not selected"]
+    assert list(english.iter_rows(values_only=True))[1] == (
+        "V07",
+        "周末",
+        "background check not done",
+    )
+    assert "background check not done" in (tmp_path / "en" / "report.html").read_text("utf-8")
+
+
+def test_organiser_outputs_name_children_by_id_and_full_name(tmp_path: Path) -> None:
+    """Two children may share a given name: the organisers' pages show id and full name."""
+    export(expo_plan(), tmp_path, pdf=False)
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "C01 王小明" in report and "V01 陶浩杰" in report
+    roster = (tmp_path / "print" / "roster.html").read_text(encoding="utf-8")
+    assert '<span class="muted small">C01</span> 王小明' in roster
+    manifests = (tmp_path / "print" / "manifests.html").read_text(encoding="utf-8")
+    assert '<span class="muted small">C01</span> 王小明' in manifests
