@@ -163,7 +163,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "health": ("健康与过敏", "Health and allergies"),
     "your_start": ("您的出发", "You start"),
     "group_leader_phone": ("组长", "Group leader"),
-    "escort_on": ("跟车：{bus}", "escort on {bus}"),
     "leg_route": (
         "{start} {depart} 出发 → {end} {arrive} 到达",
         "{start} {depart} → {end} {arrive}",
