@@ -226,7 +226,8 @@ def rematch(
     as_json: JsonOpt = False,
     no_render: Annotated[bool, typer.Option("--no-render", help="Write plan.json only.")] = False,
 ) -> None:
-    """Re-pair after someone drops out, changing as little as possible. 当天有人缺席时重新结对。"""
+    """Re-plan after someone drops out: the fewest changes, each listed per person and in
+    changes.csv. 当天有人缺席时重新安排:改动最少,逐人列出(changes.csv)。"""
 
     def work() -> list[Path]:
         from planner.commands.rematch import rematch_command

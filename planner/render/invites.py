@@ -197,7 +197,10 @@ class InviteWriter:
                 description=self.t["cancelled_body"],
                 sequence=self.sequence(person),
             )
-            if item.id != FOLLOWUP_ID:  # a series is cancelled by its UID alone
+            if item.id == FOLLOWUP_ID:  # the monthly series, from its first reminder
+                vevent.start = followup_start(self.plan)
+                vevent.end = vevent.start + FOLLOWUP_LENGTH
+            else:
                 vevent.start = self.view.local(item.start)
                 vevent.end = self.view.local(item.end)
             self.add_people(vevent, attendee=None)

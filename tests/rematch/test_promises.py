@@ -179,3 +179,17 @@ def test_uids_stay_those_of_the_event_person_and_item():
     vid = plan.volunteers_selected[0]
     uids = {str(e["UID"]) for e in vevents(invites(plan)[f"{vid}.ics"])}
     assert item_uid(plan.event.id, vid, "followup") in uids or plan.pairs == []
+
+
+def test_the_cancellation_parses_in_icaljs_as_a_cancel_of_the_same_uids(icaljs, tmp_path):
+    from render.test_icaljs import parse_with_icaljs
+
+    plan = example_plan("expo_day")
+    new, _, _ = run_rematch(plan, "V01", tmp_path)
+    path = tmp_path / "V01.ics"
+    path.write_bytes(invites(new)["V01.ics"])
+    parsed = parse_with_icaljs(icaljs, [path])["V01.ics"]
+    assert parsed["method"] == "CANCEL"
+    old = {str(e["UID"]) for e in vevents(invites(plan)["V01.ics"])}
+    assert sorted(e["uid"] for e in parsed["events"]) == sorted(old)
+    assert {e["sequence"] for e in parsed["events"]} == {new.revision}

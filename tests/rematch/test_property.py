@@ -14,7 +14,7 @@ from itinerary.test_random_events import day_trips
 from rematch.helpers import example_plan, invites, raw_differences
 
 from planner.check import check_plan
-from planner.diff import diff_plans, earlier_guardian_times
+from planner.diff import diff_plans, earlier_guardian_times, team_changed
 from planner.errors import Infeasible
 from planner.model import Event, Plan, Scores
 from planner.pipeline import build_plan
@@ -53,10 +53,12 @@ def holds_its_promises(plan: Plan, absent: list[str]) -> None:
     listed = {(d.who, d.field) for d in differences}
     assert raw_differences(plan, new) <= listed
     changed = {d.who for d in differences}
+    if team_changed(differences):
+        changed.add("team")
     before, after = invites(plan), invites(new)
     for name, data in after.items():
         person = name.removesuffix(".ics")
-        if person not in changed and person != "team" and name in before:
+        if person not in changed and name in before:
             assert data == before[name], name
 
 
