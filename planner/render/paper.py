@@ -7,8 +7,12 @@ template lays them out. Who reads what:
 - roster, manifests: organisers (and, for manifests, the bus escorts):
   marked confidential; full names, guardians, phones, medical notes.
 - meal order: the restaurant: headcounts and dietary counts only.
-- pairing cards, volunteer sheets: volunteers: given names only,
-  phones masked except the coordinator's and public emergency numbers.
+- pairing cards: volunteer and family: given names, no phone but the coordinator's.
+- volunteer sheets: one volunteer each: their own children by given name and id
+  with what the adult minding them must know (health, allergies, diet, photo
+  consent; never the guardian), the phones they must call that day (fellow
+  escorts, driver, group leader), emergency numbers.
+- sign-in sheet: organisers (the desk). Guardian slips: one family each.
 """
 
 from __future__ import annotations
