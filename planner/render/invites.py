@@ -101,7 +101,7 @@ class InviteWriter:
 
     def __init__(self, plan: Plan, *, lang: str = "zh", now: datetime | None = None) -> None:
         self.plan = plan
-        self.view = PlanView(plan)
+        self.view = PlanView(plan, lang)
         self.t = Labels(lang)
         self.stamp = stamp_for(plan, now)
         self._zones: dict[frozenset[str], list] = {}
@@ -232,12 +232,21 @@ class InviteWriter:
                 return item.model_copy(update={"note": self.t("riding", bus=bus)})
         return item
 
+    def note_of(self, item: TimelineItem) -> str:
+        """The item's note in the reader's language: a bus round's note is the
+        itinerary's "中文 / English" line, of which the reader gets their half."""
+        note = item.note or ""
+        zh, sep, en = note.partition(" / ")
+        if sep and TRAVEL_DIRECTIONS.get(item.kind or "") is not None:
+            return self.t.pick(zh, en)
+        return note
+
     # ---- components --------------------------------------------------------
     def item_event(self, item: TimelineItem, *, person: str, facts: list[str]) -> Event:
         title = self.t.pick(item.title, item.title_en)
         lines = [*facts]
         if item.note:
-            lines.insert(0, item.note)
+            lines.insert(0, self.note_of(item))
         vevent = Event.new(
             uid=item_uid(self.plan.event.id, person, item.id),
             stamp=self.stamp,

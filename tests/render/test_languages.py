@@ -139,23 +139,7 @@ def test_every_output_but_the_invites_speaks_one_language(
     assert {f: w for f, w in stray_words.items() if not f.startswith("invites/")} == {}
 
 
-#: Where the invites still mix languages (invites.py is the re-plan work's file).
-INVITES_MIXED = {("zh", "expo_day"), ("en", "expo_day"), ("en", "school_day")}
-
-
-def test_the_invites_speak_one_language(
-    request: pytest.FixtureRequest, stray_words: dict[str, list[str]]
-) -> None:
-    params = request.node.callspec.params
-    if (params["stray_words"], params["planned"]) in INVITES_MIXED:
-        request.node.add_marker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="invites (planner/render/invites.py) still print the itinerary's "
-                "bilingual note '跟车 / escort on B1' and the stage's group name 第N组 in "
-                "English; remove from INVITES_MIXED when they speak one language",
-            )
-        )
+def test_the_invites_speak_one_language(stray_words: dict[str, list[str]]) -> None:
     assert {f: w for f, w in stray_words.items() if f.startswith("invites/")} == {}
 
 
