@@ -27,28 +27,36 @@ def test_plan_killed_at_twenty_moments(tmp_path):
     pristine = tmp_path / "pristine"
     shutil.copytree(out, pristine, symlinks=True)
 
-    # the new output (English), measured: the kill moments are fractions of its length
+    # the new output (English), measured: from its start, and from the moment its
+    # staging folder appears (rendering, printing, the swap) to its end
     reference = tmp_path / "reference"
     shutil.copytree(pristine, reference, symlinks=True)
     started = time.monotonic()
-    code, _, err = planner("plan", str(EXPO), "--out", str(reference), "--lang", "en", pdf=True)
+    proc = planner_process("plan", str(EXPO), "--out", str(reference), "--lang", "en", pdf=True)
+    staged_at = _staging_appears(proc, reference)
+    _, err = proc.communicate(timeout=600)
     length = time.monotonic() - started
-    assert code == 0, err
+    writing = time.monotonic() - (staged_at or started)
+    assert proc.returncode == 0, err
     new = snapshot(reference)
     assert new != old and "print/roster.pdf" in new and "mine.txt" in new
 
     seen = []
     for i in range(KILLS):
         how = signal.SIGKILL if i % 2 == 0 else signal.SIGINT
-        at = 0.9 * length * (i + 1) / (KILLS + 1)  # runs vary: most moments inside one
         proc = planner_process("plan", str(EXPO), "--out", str(out), "--lang", "en", pdf=True)
+        if i < KILLS // 2:  # spread over the whole run
+            at = 0.9 * length * (i + 1) / (KILLS // 2 + 1)
+        else:  # spread over the writing, from the moment the staging folder appears
+            _staging_appears(proc, out)
+            at = 1.1 * writing * (i - KILLS // 2 + 1) / (KILLS // 2)
         time.sleep(at)
         if proc.poll() is None:
             os.kill(proc.pid, how)
         _, stderr = proc.communicate(timeout=600)
         now = snapshot(out)
         state = "old" if now == old else "new" if now == new else "mixed"
-        seen.append((round(at, 1), how.name, proc.returncode, state))
+        seen.append((i, round(at, 1), how.name, proc.returncode, state))
         assert state != "mixed", seen
         if how == signal.SIGINT:
             # Ctrl-C: exit 130 and the old folder, or it came too late and the run finished
@@ -60,7 +68,18 @@ def test_plan_killed_at_twenty_moments(tmp_path):
         if state == "new":
             shutil.rmtree(out)
             shutil.copytree(pristine, out, symlinks=True)
-    print("\nkills (seconds, signal, exit, folder):", seen)
+    print("\nkills (n, seconds, signal, exit, folder):", seen)
     # the moments cover the run: some kills found the old folder, and the later ones
     # came while it was being written or after it was swapped in
     assert any(state == "old" for *_, state in seen)
+
+
+def _staging_appears(proc, out, timeout: float = 600.0) -> float | None:
+    """Wait until the run's staging folder exists beside ``out``; when (or None if
+    the run ended first)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(name.startswith(f".{out.name}.planner-tmp-") for name in leftovers(out)):
+            return time.monotonic()
+        time.sleep(0.01)
+    return None
