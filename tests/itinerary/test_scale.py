@@ -1,10 +1,9 @@
 """The bench's big day trip (300 children, 10 buses, 12 pickup points)
-plans soundly and in good time."""
+plans soundly (its time is measured by bench/itinerary.py, not here)."""
 
 from __future__ import annotations
 
 import importlib.util
-import time
 from pathlib import Path
 
 import pytest
@@ -25,12 +24,9 @@ def test_300_children_10_buses_12_points():
     plan = empty_plan(event).model_copy(
         update={"volunteers_selected": [v.id for v in event.volunteers], "pairs": pairs}
     )
-    started = time.perf_counter()
     done = run(event, plan)
-    seconds = time.perf_counter() - started
     assert violations(event, done) == []
     assert (
         sum(len(leg.child_ids) for b in done.buses for leg in b.legs if leg.direction == "out")
         == 300
     )
-    assert seconds < 30  # about 2.5 s on the 2-core machine; generous for a busy CI
