@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -257,8 +258,7 @@ class _Cells:
             return default
 
 
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):
     values: dict[str, Any]
     fingerprint: str
     row: int | None
@@ -304,36 +304,39 @@ class _Reader:
                             f"unknown kind {text!r} (use one of: {words_en})")  # fmt: skip
             return found
 
-        #: field -> how its cell is read; every field of RECORD_COLUMNS
-        self.parsers: dict[str, Callable[[object], object]] = {
-            "child_id": capped(ID),
-            "kind": kind,
-            "on": cells.day,
-            "for_period": _period_text,
-            "done": free_text,
-            "problems": free_text,
-            "solved": cells.boolean,
-            "reported": cells.boolean,
-            **dict.fromkeys(GROWTH_FIELDS, free_text),
+        #: field -> how its cell is read, and what a blank cell is (every field of RECORD_COLUMNS)
+        self.parsers: dict[str, tuple[Callable[[object], object], object]] = {
+            "child_id": (capped(ID), _BLANK),
+            "kind": (kind, _BLANK),
+            "on": (cells.day, _BLANK),
+            "for_period": (_period_text, None),
+            "done": (_words, None),
+            "problems": (_words, None),
+            "solved": (cells.boolean, None),
+            "reported": (cells.boolean, False),
+            **dict.fromkeys(GROWTH_FIELDS, (_words, None)),
         }
         self.memo: dict[str, dict[object, object]] = {f: {} for f in self.parsers}
 
-    def column(self, field: str, raws: Iterable[object]) -> list[Any]:
-        """The cells of one column: each a value, ``_BLANK``, or a ``_Bad``."""
+    def column(self, field: str, raws: Iterable[object]) -> tuple[list[Any], bool]:
+        """The cells of one column (each a value, its blank, or a ``_Bad``); any bad?"""
         memo = self.memo[field]
-        parse = self.parsers[field]
+        parse, blank = self.parsers[field]
         out: list[Any] = []
         append = out.append
+        bad = False
         for raw in raws:
             if raw is None or raw == "":
-                append(_BLANK)
+                append(blank)
                 continue
             key = raw if type(raw) is str else (type(raw), raw)  # 1, 1.0 and True differ here
             hit = memo.get(key, _MISS)
             if hit is _MISS:
-                hit = memo[key] = _parse(raw, parse)
+                hit = memo[key] = _parse(raw, parse, blank)
+            if type(hit) is _Bad:
+                bad = True
             append(hit)
-        return out
+        return out, bad
 
     def records(
         self,
@@ -353,30 +356,32 @@ class _Reader:
         starting with 示例 or example, is skipped.
         """
         columns: dict[str, list[Any]] = {}
-        for name in self.parsers:
+        bad_in: list[str] = []
+        for name, (_, blank) in self.parsers.items():
             i = index.get(name)
             if i is None:
-                columns[name] = [_BLANK] * len(rows)
-            else:
-                columns[name] = self.column(name, [r[i] if i < len(r) else None for r in rows])
+                columns[name] = [blank] * len(rows)
+                continue
+            columns[name], flawed = self.column(name, [r[i] if i < len(r) else None for r in rows])
+            if flawed:
+                bad_in.append(name)
         ledger, today = self.ledger, self.today
         start, end = ledger.programme.start, ledger.programme.end
         children, covers, spans_of = ledger.children, ledger.covers, ledger.periods
-        growth = list(GROWTH_FIELDS)
-        texts = ("done", "problems", *growth)
+        rest = ("done", "problems", "solved", "reported", *GROWTH_FIELDS)
+        rest_bad = [n for n in rest if n in bad_in]
         out: list[tuple[int | None, dict[str, Any]]] = []
-        found: list[tuple[str, _Bad]] = []
-        for k, (child, kind, on) in enumerate(
-            zip(columns["child_id"], columns["kind"], columns["on"], strict=True)
-        ):
+        for k, (child, kind, on, for_period, others) in enumerate(
+            zip(columns["child_id"], columns["kind"], columns["on"], columns["for_period"],
+                zip(*(columns[n] for n in rest), strict=True), strict=True)
+        ):  # fmt: skip
             if example and type(child) is str and child.startswith(("示例", "example")):
                 continue
-            found.clear()
-            for name, value in (("child_id", child), ("kind", kind), ("on", on)):
-                if value is _BLANK:
-                    found.append((name, _EMPTY))
-                elif type(value) is _Bad:
-                    found.append((name, value))
+            found: list[tuple[str, _Bad]] = []
+            if type(child) is not str:
+                found.append(("child_id", _EMPTY if child is _BLANK else child))
+            if type(kind) is not str:
+                found.append(("kind", _EMPTY if kind is _BLANK else kind))
             dated = False
             if type(on) is date:
                 if not start <= on <= end:
@@ -387,6 +392,8 @@ class _Reader:
                                              f"date {on} is in the future (today is {today})")))  # fmt: skip
                 else:
                     dated = True
+            else:
+                found.append(("on", _EMPTY if on is _BLANK else on))
             if type(child) is str and child:
                 if child not in children:
                     found.append(
@@ -398,10 +405,9 @@ class _Reader:
                 elif dated and not covers(carer_id, child, on):
                     found.append(("child_id", _Bad(f"{on} 那天儿童 {child} 不是 {carer_id} 结对负责的儿童",
                                                    f"child {child} is not {carer_id}'s on {on}")))  # fmt: skip
-            for_period = columns["for_period"][k]
             if type(for_period) is _Bad:
                 found.append(("for_period", for_period))
-            elif for_period is not _BLANK and for_period and type(kind) is str and type(on) is date:
+            elif for_period and type(kind) is str and type(on) is date:
                 spans = spans_of.get(kind, {})
                 period = spans.get(for_period)
                 if period is None:
@@ -411,33 +417,32 @@ class _Reader:
                 elif period.start > on:
                     found.append(("for_period", _Bad(f"周期 {for_period} 在 {on} 还没开始,不能补记",
                                                      f"period {for_period} had not begun on {on}")))  # fmt: skip
-            values: dict[str, Any] = {}
-            for name in ("done", "problems", "solved", "reported", *growth):
-                value = columns[name][k]
-                if type(value) is _Bad:
-                    found.append((name, value))
-                values[name] = None if value is _BLANK else value
+            values = dict(zip(rest, others, strict=True))
+            for name in rest_bad:
+                if type(values[name]) is _Bad:
+                    found.append((name, values[name]))
             if found:
                 for name, bad in found:
                     problems.append(
                         Problem(shown, numbers[k], labels.get(name, name), bad.zh, bad.en)
                     )
                 continue
-            if values["reported"] is None:
-                values["reported"] = False
-            for name in texts:
-                values[name] = values[name] or None
             values["child_id"] = child
             values["kind"] = kind
             values["on"] = on
-            values["for_period"] = None if for_period is _BLANK else for_period or None
+            values["for_period"] = for_period or None
             out.append((numbers[k], values))
         return out
 
 
-def _parse(raw: object, parse: Callable[[object], object]) -> object:
+def _words(raw: object) -> str | None:
+    """Free text, None when nothing is left of it."""
+    return free_text(raw) or None
+
+
+def _parse(raw: object, parse: Callable[[object], object], blank: object) -> object:
     if isinstance(raw, str) and not raw.strip():
-        return _BLANK
+        return blank
     try:
         return parse(raw)
     except cells.CellError as exc:
@@ -704,16 +709,26 @@ def _record_upsert(dialect: Dialect) -> tuple[str, tuple[Callable[[Any], Any] | 
 
 
 def _upsert_records(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert or update ``rows`` (dicts of RECORD_FIELDS) in one executemany."""
+    """Insert or update ``rows`` (dicts of RECORD_FIELDS) in one executemany.
+
+    Values that need converting (dates, booleans) are few and repeat: each
+    distinct one is converted once.
+    """
     sql, processors, positional = _record_upsert(conn.dialect)
-    columns: list[list[Any]] = []
-    for name, process in zip(RECORD_FIELDS, processors, strict=True):
-        column = [row[name] for row in rows]
-        columns.append(column if process is None else list(map(process, column)))
-    params: list[Any] = list(zip(*columns, strict=True))
+    params: list[Any] = list(map(_record_values, rows))
+    if any(processors):
+        columns: list[Sequence[Any]] = list(zip(*params, strict=True))
+        for i, process in enumerate(processors):
+            if process is not None:
+                converted = {value: process(value) for value in set(columns[i])}
+                columns[i] = [converted[value] for value in columns[i]]
+        params = list(zip(*columns, strict=True))
     if not positional:
         params = [dict(zip(RECORD_FIELDS, values, strict=True)) for values in params]
     conn.exec_driver_sql(sql, params)
+
+
+_record_values = itemgetter(*RECORD_FIELDS)
 
 
 @functools.cache
