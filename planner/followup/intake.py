@@ -542,6 +542,13 @@ def _read_workbook(path: Path, shown: str, problems: list[Problem]) -> _Workbook
         return None
     from python_calamine import CalamineWorkbook
 
+    from planner.load.limits import TooLarge, check_workbook
+
+    try:  # a crafted file (a cell at XFD1048576, a zip bomb) is refused before calamine
+        check_workbook(path, shown)
+    except TooLarge as exc:
+        problems.append(exc.problem)
+        return None
     try:
         book = CalamineWorkbook.from_path(str(path))
 

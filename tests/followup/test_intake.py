@@ -187,3 +187,25 @@ def test_a_sheet_of_another_programme_or_not_a_sheet(db_url: str, tmp_path: Path
     assert "belongs to programme 'another-programme'" in messages[0]
     assert "only .xlsx record sheets" in messages[1]
     assert messages[2].endswith("file not found")
+
+
+def test_a_crafted_sheet_is_refused_before_it_is_read(db_url: str, tmp_path: Path) -> None:
+    """A filled sheet with one more cell at XFD1048576 (the whole grid, 512 GiB,
+    were it read) is refused by the event loader's limits, naming the file."""
+    import zipfile
+
+    engine, loaded = synced(db_url, tmp_path / "p")
+    path = fill(_sheet(engine, loaded, tmp_path), GOOD)
+    crafted = tmp_path / "crafted.xlsx"
+    far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(crafted, "w", zipfile.ZIP_DEFLATED) as dst:
+        for part in src.infolist():
+            data = src.read(part)
+            if part.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"</sheetData>", far.encode() + b"</sheetData>")
+            dst.writestr(part, data)
+    (refused,) = import_files(engine, loaded.programme, [crafted], today=TODAY)
+    assert not refused.ok
+    message = refused.problems[0].render("en")
+    assert "crafted.xlsx" in message and "row 1,048,576" in message and "100,000 rows" in message
+    assert _count(engine, "record") == 0
