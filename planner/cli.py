@@ -308,6 +308,13 @@ def main() -> None:
             interrupted(lang, "--json" in sys.argv)
         except typer.Exit as done:
             raise SystemExit(done.exit_code) from None
+    finally:
+        # the command is over (its output whole, or nothing written): a Ctrl-C now
+        # has nothing to stop, and Python's own exit would let it kill the process
+        # with no message (SIGINT's default comes back while the interpreter ends)
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 if __name__ == "__main__":

@@ -391,12 +391,24 @@ class OutputFolder:
     def __exit__(self, kind: type[BaseException] | None, value: object, tb: object) -> None:
         if kind is not None:
             _remove_tree(self.folder)
+            if isinstance(value, OSError):  # name the file where the user will look for it
+                value.filename = self._shown(value.filename)
+                value.filename2 = self._shown(value.filename2)
             return
         try:
             self._commit()
         except BaseException:
             _remove_tree(self.folder)
             raise
+
+    def _shown(self, name: object) -> object:
+        """A path inside the staging folder as it will be once swapped in."""
+        if not isinstance(name, str | os.PathLike):
+            return name
+        try:
+            return str(self.requested / Path(name).relative_to(self.folder))
+        except ValueError:
+            return name
 
     def final(self, paths: Iterable[Path]) -> list[Path]:
         """Where files written into the staging folder are once swapped in."""
