@@ -7,7 +7,9 @@ Re-pairing on the day is :mod:`planner.rematch`.
 
 from __future__ import annotations
 
-from planner.errors import Infeasible, InvalidInput, Problem
+import time
+
+from planner.errors import Infeasible, InvalidInput, Problem, TimeLimitReached
 from planner.matching.criteria import CRITERIA, Scorer, check_weights
 from planner.matching.explain import explain_pair
 from planner.matching.facts import attending_children
@@ -88,7 +90,11 @@ def run(event: Event, plan: Plan) -> Plan:
     """The matching stage: fill ``plan.pairs`` (sorted by volunteer id)."""
     volunteers = screened(event, plan)
     rejected = {r.volunteer_id: r.reason for r in plan.volunteers_rejected}
-    pairs, pairing = pairs_for(event, volunteers, rejected=rejected)
+    started = time.perf_counter()
+    try:
+        pairs, pairing = pairs_for(event, volunteers, rejected=rejected)
+    except TimeLimitReached as exc:  # say the real time spent, not only the work limit
+        raise TimeLimitReached(exc.stage, exc.seconds, time.perf_counter() - started) from None
     notices = list(plan.notices)
     if not pairing.optimal:
         notices.append(

@@ -9,9 +9,11 @@ pairable, best weighted scores). Every applicant not chosen gets a
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
-from planner.errors import Problem
+from planner.errors import Problem, TimeLimitReached
 from planner.matching.facts import attending_children, effective_capacity
 from planner.model import Event, Notice, Plan, Rejection, Volunteer
 from planner.screening.cover import Cover, cover_of
@@ -47,7 +49,11 @@ def run(event: Event, plan: Plan) -> Plan:
                 f"screening: only {len(pool)} eligible applicants for {wanted} places; all chosen",
             )
         )
-    choice = choose(event, pool, n)
+    started = time.perf_counter()
+    try:
+        choice = choose(event, pool, n)
+    except TimeLimitReached as exc:  # say the real time spent, not only the work limit
+        raise TimeLimitReached(exc.stage, exc.seconds, time.perf_counter() - started) from None
     if choice.coverable < choice.children:
         notices.append(
             _notice(

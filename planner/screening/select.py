@@ -319,8 +319,12 @@ class _KindSearch(_Search):
     traits and the same pairing class), so a best choice takes each kind's
     best first (swapping two of a kind changes no quota, lock or pairing
     count). The model chooses how many of each kind; the kind's total score is
-    a concave function of that number (its members' points, best first), the
+    a concave function of that number (its members' scores, best first), the
     minimum of one line per member, which the LP relaxation holds exactly.
+    Scores are in thousandths, without the id tie-break of :func:`score_points`
+    (its huge coefficients made this model some 200 times slower): the lower id
+    wins ties within a kind; between kinds the solver decides, the same on every
+    run. 5,000 applicants: 0.5 s proved, against 65 s with one variable each.
     """
 
     def __init__(self, event: Event, pool: list[Volunteer], n: int) -> None:

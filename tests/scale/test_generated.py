@@ -76,3 +76,48 @@ def test_the_bench_sizes_plan_with_no_broken_rule(tmp_path, size):
     event, plan = planned(tmp_path, size)
     assert broken(event, plan) == []
     assert sum(len(p.child_ids) for p in plan.pairs) == size.children
+
+
+def test_plan_progress_names_each_stage_its_steps_and_time(tmp_path):
+    import subprocess
+    import sys
+
+    folder = write_event(tmp_path / "ev", SMALL[0])
+    planner = Path(sys.executable).with_name("planner")
+    done = subprocess.run(
+        [
+            str(planner),
+            "plan",
+            str(folder),
+            "--out",
+            str(tmp_path / "out"),
+            "--no-render",
+            "--progress",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [ln for ln in done.stderr.splitlines() if ln.startswith("[planner]")]
+    for stage in ("screening", "matching", "budget"):
+        assert f"[planner] stage {stage} start" in "\n".join(lines)
+        assert any(ln.startswith(f"[planner] stage {stage} done in ") for ln in lines)
+    assert any(ln.startswith("[planner] matching: ") and "arcs" in ln for ln in lines)
+    assert not any(ln.startswith("[planner]") for ln in done.stdout.splitlines())
+
+
+def test_without_the_flag_and_not_on_a_terminal_plan_prints_no_progress(tmp_path):
+    import subprocess
+    import sys
+
+    folder = write_event(tmp_path / "ev", SMALL[0])
+    planner = Path(sys.executable).with_name("planner")
+    done = subprocess.run(
+        [str(planner), "plan", str(folder), "--out", str(tmp_path / "out"), "--no-render"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "[planner]" not in done.stderr and "筛选志愿者" not in done.stderr
