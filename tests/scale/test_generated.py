@@ -70,8 +70,12 @@ def test_the_same_folder_plans_the_same_byte_for_byte(tmp_path):
     assert first.model_dump_json() == second.model_dump_json()
 
 
+#: the day trip of 600 children (siblings the flow splits, CP-SAT then) is in the bench only
+SLOW_SIZES = tuple(s for s in SIZES if s.children <= 3000 and s.name != "trip-600-on-15")
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: s.name)
+@pytest.mark.parametrize("size", SLOW_SIZES, ids=lambda s: s.name)
 def test_the_bench_sizes_plan_with_no_broken_rule(tmp_path, size):
     event, plan = planned(tmp_path, size)
     assert broken(event, plan) == []
