@@ -449,6 +449,7 @@ class ExactFlow:
     rounds: int  # sparse solves until the prices proved every other arc useless
     arcs: int  # arcs in the last sparse solve
     split: bool = False  # a unit of several children went to more than one volunteer
+    load: np.ndarray | None = None  # per volunteer, children taken
 
 
 def solve_exact(
@@ -520,7 +521,9 @@ def solve_exact(
             bad &= few
         if not bad.any():
             split = bool(np.any(np.bincount(child[result.arc_used > 0], minlength=n) > 1))
-            return ExactFlow(result.volunteer_of, result.cost, rounds, len(child), split)
+            return ExactFlow(
+                result.volunteer_of, result.cost, rounds, len(child), split, result.load
+            )
         keep |= bad
 
 
