@@ -157,7 +157,9 @@ def _by_flow(
         raise Unpairable from None
     optimal, bound = True, None
     if result.split:
-        whole = _whole_units(units, cost, ok, caps, spread * units.scale)
+        whole = _whole_units(units, cost, ok, caps, spread * units.scale, result.volunteer_of)
+        if whole is None:
+            whole = _whole_units(units, cost, ok, caps, spread * units.scale, None)
         if whole is None:
             return None
         optimal = _with_spread(whole, units, spread) == _with_spread(result, units, spread)
@@ -196,13 +198,19 @@ SPLIT_CP_SAT_LIMIT = 200
 
 
 def _whole_units(
-    units: _Units, cost: np.ndarray, ok: np.ndarray, caps: np.ndarray, bonus: np.ndarray
+    units: _Units,
+    cost: np.ndarray,
+    ok: np.ndarray,
+    caps: np.ndarray,
+    bonus: np.ndarray,
+    hint: np.ndarray | None,
 ) -> ExactFlow | None:
     """Every sibling group whole with one volunteer: first the groups, each to its own
     volunteer with room for all of them (an exact assignment), then the other
     children on the volunteers left (an exact flow). A plan that keeps every rule;
     optimal when it reaches the flow's bound. None when the children left cannot
-    all be placed this way."""
+    all be placed this way. ``hint``: each group only to the volunteer the split
+    flow gave it (so the groups take no volunteer the others need)."""
     groups = np.flatnonzero(units.demand > 1)
     singles = np.flatnonzero(units.demand == 1)
     room = caps.copy()
@@ -212,6 +220,8 @@ def _whole_units(
         if len(groups):
             size = units.demand[groups]
             fits = ok[groups] & (caps[None, :] >= size[:, None])
+            if hint is not None:
+                fits &= np.arange(len(caps))[None, :] == hint[groups][:, None]
             first = solve_exact(cost[groups] * size[:, None], fits, np.ones_like(caps))
             volunteer_of[groups] = first.volunteer_of
             room[first.volunteer_of] = 0
