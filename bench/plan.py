@@ -8,7 +8,7 @@ and volunteer districts as points, the generator the scale tests use),
 written to a temporary directory and planned by ``planner plan --no-render
 --progress`` in a fresh process. Printed per size: the exit code, the wall
 time end to end, each stage's time (from the ``--progress`` lines), the
-peak memory of that process (max RSS of the child), and whether screening
+peak memory of that process (its own max RSS, from ``wait4``), and whether screening
 and matching proved their answer optimal (a stage that did not leaves a
 ``not_proved_optimal`` notice in plan.json).
 """
@@ -19,10 +19,10 @@ import argparse
 import json
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -41,16 +41,19 @@ def run_one(size: Size, root: Path, timeout: float) -> dict[str, object]:
     out = root / f"{size.name}-out"
     planner = Path(sys.executable).with_name("planner")
     command = [str(planner), "plan", str(folder), "--out", str(out), "--no-render", "--progress"]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-        code, stderr = done.returncode, done.stderr
-    except subprocess.TimeoutExpired as exc:
-        code = -1
-        stderr = exc.stderr.decode() if isinstance(exc.stderr, bytes) else (exc.stderr or "")
+    with tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, text=True)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory
+        timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        code = proc.returncode if proc.returncode >= 0 else -1
+        err.seek(0)
+        stderr = err.read()
     wall = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak = usage.ru_maxrss
     stages: dict[str, float] = {}
     for line in stderr.splitlines():
         if m := DONE.match(line):
@@ -66,9 +69,7 @@ def run_one(size: Size, root: Path, timeout: float) -> dict[str, object]:
         "code": code,
         "wall": wall,
         "stages": stages,
-        # max RSS of all children so far: grows only, so a size reports its own peak
-        # when it is the largest so far (sizes run smallest first)
-        "peak_mb": max(peak, before) / 1024,
+        "peak_mb": peak / 1024,
         "optimal": optimal,
         "tail": [ln for ln in stderr.splitlines() if not ln.startswith("[planner]")][-3:],
     }

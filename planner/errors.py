@@ -104,12 +104,24 @@ class TimeLimitReached(PlannerError):
 
     stage: str
     seconds: float
+    #: the real time the stage spent (the limit counts solver work, not the clock)
+    spent: float | None = None
     exit_code = ExitCode.TIME_LIMIT
 
     def __post_init__(self) -> None:
         super().__init__(f"{self.stage}: no plan within {self.seconds:g} s")
 
     def lines(self, lang: str = "zh") -> list[str]:
+        if self.spent is not None:
+            if lang == "en":
+                return [
+                    f"{self.stage}: no plan found after {self.spent:.1f} s "
+                    f"(solver work limit {self.seconds:g}; not proved impossible)"
+                ]
+            return [
+                f"{self.stage}:用时 {self.spent:.1f} 秒仍未找到方案"
+                f"(求解工作量上限 {self.seconds:g};不是无解,可调大时限)"
+            ]
         if lang == "en":
             return [f"{self.stage}: no plan found within the time limit of {self.seconds:g} s"]
         return [f"{self.stage}:在 {self.seconds:g} 秒时限内未找到方案(不是无解,可调大时限)"]

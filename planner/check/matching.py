@@ -144,10 +144,17 @@ def siblings_with_same_volunteer(event: Event, plan: Plan) -> Iterator[str]:
     volunteer_of = {cid: p.volunteer_id for p in plan.pairs for cid in p.child_ids}
     coming = [c for c in event.children if c.attending]
     for group, ids in siblings_kept_together(event, coming).items():
-        vols = {volunteer_of.get(cid) for cid in ids}
-        if len(vols) > 1:
+        first, *rest = ids
+        kept = [
+            rules.siblings_share_a_volunteer(
+                group, ids, volunteer_of.get(first), volunteer_of.get(o)
+            )
+            for o in rest
+        ]
+        if not all(holds for holds, _ in kept):
+            item = kept[0][1]
             shown = "、".join(f"{cid}→{volunteer_of.get(cid) or '无'}" for cid in ids)
-            yield f"兄弟姐妹 {group} 被分开:{shown} / siblings {group} split"
+            yield f"{item.zh},但被分开:{shown} / {item.en}, but split"
 
 
 def _made_pairs_breaking(rule: ArcRule, event: Event, plan: Plan) -> Iterator[str]:
@@ -170,8 +177,16 @@ def special_care_only_with_trained_volunteer(event: Event, plan: Plan) -> Iterat
 
 @hard_rule(MATCHING, "锁定结对保持不变 / locked pairs kept")
 def locked_pairs_kept(event: Event, plan: Plan) -> Iterator[str]:
-    """A child in a locked (long-term) pair goes with no other volunteer."""
-    yield from _made_pairs_breaking(rules.locked_child_stays_with_its_volunteer, event, plan)
+    """A locked (long-term) pair is kept: its child, when coming, goes with its volunteer."""
+    volunteer_of = {cid: p.volunteer_id for p in plan.pairs for cid in p.child_ids}
+    coming = {c.id for c in event.children if c.attending}
+    for lock in event.matching.locked:
+        for cid in (cid for cid in lock.children if cid in coming):
+            taken = int(volunteer_of.get(cid) == lock.volunteer)
+            holds, item = rules.locked_pair_kept(lock.volunteer, lock.children, taken)
+            if not holds:
+                now = volunteer_of.get(cid)
+                yield f"{item.zh}:{cid} 现由 {now or '无人'} 带 / {item.en}: {cid} is with {now or 'nobody'}"
 
 
 @hard_rule(MATCHING, "禁止的结对不出现 / forbidden pairs kept apart")

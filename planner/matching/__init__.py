@@ -7,8 +7,10 @@ Re-pairing on the day is :mod:`planner.rematch`.
 
 from __future__ import annotations
 
-from planner.errors import Infeasible, InvalidInput, Problem
-from planner.matching.criteria import CRITERIA, Scorer, check_weights
+import time
+
+from planner.errors import Infeasible, InvalidInput, Problem, TimeLimitReached
+from planner.matching.criteria import CRITERIA, SCALE, Scorer, check_weights
 from planner.matching.explain import explain_pair
 from planner.matching.facts import attending_children
 from planner.matching.feasibility import Facts, counting_problems, why_impossible
@@ -88,9 +90,23 @@ def run(event: Event, plan: Plan) -> Plan:
     """The matching stage: fill ``plan.pairs`` (sorted by volunteer id)."""
     volunteers = screened(event, plan)
     rejected = {r.volunteer_id: r.reason for r in plan.volunteers_rejected}
-    pairs, pairing = pairs_for(event, volunteers, rejected=rejected)
+    started = time.perf_counter()
+    try:
+        pairs, pairing = pairs_for(event, volunteers, rejected=rejected)
+    except TimeLimitReached as exc:  # say the real time spent, not only the work limit
+        raise TimeLimitReached(exc.stage, exc.seconds, time.perf_counter() - started) from None
     notices = list(plan.notices)
-    if not pairing.optimal:
+    if not pairing.optimal and pairing.bound is not None:
+        gap = (pairing.bound - pairing.objective) / SCALE
+        notices.append(
+            Notice(
+                stage="matching",
+                code="not_proved_optimal",
+                zh=f"结对:兄弟姐妹各由一名志愿者带,方案得分距可能的最高分至多差 {gap:.2f} 分",
+                en=f"pairing: siblings kept whole; the score is at most {gap:.2f} below the best possible",
+            )
+        )
+    elif not pairing.optimal:
         notices.append(
             Notice(
                 stage="matching",

@@ -24,7 +24,13 @@ from planner.matching.facts import (
     trained_for_special_care,
 )
 from planner.matching.flow import NoFullAssignment, _no_full_assignment
-from planner.matching.rules import RULE_LABELS, PairingModel, RuleItem, arc_blockers
+from planner.matching.rules import (
+    RULE_LABELS,
+    PairingModel,
+    RuleItem,
+    allowed_matrix,
+    arc_blockers,
+)
 from planner.matching.words import GENDER_ZH, NEED_EN, NEED_ZH, ids_en, ids_zh
 from planner.model import Child, Event, Gender, Volunteer
 from planner.solving import cp_solver
@@ -265,7 +271,9 @@ def every_child_has_some_volunteer(
     out: list[Reason] = []
     if not facts.volunteers:
         return out
-    for c in facts.children if children is None else children:
+    kids = facts.children if children is None else children
+    some = np.any(allowed_matrix(facts.event, facts.volunteers, kids), axis=1).tolist()
+    for c in (c for c, ok in zip(kids, some, strict=True) if not ok):
         blocked = [arc_blockers(facts.event, v, c) for v in facts.volunteers]
         if all(blocked):
             rules = sorted({b.rule for bs in blocked for b in bs})
@@ -294,18 +302,13 @@ def hall_shortage(facts: Facts) -> list[Reason]:
     (from a max-flow min cut; siblings not considered)."""
 
     vols, kids = facts.volunteers, facts.children
-    child_arr, vol_arr = [], []
-    for j, c in enumerate(kids):
-        for i, v in enumerate(vols):
-            if not arc_blockers(facts.event, v, c):
-                child_arr.append(j)
-                vol_arr.append(i)
+    child_arr, vol_arr = np.nonzero(allowed_matrix(facts.event, vols, kids))
     caps = np.array([facts.cap[v.id] for v in vols], dtype=np.int64)
     exc: NoFullAssignment = _no_full_assignment(
         len(kids),
         len(vols),
-        np.array(child_arr, dtype=np.int64),
-        np.array(vol_arr, dtype=np.int64),
+        child_arr.astype(np.int64),
+        vol_arr.astype(np.int64),
         caps,
     )
     if exc.matched >= len(kids):

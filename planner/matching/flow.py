@@ -487,6 +487,7 @@ class ExactFlow:
     rounds: int  # sparse solves until the prices proved every other arc useless
     arcs: int  # arcs in the last sparse solve
     split: bool = False  # a unit of several children went to more than one volunteer
+    load: np.ndarray | None = None  # per volunteer, children taken
 
 
 def solve_exact(
@@ -551,9 +552,16 @@ def solve_exact(
         )
         reduced = cost + prices[:n, None] - prices[None, n : n + m]
         bad = allowed & ~keep & (reduced < 0)
+        if bad.sum() > nearest * n:  # the most negative few per child, not all of them
+            worst = np.argpartition(np.where(bad, reduced, 0), k - 1, axis=1)[:, :k]
+            few = np.zeros((n, m), dtype=bool)
+            np.put_along_axis(few, worst, True, axis=1)
+            bad &= few
         if not bad.any():
             split = bool(np.any(np.bincount(child[result.arc_used > 0], minlength=n) > 1))
-            return ExactFlow(result.volunteer_of, result.cost, rounds, len(child), split)
+            return ExactFlow(
+                result.volunteer_of, result.cost, rounds, len(child), split, result.load
+            )
         keep |= bad
 
 

@@ -9,7 +9,7 @@ so that CP-SAT can name the items that cannot hold together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -344,26 +344,42 @@ def volunteer_within_capacity(pm: PairingModel) -> None:
             pm.require(*within_capacity(pm.event, v, sum(arcs)))
 
 
+def siblings_share_a_volunteer(
+    group: str, ids: Sequence[str], first: Any, other: Any
+) -> tuple[Any, RuleItem]:
+    """Brothers and sisters go with the same volunteer: whatever the first of them
+    gets, each other one gets (a volunteer's id in a plan, or a model's choice)."""
+    item = RuleItem(
+        "siblings_with_same_volunteer",
+        group,
+        f"兄弟姐妹 {'+'.join(ids)} 须由同一志愿者带",
+        f"siblings {'+'.join(ids)} go with the same volunteer",
+    )
+    return first == other, item
+
+
+def locked_pair_kept(
+    volunteer_id: str, children: Sequence[str], taken: Any
+) -> tuple[Any, RuleItem]:
+    """A locked (long-term) pair from an earlier event is kept: the locked volunteer
+    takes the child (``taken`` is 1 in a plan that keeps it, or the model's choice)."""
+    return taken == 1, _lock_item(volunteer_id, children)
+
+
 def siblings_with_same_volunteer(pm: PairingModel) -> None:
     """Brothers and sisters go with the same volunteer."""
     for group, ids in siblings_kept_together(pm.event, pm.children).items():
-        item = RuleItem(
-            "siblings_with_same_volunteer",
-            group,
-            f"兄弟姐妹 {'+'.join(ids)} 须由同一志愿者带",
-            f"siblings {'+'.join(ids)} go with the same volunteer",
-        )
         first, *rest = ids
         for v in pm.volunteers:
             a = pm.y.get((v.id, first))
             for other in rest:
                 b = pm.y.get((v.id, other))
-                if a is None and b is None:
-                    continue
-                if a is None or b is None:
-                    pm.require((b if a is None else a) == 0, item)
-                else:
-                    pm.require(a == b, item)
+                if a is not None or b is not None:  # an arc left out is a choice of 0
+                    pm.require(*siblings_share_a_volunteer(group, ids, _or_0(a), _or_0(b)))
+
+
+def _or_0(var: Any) -> Any:
+    return 0 if var is None else var
 
 
 def locked_pairs_kept(pm: PairingModel) -> None:
@@ -372,13 +388,12 @@ def locked_pairs_kept(pm: PairingModel) -> None:
         return
     attending = {c.id for c in pm.children}
     for lock in pm.event.matching.locked:
-        item = _lock_item(lock.volunteer, lock.children)
         for child_id in lock.children:
             if child_id not in attending:
                 continue
             var = pm.y.get((lock.volunteer, child_id))
             if var is not None:
-                pm.require(var == 1, item)
+                pm.require(*locked_pair_kept(lock.volunteer, lock.children, var))
 
 
 def only_chosen_volunteers(pm: PairingModel) -> None:

@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 from planner.errors import TimeLimitReached
 from planner.matching.criteria import Scorer, points_matrix
 from planner.matching.facts import effective_capacity, siblings_kept_together
-from planner.matching.flow import NoFullAssignment, solve_exact
+from planner.matching.flow import ExactFlow, NoFullAssignment, solve_exact
 from planner.matching.rules import PairingModel, allowed_matrix
 from planner.model import Child, Event, Volunteer
 from planner.solving import cp_solver
@@ -42,6 +42,8 @@ class Pairing:
     objective: int
     optimal: bool
     method: str
+    #: not proved optimal by the flow: no plan scores above this (the flow's relaxation)
+    bound: int | None = None
 
 
 def allowed_points(
@@ -153,8 +155,18 @@ def _by_flow(
         )
     except NoFullAssignment:
         raise Unpairable from None
+    optimal, bound = True, None
     if result.split:
-        return None
+        whole = _whole_units(units, cost, ok, caps, spread * units.scale, result.volunteer_of)
+        if whole is None:
+            whole = _whole_units(units, cost, ok, caps, spread * units.scale, None)
+        if whole is None:
+            return None
+        optimal = _with_spread(whole, units, spread) == _with_spread(result, units, spread)
+        if not optimal and len(children) <= SPLIT_CP_SAT_LIMIT:
+            return None  # small enough for CP-SAT to prove the optimum
+        bound = _with_spread(result, units, spread) // units.scale
+        result = whole
     children_of: dict[str, list[str]] = {}
     for u, i in enumerate(result.volunteer_of.tolist()):
         kids = children_of.setdefault(volunteers[i].id, [])
@@ -166,9 +178,66 @@ def _by_flow(
     return Pairing(
         {v: tuple(sorted(k)) for v, k in sorted(children_of.items())},
         objective,
-        True,
+        optimal,
         "min_cost_flow",
+        None if optimal else bound,
     )
+
+
+def _with_spread(flow: ExactFlow, units: _Units, spread: np.ndarray) -> int:
+    """A flow's objective (× scale): its pair points and the spread bonus of every
+    volunteer taking exactly one child (for the split flow: its bound)."""
+    load = flow.load
+    if load is None:
+        load = np.bincount(flow.volunteer_of, weights=units.demand, minlength=len(spread))
+    return -flow.cost + int(spread[load == 1].sum()) * units.scale
+
+
+#: with siblings split by the flow, events up to this many children go to CP-SAT
+SPLIT_CP_SAT_LIMIT = 200
+
+
+def _whole_units(
+    units: _Units,
+    cost: np.ndarray,
+    ok: np.ndarray,
+    caps: np.ndarray,
+    bonus: np.ndarray,
+    hint: np.ndarray | None,
+) -> ExactFlow | None:
+    """Every sibling group whole with one volunteer: first the groups, each to its own
+    volunteer with room for all of them (an exact assignment), then the other
+    children on the volunteers left (an exact flow). A plan that keeps every rule;
+    optimal when it reaches the flow's bound. None when the children left cannot
+    all be placed this way. ``hint``: each group only to the volunteer the split
+    flow gave it (so the groups take no volunteer the others need)."""
+    groups = np.flatnonzero(units.demand > 1)
+    singles = np.flatnonzero(units.demand == 1)
+    room = caps.copy()
+    volunteer_of = np.full(len(units.demand), -1, dtype=np.int64)
+    total = 0
+    try:
+        if len(groups):
+            size = units.demand[groups]
+            fits = ok[groups] & (caps[None, :] >= size[:, None])
+            if hint is not None:
+                fits &= np.arange(len(caps))[None, :] == hint[groups][:, None]
+            first = solve_exact(cost[groups] * size[:, None], fits, np.ones_like(caps))
+            volunteer_of[groups] = first.volunteer_of
+            room[first.volunteer_of] = 0
+            total += first.cost
+        if len(singles):
+            rest = solve_exact(
+                cost[singles],
+                ok[singles] & (room > 0)[None, :],
+                room,
+                single_bonus=bonus * (room == caps),
+            )
+            volunteer_of[singles] = rest.volunteer_of
+            total += rest.cost
+    except NoFullAssignment:
+        return None
+    return ExactFlow(volunteer_of, total, 1, 0)
 
 
 def _by_cp_sat(

@@ -9,9 +9,11 @@ pairable, best weighted scores). Every applicant not chosen gets a
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
-from planner.errors import Problem
+from planner.errors import Problem, TimeLimitReached
 from planner.matching.facts import attending_children, effective_capacity
 from planner.model import Event, Notice, Plan, Rejection, Volunteer
 from planner.screening.cover import Cover, cover_of
@@ -47,7 +49,11 @@ def run(event: Event, plan: Plan) -> Plan:
                 f"screening: only {len(pool)} eligible applicants for {wanted} places; all chosen",
             )
         )
-    choice = choose(event, pool, n)
+    started = time.perf_counter()
+    try:
+        choice = choose(event, pool, n)
+    except TimeLimitReached as exc:  # say the real time spent, not only the work limit
+        raise TimeLimitReached(exc.stage, exc.seconds, time.perf_counter() - started) from None
     if choice.coverable < choice.children:
         notices.append(
             _notice(
@@ -73,34 +79,44 @@ def run(event: Event, plan: Plan) -> Plan:
     )
 
 
-class _Counts:
-    """Children a team can pair, counted by max flow over the pool's classes (built once)."""
+class _Standing:
+    """What every "why not chosen" reads, computed once: ranks, the lowest-ranked
+    chosen volunteer, the quota counts of the choice, and the pairing count of the
+    choice with that volunteer swapped for another kind of applicant."""
 
-    def __init__(self, event: Event, pool: list[Volunteer]) -> None:
-        self.event, self.pool = event, pool
+    def __init__(self, event: Event, pool: list[Volunteer], choice: Choice) -> None:
+        self.event, self.pool, self.choice = event, pool, choice
+        self.chosen = set(choice.chosen)
+        self.ranked = sorted(pool, key=lambda v: (-weighted_score(event, v), v.id))
+        self.rank = {v.id: i + 1 for i, v in enumerate(self.ranked)}
+        picked = [v for v in self.ranked if v.id in self.chosen]
+        self.lowest = picked[-1] if picked else None
+        self.quotas = [(q, sum(1 for v in picked if q.has(v))) for q in quota_needs(event)]
+        self.index = {v.id: i for i, v in enumerate(pool)}
         self._cover: Cover | None = None
-        self._seen: dict[frozenset[str], int] = {}
+        self._counted: dict[int, int] = {}
 
-    def __call__(self, team: list[Volunteer]) -> int:
-        key = frozenset(v.id for v in team)
-        if key not in self._seen:
-            if self._cover is None:
-                self._cover = cover_of(self.event, self.pool, attending_children(self.event))
-            mask = np.array([v.id in key for v in self.pool], dtype=bool)
-            self._seen[key] = self._cover.count(mask)[0]
-        return self._seen[key]
+    def paired_after_swap(self, v: Volunteer) -> int:
+        """Children the choice could pair with ``v`` in place of the lowest-ranked chosen
+        (max flow over classes: exact without siblings, an upper bound with them)."""
+        if self._cover is None:
+            self._cover = cover_of(self.event, self.pool, attending_children(self.event))
+        kind = int(self._cover.volunteer_class[self.index[v.id]])
+        if kind not in self._counted:
+            mask = np.array([u.id in self.chosen for u in self.pool], dtype=bool)
+            assert self.lowest is not None
+            mask[self.index[self.lowest.id]] = False
+            mask[self.index[v.id]] = True
+            self._counted[kind] = self._cover.count(mask)[0]
+        return self._counted[kind]
 
 
 def rejections(event: Event, pool: list[Volunteer], choice: Choice) -> list[Rejection]:
     """A reason for every applicant not chosen, sorted by id."""
-    chosen = set(choice.chosen)
-    ranked = sorted(pool, key=lambda v: (-weighted_score(event, v), v.id))
-    rank = {v.id: i + 1 for i, v in enumerate(ranked)}
-    by_id = {v.id: v for v in event.volunteers}
+    standing = _Standing(event, pool, choice)
     out: list[Rejection] = []
-    counts = _Counts(event, pool)
     for v in sorted(event.volunteers, key=lambda v: v.id):
-        if v.id in chosen:
+        if v.id in standing.chosen:
             continue
         failed = failures(event, v)
         if failed:
@@ -113,43 +129,32 @@ def rejections(event: Event, pool: list[Volunteer], choice: Choice) -> list[Reje
                 )
             )
             continue
-        zh, en, details = _why_not_chosen(event, v, ranked, rank, chosen, by_id, choice, counts)
+        zh, en, details = _why_not_chosen(v, standing)
         out.append(Rejection(volunteer_id=v.id, reason=zh, reasons=details, reason_en=en))
     return out
 
 
-def _why_not_chosen(
-    event: Event,
-    v: Volunteer,
-    ranked: list[Volunteer],
-    rank: dict[str, int],
-    chosen: set[str],
-    by_id: dict[str, Volunteer],
-    choice: Choice,
-    counts: _Counts,
-) -> tuple[str, str, list[str]]:
+def _why_not_chosen(v: Volunteer, st: _Standing) -> tuple[str, str, list[str]]:
     """Why an eligible applicant is out: a lower rank, or what taking them in would break."""
+    event, choice, w = st.event, st.choice, st.lowest
     score = weighted_score(event, v)
-    standing_zh = f"综合评分 {score:.2f},合格报名者 {len(ranked)} 名中排第 {rank[v.id]} 名"
-    standing_en = f"weighted score {score:.2f}, rank {rank[v.id]} of {len(ranked)} eligible"
-    below = [w for w in ranked if w.id in chosen and rank[w.id] > rank[v.id]]
-    if not below:
+    standing_zh = f"综合评分 {score:.2f},合格报名者 {len(st.ranked)} 名中排第 {st.rank[v.id]} 名"
+    standing_en = f"weighted score {score:.2f}, rank {st.rank[v.id]} of {len(st.ranked)} eligible"
+    if w is None or st.rank[w.id] < st.rank[v.id]:
         return (
-            f"{standing_zh};只选 {len(chosen)} 名,名额已满",
-            f"{standing_en}; only {len(chosen)} are chosen",
-            [standing_zh, f"入选 {len(chosen)} 名"],
+            f"{standing_zh};只选 {len(st.chosen)} 名,名额已满",
+            f"{standing_en}; only {len(st.chosen)} are chosen",
+            [standing_zh, f"入选 {len(st.chosen)} 名"],
         )
-    w = below[-1]  # the lowest-ranked chosen volunteer
-    swapped = [by_id[i] for i in sorted(chosen - {w.id} | {v.id})]
     broken_zh: list[str] = []
     broken_en: list[str] = []
-    for q in quota_needs(event):
-        count = sum(1 for u in swapped if q.has(u))
+    for q, having in st.quotas:
+        count = having - q.has(w) + q.has(v)
         if count < q.need or (q.most is not None and count > q.most):
             broken_zh.append(f"配额「{q.label_zh}」不满足({count} 名)")
             broken_en.append(f"quota '{q.label_en}' broken ({count})")
     if not broken_zh:
-        after = counts(swapped)  # an upper bound with siblings: a shortfall is real
+        after = st.paired_after_swap(v)  # an upper bound with siblings: a shortfall is real
         if after < choice.coverable:
             hint_zh, hint_en = "", ""
             cap_v, cap_w = effective_capacity(event, v), effective_capacity(event, w)

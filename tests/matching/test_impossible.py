@@ -152,3 +152,7 @@ def test_a_time_out_is_reported_as_a_time_out_not_as_impossible(monkeypatch):
     with pytest.raises(TimeLimitReached) as caught:
         run(ev, plan)
     assert caught.value.exit_code == ExitCode.TIME_LIMIT
+    spent = caught.value.spent
+    assert spent is not None and spent >= 0  # the real time, beside the work limit
+    assert f"after {spent:.1f} s" in caught.value.lines("en")[0]
+    assert f"用时 {spent:.1f} 秒" in caught.value.lines("zh")[0]

@@ -178,6 +178,8 @@ def _volunteers(
         skills = rng.sample(SKILLS, rng.randint(0, 2))
         if rng.random() < 0.04:
             skills.append("特殊教育")
+        if i % 6 == 0 and "组织游戏" not in skills:  # enough to run every game group
+            skills.append("组织游戏")
         trained = "否" if rng.random() < 0.05 else "是"
         rows.append(
             [
@@ -253,7 +255,7 @@ def _event_toml(
         "",
         "[[screening.quotas]]",
         'skill = "first_aid"',
-        f"min = {max(2, size.select // 10)}",
+        f"min = {max(2, size.select // 20)}",
         "",
         "[[screening.quotas]]",
         'gender = "male"',
@@ -263,6 +265,10 @@ def _event_toml(
         'gender = "female"',
         f"min = {size.select // 3}",
         "",
+    ]
+    if trip:  # each game group needs a volunteer who runs games
+        lines += ["[[screening.quotas]]", 'skill = "games"', "min = 1", "per_group = true", ""]
+    lines += [
         "[matching]",
         f"max_children = {size.max_children}",
         "distance_best_km = 3",
