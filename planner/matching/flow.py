@@ -250,25 +250,7 @@ def solve_flow(
         flow.add_arcs_with_capacity_and_unit_cost(
             child, vol + n, need[child], cost.astype(np.int64, copy=False)
         )
-    vols = np.arange(m, dtype=np.int64)
-    if single_bonus is None or not np.any(single_bonus):
-        flow.add_arcs_with_capacity_and_unit_cost(
-            vols + n, np.full(m, sink, dtype=np.int64), capacities, np.zeros(m, dtype=np.int64)
-        )
-        two = None
-    else:
-        first = np.minimum(capacities, 1)
-        rest = capacities - first
-        flow.add_arcs_with_capacity_and_unit_cost(
-            vols + n, np.full(m, sink, dtype=np.int64), first, -single_bonus
-        )
-        two = np.flatnonzero(rest > 0)
-        flow.add_arcs_with_capacity_and_unit_cost(
-            two + n,
-            np.full(len(two), sink, dtype=np.int64),
-            rest[two],
-            np.where(rest[two] >= 1, single_bonus[two], 0),
-        )
+    _sink_arcs(flow, n, m, capacities, single_bonus)
     supplies = np.zeros(n + m + 1, dtype=np.int64)
     supplies[:n] = need
     supplies[sink] = -int(need.sum())
@@ -283,6 +265,33 @@ def solve_flow(
     volunteer_of[child[chosen]] = vol[chosen]
     load = np.bincount(vol[chosen], weights=used[chosen], minlength=m).astype(np.int64)
     return _Flow(volunteer_of, used, load, int((cost[chosen] * used[chosen]).sum()))
+
+
+def _sink_arcs(
+    flow: Any, n: int, m: int, capacities: np.ndarray, single_bonus: np.ndarray | None
+) -> None:
+    """Each volunteer's arcs into the sink (node ``n + m``): up to capacity at no
+    cost, or, with the spread criterion, the first unit at ``-bonus`` and the
+    rest at ``+bonus`` (a convex cost the flow handles)."""
+    sink = n + m
+    vols = np.arange(m, dtype=np.int64)
+    if single_bonus is None or not np.any(single_bonus):
+        flow.add_arcs_with_capacity_and_unit_cost(
+            vols + n, np.full(m, sink, dtype=np.int64), capacities, np.zeros(m, dtype=np.int64)
+        )
+        return
+    first = np.minimum(capacities, 1)
+    rest = capacities - first
+    flow.add_arcs_with_capacity_and_unit_cost(
+        vols + n, np.full(m, sink, dtype=np.int64), first, -single_bonus
+    )
+    two = np.flatnonzero(rest > 0)
+    flow.add_arcs_with_capacity_and_unit_cost(
+        two + n,
+        np.full(len(two), sink, dtype=np.int64),
+        rest[two],
+        np.where(rest[two] >= 1, single_bonus[two], 0),
+    )
 
 
 def _no_full_assignment(
@@ -432,21 +441,20 @@ def assign(
     cost, _factor = _as_int_costs(original, scale)
 
     _tick(progress, 1)
-    optimal = True
     _tick(progress, 2)
     try:
         if together:
             volunteer_of, optimal, used = _cp_sat(
                 n, m, child, vol, cost, caps, together, time_limit_s, seed
             )
-            method = "cp_sat"
         else:
             result = solve_flow(n, m, child, vol, cost, caps)
-            volunteer_of, used = result.volunteer_of, np.flatnonzero(result.arc_used > 0)
-            method = "min_cost_flow"
+            volunteer_of, optimal = result.volunteer_of, True
+            used = np.flatnonzero(result.arc_used > 0)
     except NoFullAssignment as exc:
         raise _infeasible(exc) from None
     _tick(progress, 3)
+    method = "cp_sat" if together else "min_cost_flow"
     total = original[used].sum()  # the cost of each child's arc, in the caller's units
     objective = int(total) if np.issubdtype(original.dtype, np.integer) else float(total)
     return Assignment(
@@ -517,13 +525,7 @@ def solve_exact(
     n, m = cost.shape
     masked = np.where(allowed, cost, np.iinfo(np.int64).max)
     k = min(nearest, m)
-    keep = np.zeros((n, m), dtype=bool)
-    if k < m:
-        nearest_cols = np.argpartition(masked, k - 1, axis=1)[:, :k]
-        np.put_along_axis(keep, nearest_cols, True, axis=1)
-    else:
-        keep[:] = True
-    keep &= allowed
+    keep = _fewest_per_row(masked, k) & allowed
     rounds = 0
     while True:
         rounds += 1
@@ -553,16 +555,24 @@ def solve_exact(
         reduced = cost + prices[:n, None] - prices[None, n : n + m]
         bad = allowed & ~keep & (reduced < 0)
         if bad.sum() > nearest * n:  # the most negative few per child, not all of them
-            worst = np.argpartition(np.where(bad, reduced, 0), k - 1, axis=1)[:, :k]
-            few = np.zeros((n, m), dtype=bool)
-            np.put_along_axis(few, worst, True, axis=1)
-            bad &= few
+            bad &= _fewest_per_row(np.where(bad, reduced, 0), k)
         if not bad.any():
             split = bool(np.any(np.bincount(child[result.arc_used > 0], minlength=n) > 1))
             return ExactFlow(
                 result.volunteer_of, result.cost, rounds, len(child), split, result.load
             )
         keep |= bad
+
+
+def _fewest_per_row(values: np.ndarray, k: int) -> np.ndarray:
+    """A mask of each row's ``k`` smallest cells (every cell when ``k`` covers the row)."""
+    n, m = values.shape
+    mask = np.zeros((n, m), dtype=bool)
+    if k >= m:
+        mask[:] = True
+        return mask
+    np.put_along_axis(mask, np.argpartition(values, k - 1, axis=1)[:, :k], True, axis=1)
+    return mask
 
 
 def _widen(masked: np.ndarray, allowed: np.ndarray, keep: np.ndarray) -> np.ndarray:
