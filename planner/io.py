@@ -585,7 +585,7 @@ def clean_stale(out: Path) -> None:
     for kind in (_RETIRED, _STAGING):
         for path in sorted(parent.glob(f".{_glob_escape(out.name)}{kind}*")):
             pid = path.name[len(out.name) + 1 + len(kind) :].split("-", 1)[0]
-            if not pid.isdigit() or _alive(int(pid)) or not path.is_dir():
+            if not pid.isdigit() or process_alive(int(pid)) or not path.is_dir():
                 continue
             if kind == _RETIRED and not out.exists():
                 os.rename(path, out)
@@ -599,7 +599,8 @@ def _glob_escape(name: str) -> str:
     return glob.escape(name)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (this one always does)."""
     if pid == os.getpid():
         return True
     try:

@@ -150,6 +150,21 @@ class PdfInfo:
 # --------------------------------------------------------------------------- finding
 
 
+#: The browser's profile folder in the temporary folder: planner-chromium-<pid>-...
+PROFILE_PREFIX = "planner-chromium-"
+
+
+def remove_stale_profiles() -> None:
+    """Remove the profile folders of runs killed outright (SIGKILL, a power cut),
+    which had no chance to clean up: those whose process is gone."""
+    from planner.io import process_alive
+
+    for path in Path(tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}*"):
+        pid = path.name[len(PROFILE_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and path.is_dir() and not process_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def find_chromium() -> str | None:
     """The Chromium (or Chrome, or Edge) binary to print with, or None when there is none."""
     named = os.environ.get("PLANNER_CHROMIUM")
@@ -406,7 +421,8 @@ class Browser:
         return True
 
     def _start(self) -> None:
-        self._profile = tempfile.mkdtemp(prefix="planner-chromium-")
+        remove_stale_profiles()
+        self._profile = tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-")
         to_browser_r, to_browser_w = os.pipe()
         from_browser_r, from_browser_w = os.pipe()
 

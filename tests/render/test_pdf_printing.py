@@ -299,3 +299,23 @@ def test_a_second_ctrl_c_while_closing_still_removes_the_profile(tmp_path: Path)
     assert not list(tmp_path.glob("planner-chromium-*"))
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_a_killed_runs_profile_folder_is_removed_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGKILL gives the browser's profile folder no chance to go: the next run
+    removes the folders whose process is gone, and only those."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    stale = tmp_path / f"planner-chromium-{gone.pid}-abc"
+    live = tmp_path / f"planner-chromium-{os.getpid()}-def"
+    unknown = tmp_path / "planner-chromium-xyz"  # no process named: not ours to judge
+    for folder in (stale, live, unknown):
+        (folder / "Default").mkdir(parents=True)
+    pdf.remove_stale_profiles()
+    assert not stale.exists()
+    assert live.is_dir() and unknown.is_dir()
