@@ -288,25 +288,6 @@ app.add_typer(followup_app, name="followup")
 
 
 def main() -> None:
-    """The ``planner`` command. However a Ctrl-C lands (while a command imports
-    its libraries, while it reports, or as it ends), it ends as exit 130 or, when
-    the command had finished, its own exit code: never a traceback, never a
-    death by signal (Python re-raises an uncaught Ctrl-C as one)."""
-    import signal
-
-    try:
-        _main()
-    except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        raise SystemExit(130) from None
-    finally:
-        # the command is over (its output whole, or nothing written): a Ctrl-C now
-        # has nothing to stop, and Python's own exit would let it kill the process
-        # with no message (SIGINT's default comes back while the interpreter ends)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _main() -> None:
     from planner.clikit import run_app
 
     try:
@@ -314,10 +295,8 @@ def _main() -> None:
     except (SystemExit, Exception) as exc:
         # Ctrl-C outside a command's error reporting (while a command imports its
         # libraries, say) still ends as an interrupt: exit 130, never a traceback
-        from planner.clikit import EXIT_INTERRUPTED, _caused_by_ctrl_c, interrupted
+        from planner.clikit import _caused_by_ctrl_c, interrupted
 
-        if isinstance(exc, SystemExit) and exc.code == EXIT_INTERRUPTED:
-            raise  # already said
         if not _caused_by_ctrl_c(exc):
             raise
         args = sys.argv[1:]
@@ -329,6 +308,13 @@ def _main() -> None:
             interrupted(lang, "--json" in sys.argv)
         except typer.Exit as done:
             raise SystemExit(done.exit_code) from None
+    finally:
+        # the command is over (its output whole, or nothing written): a Ctrl-C now
+        # has nothing to stop, and Python's own exit would let it kill the process
+        # with no message (SIGINT's default comes back while the interpreter ends)
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 if __name__ == "__main__":
