@@ -496,6 +496,9 @@ class ExactFlow:
     arcs: int  # arcs in the last sparse solve
     split: bool = False  # a unit of several children went to more than one volunteer
     load: np.ndarray | None = None  # per volunteer, children taken
+    #: node prices proving it (units, then volunteers, then the sink): every allowed
+    #: arc's reduced cost ``cost + prices[unit] - prices[volunteer]`` is ≥ 0 unless used
+    prices: np.ndarray | None = None
 
 
 def solve_exact(
@@ -559,7 +562,7 @@ def solve_exact(
         if not bad.any():
             split = bool(np.any(np.bincount(child[result.arc_used > 0], minlength=n) > 1))
             return ExactFlow(
-                result.volunteer_of, result.cost, rounds, len(child), split, result.load
+                result.volunteer_of, result.cost, rounds, len(child), split, result.load, prices
             )
         keep |= bad
 

@@ -23,8 +23,9 @@ from ortools.sat.python import cp_model
 from planner.errors import TimeLimitReached
 from planner.matching.criteria import Scorer, points_matrix
 from planner.matching.facts import effective_capacity, siblings_kept_together
-from planner.matching.flow import ExactFlow, NoFullAssignment, solve_exact
+from planner.matching.flow import NoFullAssignment, solve_exact
 from planner.matching.rules import PairingModel, allowed_matrix
+from planner.matching.whole import Units, keep_whole
 from planner.model import Child, Event, Volunteer
 from planner.solving import cp_solver
 from planner.steps import report_progress
@@ -110,6 +111,25 @@ def solve_pairing(
     return _by_cp_sat(event, volunteers, children, arcs, scorer, volunteer_cost or {})
 
 
+def pairs_everyone(event: Event, volunteers: list[Volunteer], children: list[Child]) -> bool:
+    """Whether ``volunteers`` can pair every one of ``children`` keeping every hard
+    rule (screening's check of a choice): the flow, its groups kept whole by
+    :func:`planner.matching.whole.keep_whole`; CP-SAT only when that finds no plan.
+    Raises :class:`planner.errors.TimeLimitReached`."""
+    if not children:
+        return True
+    scorer = Scorer(event)
+    points, allowed = _tables(event, volunteers, children, scorer, None)
+    try:
+        if _by_flow(event, volunteers, children, points, allowed, scorer, first_found=True):
+            return True
+        arcs = _as_dict(volunteers, children, points, allowed)
+        _by_cp_sat(event, volunteers, children, arcs, scorer, {})
+    except Unpairable:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class _Units:
     """Children as the flow sees them: one row per child, or per sibling group kept together."""
@@ -135,10 +155,15 @@ def _by_flow(
     points: np.ndarray,
     allowed: np.ndarray,
     scorer: Scorer,
+    *,
+    first_found: bool = False,
 ) -> Pairing | None:
     """The exact min-cost flow (:func:`planner.matching.flow.solve_exact`); a sibling
-    group is one unit needing a volunteer with room for all of them. None when the
-    flow splits a unit between volunteers (then CP-SAT decides)."""
+    group is one unit needing a volunteer with room for all of them. When the flow
+    splits a unit between volunteers: CP-SAT over every child decides a small event
+    (None), else :func:`planner.matching.whole.keep_whole` keeps every group whole,
+    proved optimal or with the bound its gap is stated from (None if it finds no
+    whole plan). ``first_found``: any plan keeping every rule will do (screening)."""
     units = _units(event, children)
     caps = np.array([effective_capacity(event, v) for v in volunteers], dtype=np.int64)
     cost = np.stack([-points[m].sum(axis=0) * units.scale // len(m) for m in units.members])
@@ -156,25 +181,27 @@ def _by_flow(
     except NoFullAssignment:
         raise Unpairable from None
     optimal, bound = True, None
+    volunteer_of = result.volunteer_of
     if result.split:
-        whole = _whole_units(units, cost, ok, caps, spread * units.scale, result.volunteer_of)
-        if whole is None:
-            whole = _whole_units(units, cost, ok, caps, spread * units.scale, None)
+        if len(children) <= SPLIT_CP_SAT_LIMIT and not first_found:
+            return None  # small enough for CP-SAT over every child to prove the optimum
+        whole = keep_whole(
+            Units(cost, ok, units.demand, caps, spread * units.scale),
+            result,
+            seed=event.matching.seed,
+            work=event.matching.time_limit_s,
+            first_found=first_found,
+        )
         if whole is None:
             return None
-        optimal = _with_spread(whole, units, spread) == _with_spread(result, units, spread)
-        if not optimal and len(children) <= SPLIT_CP_SAT_LIMIT:
-            return None  # small enough for CP-SAT to prove the optimum
-        bound = _with_spread(result, units, spread) // units.scale
-        result = whole
+        volunteer_of, optimal = whole.volunteer_of, whole.proved
+        bound = -whole.bound // units.scale
     children_of: dict[str, list[str]] = {}
-    for u, i in enumerate(result.volunteer_of.tolist()):
+    for u, i in enumerate(volunteer_of.tolist()):
         kids = children_of.setdefault(volunteers[i].id, [])
         kids.extend(children[j].id for j in units.members[u])
-    vi = {v.id: i for i, v in enumerate(volunteers)}
-    objective = -result.cost // units.scale + int(
-        sum(spread[vi[v]] for v, kids in children_of.items() if len(kids) == 1)
-    )
+    objective = -Units(cost, ok, units.demand, caps, spread * units.scale).total(volunteer_of)
+    objective //= units.scale
     return Pairing(
         {v: tuple(sorted(k)) for v, k in sorted(children_of.items())},
         objective,
@@ -184,60 +211,8 @@ def _by_flow(
     )
 
 
-def _with_spread(flow: ExactFlow, units: _Units, spread: np.ndarray) -> int:
-    """A flow's objective (× scale): its pair points and the spread bonus of every
-    volunteer taking exactly one child (for the split flow: its bound)."""
-    load = flow.load
-    if load is None:
-        load = np.bincount(flow.volunteer_of, weights=units.demand, minlength=len(spread))
-    return -flow.cost + int(spread[load == 1].sum()) * units.scale
-
-
 #: with siblings split by the flow, events up to this many children go to CP-SAT
 SPLIT_CP_SAT_LIMIT = 200
-
-
-def _whole_units(
-    units: _Units,
-    cost: np.ndarray,
-    ok: np.ndarray,
-    caps: np.ndarray,
-    bonus: np.ndarray,
-    hint: np.ndarray | None,
-) -> ExactFlow | None:
-    """Every sibling group whole with one volunteer: first the groups, each to its own
-    volunteer with room for all of them (an exact assignment), then the other
-    children on the volunteers left (an exact flow). A plan that keeps every rule;
-    optimal when it reaches the flow's bound. None when the children left cannot
-    all be placed this way. ``hint``: each group only to the volunteer the split
-    flow gave it (so the groups take no volunteer the others need)."""
-    groups = np.flatnonzero(units.demand > 1)
-    singles = np.flatnonzero(units.demand == 1)
-    room = caps.copy()
-    volunteer_of = np.full(len(units.demand), -1, dtype=np.int64)
-    total = 0
-    try:
-        if len(groups):
-            size = units.demand[groups]
-            fits = ok[groups] & (caps[None, :] >= size[:, None])
-            if hint is not None:
-                fits &= np.arange(len(caps))[None, :] == hint[groups][:, None]
-            first = solve_exact(cost[groups] * size[:, None], fits, np.ones_like(caps))
-            volunteer_of[groups] = first.volunteer_of
-            room[first.volunteer_of] = 0
-            total += first.cost
-        if len(singles):
-            rest = solve_exact(
-                cost[singles],
-                ok[singles] & (room > 0)[None, :],
-                room,
-                single_bonus=bonus * (room == caps),
-            )
-            volunteer_of[singles] = rest.volunteer_of
-            total += rest.cost
-    except NoFullAssignment:
-        return None
-    return ExactFlow(volunteer_of, total, 1, 0)
 
 
 def _by_cp_sat(

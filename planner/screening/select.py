@@ -38,7 +38,7 @@ from ortools.sat.python import cp_model
 from planner.errors import Infeasible, TimeLimitReached
 from planner.matching.facts import attending_children
 from planner.matching.rules import PairingModel
-from planner.matching.solve import Unpairable, solve_pairing
+from planner.matching.solve import pairs_everyone
 from planner.matching.words import GENDER_ZH, SKILL_EN, SKILL_ZH, ids_en, ids_zh
 from planner.model import Event, Quota, Volunteer
 from planner.screening.cover import Cut, cover_of
@@ -470,12 +470,8 @@ def pairable(event: Event, team: list[Volunteer], hoped: int) -> int:
     its flow when all of them can be paired (CP-SAT if the flow splits brothers and
     sisters), else the most children a CP-SAT coverage model finds."""
     children = attending_children(event)
-    if hoped == len(children):
-        try:
-            solve_pairing(event, team, children)
-            return hoped
-        except Unpairable:
-            pass
+    if hoped == len(children) and pairs_everyone(event, team, children):
+        return hoped
     pm = PairingModel(event, team, children, cover="at_most", keep_locks=False)
     pm.model.maximize(sum(pm.covered.values()))
     solver = _solver(event)
