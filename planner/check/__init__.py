@@ -2,6 +2,9 @@
 
 ``check_plan(event, plan)`` returns the broken rules as sorted Violations
 (rule name and message); an empty list means the plan keeps every rule.
+Only the rules of the stages the event's shape runs apply
+(:meth:`planner.pipeline.Stage.applies_to`): a pairing programme plans no
+day, so no rule of the itinerary (game groups, buses, meals) reads its plan.
 """
 
 from __future__ import annotations
@@ -28,10 +31,16 @@ def rules() -> list[Rule]:
 
 
 def check_plan(event: Event, plan: Plan, *, stages: set[str] | None = None) -> list[Violation]:
-    """Every broken hard rule in ``plan``, sorted; empty when the plan is sound."""
+    """Every broken hard rule in ``plan``, sorted; empty when the plan is sound.
+
+    The rules of every stage the event's shape runs, or of those of them in
+    ``stages``."""
+    from planner.pipeline import STAGES  # the pipeline imports the stages, which use the registry
+
+    not_planned = {stage.name for stage in STAGES if not stage.applies_to(event)}
     found: set[Violation] = set()
     for rule in rules():
-        if stages is not None and rule.stage not in stages:
+        if rule.stage in not_planned or (stages is not None and rule.stage not in stages):
             continue
         for message in rule.fn(event, plan):
             found.add(Violation(rule.name, message))

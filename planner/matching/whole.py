@@ -39,7 +39,7 @@ from planner.solving import cp_solver
 ARCS_PER_UNIT = 16
 
 #: deterministic seconds CP-SAT may spend on the whole-units model (at most the stage's limit)
-WHOLE_WORK = 3.0
+WHOLE_WORK = 2.0
 
 
 @dataclass(frozen=True)

@@ -247,7 +247,7 @@ def _event_toml(
         lines += ["[[places]]", f'id = "{pid}"', f'name = "{pid}"', 'kind = "area"']
         lines += [f"lat = {lat}", f"lon = {lon}", ""]
     if trip:
-        lines += _trip_places()
+        lines += _trip_places(size)
     lines += [
         "[screening]",
         f"select = {size.select}",
@@ -295,7 +295,9 @@ def _event_toml(
     return "\n".join(lines)
 
 
-def _trip_places() -> list[str]:
+def _trip_places(size: Size) -> list[str]:
+    # the restaurant seats everyone who may come (children and every applicant)
+    seats = max(800, size.children + size.applicants)
     return [
         "[[places]]",
         'id = "depot"',
@@ -315,7 +317,7 @@ def _trip_places() -> list[str]:
         'id = "inn"',
         'name = "饭店"',
         'kind = "restaurant"',
-        "capacity = 800",
+        f"capacity = {seats}",
         "lat = 34.32",
         "lon = 109.05",
         "",

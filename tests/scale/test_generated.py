@@ -29,10 +29,9 @@ def planned(tmp_path: Path, size: Size):
 
 
 def broken(event, plan):
-    """The checker's findings for the stages this event plans (a pairing programme
-    plans no day: the day's rules, such as game groups, do not apply to it)."""
-    stages = None if event.shape.plans_a_day else {"screening", "matching"}
-    return check_plan(event, plan, stages=stages)
+    """The checker's findings: it applies only the rules of the stages the event's
+    shape plans (a pairing programme plans no day, so no game-group rule)."""
+    return check_plan(event, plan)
 
 
 @pytest.mark.parametrize("size", SMALL, ids=lambda s: s.name)
@@ -61,6 +60,19 @@ def test_the_flow_reaches_the_cp_sat_optimum_on_generated_events(tmp_path, size)
         assert size.siblings
         return
     assert by_flow.objective == by_sat.objective
+
+
+def test_a_pairing_programme_is_not_held_to_the_rules_of_a_day(tmp_path):
+    """The checker chooses the rules by the event's shape: a pairing programme plans
+    no game groups, so ``groups_even_in_size`` (and every itinerary rule) stays
+    silent; the same plan read as a day trip's is missing its groups."""
+    from planner.model import Shape
+
+    event, plan = planned(tmp_path, SMALL[0])
+    assert plan.pairs and not plan.groups
+    assert check_plan(event, plan) == []
+    as_a_day = event.model_copy(update={"shape": Shape.DAY_TRIP})
+    assert "groups_even_in_size" in {v.rule for v in check_plan(as_a_day, plan)}
 
 
 def test_the_same_folder_plans_the_same_byte_for_byte(tmp_path):
