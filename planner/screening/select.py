@@ -323,8 +323,9 @@ class _KindSearch(_Search):
     minimum of one line per member, which the LP relaxation holds exactly.
     Scores are in thousandths, without the id tie-break of :func:`score_points`
     (its huge coefficients made this model some 200 times slower): the lower id
-    wins ties within a kind; between kinds the solver decides, the same on every
-    run. 5,000 applicants: 0.5 s proved, against 65 s with one variable each.
+    wins ties within a kind, and between kinds a second solve keeps the best
+    score and takes the lowest sum of ranks (:meth:`break_ties`), so no seed
+    decides. 5,000 applicants: 0.5 s proved, against 65 s with one variable each.
     """
 
     def __init__(self, event: Event, pool: list[Volunteer], n: int) -> None:
@@ -372,7 +373,29 @@ class _KindSearch(_Search):
                 self.model.add(f <= prefix + p * (k - j))
                 prefix += p
             total.append(f)
-        return sum(total)
+        self.score = sum(total)
+        return self.score
+
+    def break_ties(self) -> None:
+        """Keep the best score found and prefer, among the choices reaching it, the
+        lowest sum of ranks (applicants ranked by score, then the lower id): ties
+        between kinds are decided by that order, not by the solver's seed.
+
+        A kind's members are taken best first, so its sum of ranks is a convex
+        function of how many it gives: the maximum of one line per member."""
+        self.model.add(self.score >= self.last_objective)
+        order = score_points(self.event, self.pool)
+        ranked = sorted(range(len(self.pool)), key=lambda i: -order[self.pool[i].id])
+        rank = {i: r for r, i in enumerate(ranked)}
+        sums = []
+        for t, (k, ix) in enumerate(zip(self.count, self.members, strict=True)):
+            g = self.model.new_int_var(0, sum(rank[i] for i in ix), f"ranks{t}")
+            prefix = 0
+            for j, i in enumerate(ix):  # above the line through member j's step
+                self.model.add(g >= prefix + rank[i] * (k - j))
+                prefix += rank[i]
+            sums.append(g)
+        self.model.minimize(sum(sums))
 
     def solve(self) -> np.ndarray:
         self.rounds += 1
@@ -384,6 +407,7 @@ class _KindSearch(_Search):
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             raise TimeLimitReached("screening", self.event.screening.time_limit_s)
         self.optimal &= status == cp_model.OPTIMAL
+        self.last_objective = round(solver.objective_value)
         chosen = np.zeros(len(self.pool), dtype=bool)
         self.model.clear_hints()
         for k, ix in zip(self.count, self.members, strict=True):
@@ -445,12 +469,10 @@ def _best_scores(
     search.model.add(search.paired >= best)
     search.model.maximize(search.scores())
     for _ in range(SIBLING_CHECKS):
-        while True:
-            chosen = _solved(search, event, pool, n)
-            paired, cut = search.cover.count(chosen)
-            if paired >= best:
-                break
-            search.add_cut(cut)
+        chosen = _covering(search, event, pool, n, best)
+        if isinstance(search, _KindSearch):
+            search.break_ties()
+            chosen = _covering(search, event, pool, n, best)
         team = [v for v, c in zip(pool, chosen.tolist(), strict=True) if c]
         exact = best if not search.cover.siblings else pairable(event, team, best)
         if exact >= best:
@@ -459,6 +481,17 @@ def _best_scores(
             return None
         search.exclude(chosen)
     return Choice(tuple(v.id for v in team), exact, search.cover.children, False)
+
+
+def _covering(search: _Search, event: Event, pool: list[Volunteer], n: int, best: int) -> np.ndarray:
+    """The model's best choice that the max flow confirms pairs ``best`` children
+    (a choice that falls short adds its Hall cut, and the model is solved again)."""
+    while True:
+        chosen = _solved(search, event, pool, n)
+        paired, cut = search.cover.count(chosen)
+        if paired >= best:
+            return chosen
+        search.add_cut(cut)
 
 
 #: choices the matching engine turns down (siblings) before screening settles for fewer

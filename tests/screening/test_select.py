@@ -163,3 +163,22 @@ def test_colliding_quotas_are_named_by_a_confirmed_core():
     first = caught.value.reasons[0]
     assert "选 3 名志愿者" in first and "急救 2" in first and "心理 2" in first
     assert caught.value.reasons_en
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_equal_scores_of_different_kinds_choose_the_lower_ids_whatever_the_seed(seed):
+    """Applicants of two kinds (a quota counts men) tie on score: the choice takes the
+    lowest ids the quota allows, the same for every solver seed."""
+    vols = [volunteer(f"V{i:02d}", gender=("female", "male")[i % 2]) for i in range(1, 13)]
+    ev = event(vols, [], select=4, quotas=(Quota(gender="male", min=1),))
+    ev = ev.model_copy(update={"screening": ev.screening.model_copy(update={"seed": seed})})
+    assert screened(ev).volunteers_selected == ["V01", "V02", "V03", "V04"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_quota_takes_its_best_ranked_applicants_whatever_the_seed(seed):
+    """Four men needed among equal scores: the four lowest-id men, then the lowest id."""
+    vols = [volunteer(f"V{i:02d}", gender=("female", "male")[i % 3 == 0]) for i in range(1, 16)]
+    ev = event(vols, [], select=6, quotas=(Quota(gender="male", min=4),))
+    ev = ev.model_copy(update={"screening": ev.screening.model_copy(update={"seed": seed})})
+    assert screened(ev).volunteers_selected == ["V01", "V02", "V03", "V06", "V09", "V12"]
