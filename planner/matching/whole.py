@@ -15,10 +15,11 @@ reduced cost is above ``T`` costs more than ``flow + T``.
    own, chosen by reduced cost (what taking that volunteer whole costs the
    other children), then the other children on the places left;
 2. CP-SAT over units (a group is one choice of one volunteer with room for
-   all of them) on the arcs of reduced cost at most ``T`` only: its best
-   plan there is the optimum when it is within ``T`` of the flow; otherwise
-   no plan costs less than the smaller of its bound and ``flow + T + 1``,
-   and that bound goes with the plan (the stage states the gap).
+   all of them) on the arcs of reduced cost at most ``T`` only: no plan
+   costs less than the smaller of its bound and the flow's cost plus the
+   least reduced cost left out, so its best plan there is the optimum when
+   within that; otherwise that bound goes with the plan (the stage states
+   the gap).
 
 Costs here are to be minimised and include the spread bonus (a volunteer
 taking exactly one child of two possible: ``-bonus``), as in the flow.
@@ -91,8 +92,10 @@ def keep_whole(
     threshold = _threshold(units, reduced, lp, first)
     best = None if first is None else Whole(first, units.total(first), lp)
     for _ in range(3):
-        found, below = _restricted(units, units.ok & (reduced <= threshold), first, seed, work)
-        bound = max(lp, min(below, lp + threshold + 1))
+        keep = units.ok & (reduced <= threshold)
+        found, below = _restricted(units, keep, first, seed, work)
+        left_out = reduced[units.ok & ~keep]  # a plan using one costs at least lp + it
+        bound = max(lp, min(below, lp + int(left_out.min())) if len(left_out) else below)
         if found is not None and (best is None or units.total(found) < best.total):
             best = Whole(found, units.total(found), bound)
         elif best is not None:

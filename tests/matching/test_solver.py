@@ -190,11 +190,12 @@ def test_siblings_may_have_volunteers_of_their_own_when_the_event_allows():
     assert len(set(volunteer_of(plan).values())) == 3
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_siblings_kept_whole_by_two_flows_keep_every_rule_within_the_bound(seed, monkeypatch):
-    """At scale, a flow that splits brothers and sisters is repaired by two exact flows
-    (groups first, then the rest): a sound plan, no better than CP-SAT's optimum,
-    and the relaxation's bound no lower than it (the documented gap is real)."""
+@pytest.mark.parametrize("seed", range(10))
+def test_siblings_kept_whole_at_scale_reach_cp_sat_or_state_a_true_bound(seed, monkeypatch):
+    """At scale, a flow that splits brothers and sisters is kept whole by its prices
+    (planner.matching.whole): equal to CP-SAT's optimum when proved, else no better
+    than it and with a bound no lower than it (the gap the notice states is real);
+    through the stage, a plan the checker passes."""
     from planner.matching import solve
 
     monkeypatch.setattr(solve, "SPLIT_CP_SAT_LIMIT", 0)
@@ -204,12 +205,32 @@ def test_siblings_kept_whole_by_two_flows_keep_every_rule_within_the_bound(seed,
     points, allowed = _tables(ev, vols, kids, scorer, None)
     by_sat = _by_cp_sat(ev, vols, kids, allowed_points(ev, vols, kids, scorer), scorer, {})
     by_flow = _by_flow(ev, vols, kids, points, allowed, scorer)
-    if by_flow is None:  # the groups took volunteers the others needed
-        return
-    assert by_flow.objective <= by_sat.objective
-    if not by_flow.optimal:
-        assert by_flow.bound is not None and by_flow.bound >= by_sat.objective
-    else:
+    assert by_sat.optimal and by_flow is not None
+    if by_flow.optimal:
         assert by_flow.objective == by_sat.objective
+    else:
+        assert by_flow.bound is not None
+        assert by_flow.objective <= by_sat.objective <= by_flow.bound
     plan = planned(ev)  # through the stage: the checker audits it inside
     assert sum(len(p.child_ids) for p in plan.pairs) == len(kids)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_siblings_kept_whole_on_few_arcs_state_a_bound_no_lower_than_the_optimum(
+    seed, monkeypatch
+):
+    """With CP-SAT allowed only each unit's cheapest arc or two (by reduced cost), the
+    plan is seldom proved; its bound must still be no lower than CP-SAT's optimum."""
+    from planner.matching import solve, whole
+
+    monkeypatch.setattr(solve, "SPLIT_CP_SAT_LIMIT", 0)
+    monkeypatch.setattr(whole, "ARCS_PER_UNIT", 1 + seed % 2)
+    ev = random_event(seed, siblings=True)
+    vols, kids = list(ev.volunteers), attending_children(ev)
+    scorer = Scorer(ev)
+    points, allowed = _tables(ev, vols, kids, scorer, None)
+    by_sat = _by_cp_sat(ev, vols, kids, allowed_points(ev, vols, kids, scorer), scorer, {})
+    by_flow = _by_flow(ev, vols, kids, points, allowed, scorer)
+    assert by_flow is not None
+    top = by_flow.objective if by_flow.optimal else by_flow.bound
+    assert top is not None and by_flow.objective <= by_sat.objective <= top

@@ -44,8 +44,23 @@ def test_small_generated_events_plan_with_no_broken_rule(tmp_path, size):
         assert plan.buses and plan.timeline
 
 
-@pytest.mark.parametrize("size", SMALL[:2], ids=lambda s: s.name)
-def test_the_flow_reaches_the_cp_sat_optimum_on_generated_events(tmp_path, size):
+#: small generated events whose flow splits sibling groups (kept whole by their prices)
+WITH_SIBLINGS = (
+    SMALL[1],
+    SMALL[2],
+    Size("trip-80-on-2", "day_trip", 70, 45, 80, 2, buses=2, siblings=True),
+)
+
+
+@pytest.mark.parametrize("size", (SMALL[0], *WITH_SIBLINGS), ids=lambda s: s.name)
+def test_the_flow_reaches_the_cp_sat_optimum_on_generated_events(tmp_path, size, monkeypatch):
+    """The fast path (the exact flow; sibling groups it splits kept whole by
+    planner.matching.whole, as above 200 children) against CP-SAT over every child:
+    the same objective when the fast path says it is proved, else no better than
+    CP-SAT and a bound no lower than it (the gap a notice states is real)."""
+    from planner.matching import solve
+
+    monkeypatch.setattr(solve, "SPLIT_CP_SAT_LIMIT", 0)
     event, plan = planned(tmp_path, size)
     vols = sorted(
         (v for v in event.volunteers if v.id in set(plan.volunteers_selected)), key=lambda v: v.id
@@ -55,11 +70,12 @@ def test_the_flow_reaches_the_cp_sat_optimum_on_generated_events(tmp_path, size)
     points, allowed = _tables(event, vols, kids, scorer, None)
     by_flow = _by_flow(event, vols, kids, points, allowed, scorer)
     by_sat = _by_cp_sat(event, vols, kids, allowed_points(event, vols, kids, scorer), scorer, {})
-    assert by_sat.optimal
-    if by_flow is None:  # the flow split a sibling unit: CP-SAT alone decides
-        assert size.siblings
-        return
-    assert by_flow.objective == by_sat.objective
+    assert by_sat.optimal and by_flow is not None
+    if by_flow.optimal:
+        assert by_flow.objective == by_sat.objective
+    else:
+        assert by_flow.bound is not None
+        assert by_flow.objective <= by_sat.objective <= by_flow.bound
 
 
 def test_a_pairing_programme_is_not_held_to_the_rules_of_a_day(tmp_path):
@@ -82,8 +98,8 @@ def test_the_same_folder_plans_the_same_byte_for_byte(tmp_path):
     assert first.model_dump_json() == second.model_dump_json()
 
 
-#: the day trip of 600 children (siblings the flow splits, CP-SAT then) is in the bench only
-SLOW_SIZES = tuple(s for s in SIZES if s.children <= 3000 and s.name != "trip-600-on-15")
+#: the bench sizes planned whole here (the 600-child trip: see the test below)
+SLOW_SIZES = tuple(s for s in SIZES if s.name != "trip-600-on-15")
 
 
 @pytest.mark.slow
@@ -92,6 +108,22 @@ def test_the_bench_sizes_plan_with_no_broken_rule(tmp_path, size):
     event, plan = planned(tmp_path, size)
     assert broken(event, plan) == []
     assert sum(len(p.child_ids) for p in plan.pairs) == size.children
+
+
+@pytest.mark.slow
+def test_the_600_child_trip_screens_and_pairs_with_no_broken_rule(tmp_path):
+    """The 600-child day trip (60 sibling groups the flow splits) up to its pairs:
+    every rule of screening and pairing kept, and an honest claim (proved, or a
+    bound no lower than the plan in a notice). Its itinerary is left out: the bus
+    count model finds no plan in its share of the default itinerary time limit
+    at this size (exit 5 in bench/plan.py)."""
+    (size,) = (s for s in SIZES if s.name == "trip-600-on-15")
+    event = load_event(write_event(tmp_path / size.name, size))
+    plan = build_plan(event, until="matching")
+    assert check_plan(event, plan, stages={"screening", "matching"}) == []
+    assert sum(len(p.child_ids) for p in plan.pairs) == size.children
+    late = [n for n in plan.notices if n.code == "not_proved_optimal"]
+    assert all(n.stage == "matching" and "siblings kept whole" in n.en for n in late)
 
 
 def test_plan_progress_names_each_stage_its_steps_and_time(tmp_path):
