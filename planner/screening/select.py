@@ -483,7 +483,9 @@ def _best_scores(
     return Choice(tuple(v.id for v in team), exact, search.cover.children, False)
 
 
-def _covering(search: _Search, event: Event, pool: list[Volunteer], n: int, best: int) -> np.ndarray:
+def _covering(
+    search: _Search, event: Event, pool: list[Volunteer], n: int, best: int
+) -> np.ndarray:
     """The model's best choice that the max flow confirms pairs ``best`` children
     (a choice that falls short adds its Hall cut, and the model is solved again)."""
     while True:

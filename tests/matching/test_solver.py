@@ -216,9 +216,7 @@ def test_siblings_kept_whole_at_scale_reach_cp_sat_or_state_a_true_bound(seed, m
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_siblings_kept_whole_on_few_arcs_state_a_bound_no_lower_than_the_optimum(
-    seed, monkeypatch
-):
+def test_siblings_kept_whole_on_few_arcs_state_a_bound_no_lower_than_the_optimum(seed, monkeypatch):
     """With CP-SAT allowed only each unit's cheapest arc or two (by reduced cost), the
     plan is seldom proved; its bound must still be no lower than CP-SAT's optimum."""
     from planner.matching import solve, whole
