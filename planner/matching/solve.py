@@ -5,11 +5,12 @@ them (:func:`planner.matching.flow.solve_exact`), at any size. Brothers and
 sisters kept together are one unit needing a volunteer with room for all
 of them; locked and forbidden pairs are arcs kept or left out. The flow is
 the LP relaxation of the pairing, so when it sends every unit whole to one
-volunteer it is the optimum; when it splits a unit, or when using a
-volunteer at all has a charge (re-matching), CP-SAT solves the event with
-the hard rules of :mod:`planner.matching.rules`. Both give the same optimum;
-one worker and a fixed seed keep CP-SAT deterministic, and a time-out is
-never reported as impossible.
+volunteer it is the optimum. When it splits a unit, CP-SAT solves a small
+event (up to :data:`SPLIT_CP_SAT_LIMIT` children) with the hard rules of
+:mod:`planner.matching.rules`, and :func:`planner.matching.whole.keep_whole`
+a larger one (proved, or with a bound); when using a volunteer at all has a
+charge (re-matching), CP-SAT solves the event. One worker and a fixed seed
+keep CP-SAT deterministic, and a time-out is never reported as impossible.
 """
 
 from __future__ import annotations

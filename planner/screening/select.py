@@ -8,9 +8,10 @@ pairing count), solved twice (lexicographic):
    volunteers under every pairing rule (places, siblings with one volunteer,
    special care only with trained volunteers, locks, forbidden pairs, same
    gender when required);
-2. with that many, the highest total weighted score (within a kind, ties go
-   to the lower id; between kinds of equal total, the solver's fixed seed
-   decides, the same on every run).
+2. with that many, the highest total weighted score; ties go by rank
+   (score, then the lower id): within a kind by the order it is taken in,
+   between kinds by a second solve (the lowest sum of ranks), never by the
+   solver's seed.
 
 Whether the chosen can pair the children is not modelled pair by pair: a
 max flow over classes of volunteers and children counts it
