@@ -10,7 +10,8 @@ written to a temporary directory and planned by ``planner plan --no-render
 time end to end, each stage's time (from the ``--progress`` lines), the
 peak memory of that process (its own max RSS, from ``wait4``), and whether screening
 and matching proved their answer optimal (a stage that did not leaves a
-``not_proved_optimal`` notice in plan.json).
+``not_proved_optimal`` notice in plan.json; ``<=G`` when the notice states the
+plan's score is at most G points below the best possible).
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ def run_one(size: Size, root: Path, timeout: float) -> dict[str, object]:
     plan_file = out / "plan.json"
     if code == 0 and plan_file.exists():
         notices = json.loads(plan_file.read_text(encoding="utf-8")).get("notices", [])
-        late = {n["stage"] for n in notices if n.get("code") == "not_proved_optimal"}
-        optimal = {s: ("no" if s in late else "yes") for s in optimal}
+        late = {n["stage"]: n for n in notices if n.get("code") == "not_proved_optimal"}
+        optimal = {s: ("yes" if s not in late else _gap(late[s])) for s in optimal}
     return {
         "size": size,
         "code": code,
@@ -73,6 +74,15 @@ def run_one(size: Size, root: Path, timeout: float) -> dict[str, object]:
         "optimal": optimal,
         "tail": [ln for ln in stderr.splitlines() if not ln.startswith("[planner]")][-3:],
     }
+
+
+GAP = re.compile(r"at most ([0-9.]+) below")
+
+
+def _gap(notice: dict[str, str]) -> str:
+    """``no``, or the gap the notice states ("<=33.10": at most that many points below the best)."""
+    m = GAP.search(notice.get("en", ""))
+    return f"<={m.group(1)}" if m else "no"
 
 
 def main(argv: list[str] | None = None) -> int:
