@@ -53,13 +53,18 @@ from planner.model.plan import (
     Pair,
     People,
     Plan,
+    SCHEMA_VERSION,
     Rejection,
     Stop,
     TicketSummary,
     TimelineItem,
 )
+from planner.model.seats import riders_in_order, seat_numbers
 
 __all__ = [
+    "SCHEMA_VERSION",
+    "riders_in_order",
+    "seat_numbers",
     "SKILL_FOR_NEED",
     "SPECIAL_CARE_NEEDS",
     "Activity",
