@@ -185,8 +185,9 @@ def _item_text(item: TimelineItem, tz: ZoneInfo) -> str:
     text = f"{_hhmm(item.start, tz)}–{_hhmm(item.end, tz)}"
     if item.place:
         text += f" @{item.place}"
-    if item.note:
-        text += f" ({item.note})"
+    note = " / ".join(n for n in (item.note, item.note_en) if n)
+    if note:
+        text += f" ({note})"
     return text
 
 

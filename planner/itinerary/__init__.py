@@ -31,7 +31,7 @@ from planner.itinerary.previous import (
     travel_items_follow_buses,
 )
 from planner.itinerary.roster import Roster, paired_children, staff_id
-from planner.itinerary.schedule import schedule_for
+from planner.itinerary.schedule import photo_notices, schedule_for
 from planner.itinerary.solver import STAGE
 from planner.itinerary.timeline import build_day, place_activities
 from planner.itinerary.travel import TravelTimes
@@ -88,13 +88,16 @@ def run(event: Event, plan: Plan, previous: Plan | None = None) -> Plan:
         timeline = travel_items_follow_buses(timeline, buses)
     buses = seat_riders(buses, promised)
     meals = plan_meals(event, roster, groups, placed.items)
-    return plan.model_copy(
+    planned = plan.model_copy(
         update={
             "groups": groups,
             "timeline": timeline,
             "buses": buses,
             "meals": meals,
             "tickets": count_tickets(event, roster),
-            "notices": notices,
         }
     )
+    attending = set(roster.children)
+    children = [c for c in event.children if c.id in attending]
+    planned.notices = [*notices, *photo_notices(planned, children)]
+    return planned

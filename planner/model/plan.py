@@ -96,6 +96,9 @@ class TimelineItem(Part):
     who: list[str] = Field(default_factory=list)
     place: str | None = None
     note: str | None = None
+    note_en: str | None = Field(
+        default=None, description="the note in English, when it is not the same in both"
+    )
 
 
 class Stop(Part):

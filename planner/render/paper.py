@@ -675,7 +675,7 @@ def volunteer_sheet(view: PlanView, t: Labels, volunteer: Volunteer) -> Voluntee
         note = (
             t("escort_on", bus=escorting[0].bus.name or escorting[0].bus.id)
             if escorting
-            else item.note or ""
+            else t.pick(item.note, item.note_en)
         )
         warning = photo_warning(view, t, own_children) if view.is_photo(item) else ""
         time = f"{view.hhmm(item.start)}–{view.hhmm(item.end)}"
