@@ -78,7 +78,9 @@ def seat_riders(buses: list[BusPlan], promised: Promised | None) -> list[BusPlan
     """Each bus with its riders' seats: a re-plan keeps the seat of everyone who
     stays on the same bus; the others take free seats (:func:`seat_numbers`)."""
     kept = promised.seat_of if promised is not None else {}
-    return [bus.model_copy(update={"seat_of": seat_numbers(bus, kept.get(bus.id))}) for bus in buses]
+    return [
+        bus.model_copy(update={"seat_of": seat_numbers(bus, kept.get(bus.id))}) for bus in buses
+    ]
 
 
 def keep_promised_times(

@@ -221,7 +221,10 @@ def _round_minutes(a: Activity, convoy: Convoy | None) -> tuple[int, tuple[str, 
         return 0, None
     minutes = convoy.out_minutes if a.kind == ActivityKind.TRAVEL_OUT else convoy.back_minutes
     n = len(convoy.routes)
-    return minutes, (f"{n} 辆车,最长路线 {minutes} 分钟", f"{n} bus(es), longest route {minutes} min")
+    return minutes, (
+        f"{n} 辆车,最长路线 {minutes} 分钟",
+        f"{n} bus(es), longest route {minutes} min",
+    )
 
 
 def _block(

@@ -41,6 +41,7 @@ from planner.model.people import (
     Volunteer,
 )
 from planner.model.plan import (
+    SCHEMA_VERSION,
     Budget,
     BudgetLine,
     BusPlan,
@@ -53,7 +54,6 @@ from planner.model.plan import (
     Pair,
     People,
     Plan,
-    SCHEMA_VERSION,
     Rejection,
     Stop,
     TicketSummary,
@@ -63,8 +63,6 @@ from planner.model.seats import riders_in_order, seat_numbers
 
 __all__ = [
     "SCHEMA_VERSION",
-    "riders_in_order",
-    "seat_numbers",
     "SKILL_FOR_NEED",
     "SPECIAL_CARE_NEEDS",
     "Activity",
@@ -117,4 +115,6 @@ __all__ = [
     "TimelineItem",
     "Travel",
     "Volunteer",
+    "riders_in_order",
+    "seat_numbers",
 ]

@@ -58,4 +58,3 @@ def seat_numbers(bus: BusPlan, kept: Mapping[str, int] | None = None) -> dict[st
 
 def _in_order(stops: list[Stop]) -> list[Stop]:
     return sorted(stops, key=lambda s: (s.time, s.point))
-

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from planner.itinerary.schedule import is_photo, photo_refusals
 from planner.model import (
     BusPlan,
     Child,
@@ -25,7 +26,6 @@ from planner.model import (
     TimelineItem,
     Volunteer,
 )
-from planner.itinerary.schedule import is_photo, photo_refusals
 
 #: Place kinds a bus starts from on the way out; a leg leaving anywhere else is a return.
 OUTBOUND_ORIGINS: frozenset[str] = frozenset({PlaceKind.DEPOT.value, PlaceKind.PICKUP.value})
@@ -38,7 +38,6 @@ ESCORT_ROLE_WORDS: frozenset[str] = frozenset({"escort", "escorts", "跟车", "�
 
 #: A group name as the groups stage writes it (第1组); other names are the organisers'.
 GENERATED_GROUP_NAME = re.compile(r"第(\d+)组")
-
 
 
 @dataclass(frozen=True)

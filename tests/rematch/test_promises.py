@@ -109,7 +109,10 @@ def test_a_renumbered_seat_is_a_change():
     moved_bus = bus.model_copy(update={"seat_of": swapped})
     new = plan.model_copy(update={"buses": [moved_bus, *plan.buses[1:]]})
     seats = {(d.who, d.after) for d in diff_plans(plan, new) if d.field == "seat"}
-    assert seats == {(first, f"{bus.id} #{swapped[first]}"), (second, f"{bus.id} #{swapped[second]}")}
+    assert seats == {
+        (first, f"{bus.id} #{swapped[first]}"),
+        (second, f"{bus.id} #{swapped[second]}"),
+    }
 
 
 def test_the_dropped_volunteer_gets_a_cancellation_of_every_event_they_had(tmp_path):

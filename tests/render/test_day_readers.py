@@ -57,7 +57,9 @@ def test_an_escorts_invite_starts_at_the_depot_at_its_time_on_their_bus_with_the
             for stop in leg.stops:
                 assert f"{places[stop.point]} {stop.time.astimezone(tz):%H:%M}" in text
             gate = _events(outs["zh"] / "invites" / f"{escort}.ics")
-            assert gate[0].decoded("DTSTART") < min(i.start for i in plan.timeline if i.kind != "travel_out")
+            assert gate[0].decoded("DTSTART") < min(
+                i.start for i in plan.timeline if i.kind != "travel_out"
+            )
 
 
 def test_an_escort_starts_at_the_depot_even_when_the_round_does_not_name_escorts(
@@ -81,7 +83,9 @@ def test_the_photo_warning_is_a_notice_in_plan_json_once_and_printed_once(expo) 
     photo = [n for n in written["notices"] if n["code"] == "photo_without_consent"]
     refused = sorted(c.id for c in plan.people.children if c.attending and not c.photo_consent)
     assert len(photo) == 1 and photo[0]["stage"] == "itinerary"
-    assert [c for c in refused if c in photo[0]["zh"]] == [c for c in refused if c in photo[0]["en"]]
+    assert [c for c in refused if c in photo[0]["zh"]] == [
+        c for c in refused if c in photo[0]["en"]
+    ]
     assert "合影" in photo[0]["zh"] and "is a photo" in photo[0]["en"]
     for lang, words in (("zh", photo[0]["zh"]), ("en", photo[0]["en"])):
         report = (outs[lang] / "report.html").read_text(encoding="utf-8")
@@ -90,7 +94,7 @@ def test_the_photo_warning_is_a_notice_in_plan_json_once_and_printed_once(expo) 
 
 
 def test_round_notes_are_kept_in_each_language_and_each_reader_gets_theirs(expo) -> None:
-    plan, outs = expo
+    _, outs = expo
     written = json.loads((outs["zh"] / "plan.json").read_text(encoding="utf-8"))
     rounds = [i for i in written["timeline"] if i["kind"] in ("travel_out", "travel_back")]
     assert rounds
