@@ -216,8 +216,8 @@ class InviteWriter:
         return self.plan.sequences.get(person, 0)
 
     def in_own_words(self, item: TimelineItem, person: str) -> TimelineItem:
-        """A bus round names the person's bus in the reader's language (the
-        plan's note is written for the organisers, in both)."""
+        """A bus round names the person's bus in the reader's language, by its
+        label (the plan's ``note``/``note_en`` name it by its own name and id)."""
         direction = TRAVEL_DIRECTIONS.get(item.kind or "")
         if direction is None:
             return item
