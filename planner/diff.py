@@ -2,7 +2,7 @@
 
 The one definition of "a change": :func:`facts_of` lists, for every person
 and for the plan as a whole, each fact a reader is told (pair, group, role,
-bus, stop, times, every item of their own day); :func:`diff_plans` compares
+bus, seat, stop, times, every item of their own day); :func:`diff_plans` compares
 two plans fact by fact. ``planner rematch`` prints and writes
 ``changes.csv`` from it, the invites bump SEQUENCE for exactly the people it
 names, and the tests hold it to the plans themselves.
@@ -44,6 +44,7 @@ FIELD_ORDER: tuple[str, ...] = (
     "bus_back",
     "stop_back",
     "dropoff",
+    "seat",
     "escort_out",
     "escort_back",
     "children_bus",
@@ -61,6 +62,7 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "bus_back": ("返程车辆", "bus back"),
     "stop_back": ("下车点", "drop-off point"),
     "dropoff": ("送达时间", "drop-off time"),
+    "seat": ("座位", "seat"),
     "escort_out": ("去程跟车", "escort out"),
     "escort_back": ("返程跟车", "escort back"),
     "children_bus": ("孩子乘车", "children's bus"),
@@ -154,6 +156,9 @@ def facts_of(plan: Plan) -> dict[str, dict[str, str]]:
                     mine["pickup" if d == "out" else "dropoff"] = _hhmm(stop.time, tz)
                     if d == "out":
                         mine["arrive_out"] = f"{_hhmm(leg.arrive, tz)} {leg.to}"
+        for pid, seat in sorted(bus.seat_of.items()):
+            mine = facts.setdefault(pid, {})
+            mine["seat"] = "; ".join(filter(None, [mine.get("seat", ""), f"{bus.id} #{seat}"]))
     for vid, vroles in roles.items():
         facts.setdefault(vid, {})["role"] = ",".join(sorted(set(vroles)))
     for pair in plan.pairs:
@@ -180,8 +185,9 @@ def _item_text(item: TimelineItem, tz: ZoneInfo) -> str:
     text = f"{_hhmm(item.start, tz)}–{_hhmm(item.end, tz)}"
     if item.place:
         text += f" @{item.place}"
-    if item.note:
-        text += f" ({item.note})"
+    note = " / ".join(n for n in (item.note, item.note_en) if n)
+    if note:
+        text += f" ({note})"
     return text
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from planner.errors import InvalidInput, Problem
-from planner.model import Plan
+from planner.model import SCHEMA_VERSION, Plan
 
 
 def write_bytes(path: Path, data: bytes, *, private: bool = False) -> Path:
@@ -142,8 +142,6 @@ def write_plan(plan: Plan, out_dir: Path) -> Path:
     return write_text(Path(out_dir) / "plan.json", plan.to_json())
 
 
-#: plan.json versions this planner reads (``Plan.schema_version``)
-SCHEMA_VERSIONS = (1,)
 #: bytes of a plan.json at most (a county's plan is a few MB)
 MAX_PLAN_BYTES = 64 * 1024 * 1024
 
@@ -204,21 +202,9 @@ def read_plan(path: Path, *, check: bool = True) -> Plan:
                 )
             ]
         )
-    version = data.get("schema_version", 1)
-    if version not in SCHEMA_VERSIONS:
-        known = ", ".join(str(v) for v in SCHEMA_VERSIONS)
-        raise InvalidInput(
-            [
-                Problem(
-                    shown,
-                    None,
-                    "schema_version",
-                    f"不认识的 schema_version {version!r}(本版本只读 {known}):请用写它的版本",
-                    f"unknown schema_version {version!r} (this planner reads {known}): "
-                    "use the version that wrote it",
-                )
-            ]
-        )
+    version_problem = _schema_problem(data.get("schema_version", 1), shown)
+    if version_problem is not None:
+        raise InvalidInput([version_problem])
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
@@ -239,6 +225,31 @@ def read_plan(path: Path, *, check: bool = True) -> Plan:
     if problems:
         raise InvalidInput(problems)
     return plan
+
+
+def _schema_problem(version: object, shown: str) -> Problem | None:
+    """plan.json schemas 1 to :data:`SCHEMA_VERSION` are read (older ones upgraded
+    by the Plan model); a higher one was written by a newer planner."""
+    if isinstance(version, int) and not isinstance(version, bool):
+        if 1 <= version <= SCHEMA_VERSION:
+            return None
+        if version > SCHEMA_VERSION:
+            return Problem(
+                shown,
+                None,
+                "schema_version",
+                f"由更新版本的 planner 写成(schema {version});本版本最多读 schema "
+                f"{SCHEMA_VERSION}:请升级 planner",
+                f"written by a newer planner (schema {version}); this planner reads up "
+                f"to {SCHEMA_VERSION} — upgrade",
+            )
+    return Problem(
+        shown,
+        None,
+        "schema_version",
+        f"不认识的 schema_version {version!r}(本版本读 1 到 {SCHEMA_VERSION})",
+        f"unknown schema_version {version!r} (this planner reads 1 to {SCHEMA_VERSION})",
+    )
 
 
 def _json_line(text: str, message: str) -> int | None:

@@ -171,7 +171,6 @@ def _rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
     ]
     new_plan = empty_plan(day).model_copy(
         update={
-            "schema_version": plan.schema_version,
             "revision": plan.revision + 1,  # the invites' SEQUENCE: calendars update, not duplicate
             "volunteers_selected": selected,
             "volunteers_rejected": _rejections(plan, called, gone_v),

@@ -9,7 +9,8 @@ filled in and its notices extended. Order of work:
 2. children and escorts to buses, stops in order (:mod:`.buses`, :mod:`.routing`),
    which fixes how long the pickup and return rounds take;
 3. the timeline (:mod:`.timeline`), with those rounds in it;
-4. the legs' clock times, the meals and the tickets (:mod:`.meals`).
+4. the legs' clock times, each rider's seat (kept by a re-plan,
+   :func:`.previous.seat_riders`), the meals and the tickets (:mod:`.meals`).
 
 Each person's own day: :func:`planner.itinerary.schedule.schedule_for`.
 """
@@ -23,9 +24,14 @@ from planner.itinerary.buses import plan_convoy, travel_activity
 from planner.itinerary.groups import make_groups
 from planner.itinerary.inputs import validate
 from planner.itinerary.meals import count_tickets, plan_meals
-from planner.itinerary.previous import Promised, keep_promised_times, travel_items_follow_buses
+from planner.itinerary.previous import (
+    Promised,
+    keep_promised_times,
+    seat_riders,
+    travel_items_follow_buses,
+)
 from planner.itinerary.roster import Roster, paired_children, staff_id
-from planner.itinerary.schedule import schedule_for
+from planner.itinerary.schedule import photo_notices, schedule_for
 from planner.itinerary.solver import STAGE
 from planner.itinerary.timeline import build_day, place_activities
 from planner.itinerary.travel import TravelTimes
@@ -80,14 +86,18 @@ def run(event: Event, plan: Plan, previous: Plan | None = None) -> Plan:
         buses, forced = keep_promised_times(buses, promised, ZoneInfo(event.timezone))
         notices.extend(forced)
         timeline = travel_items_follow_buses(timeline, buses)
+    buses = seat_riders(buses, promised)
     meals = plan_meals(event, roster, groups, placed.items)
-    return plan.model_copy(
+    planned = plan.model_copy(
         update={
             "groups": groups,
             "timeline": timeline,
             "buses": buses,
             "meals": meals,
             "tickets": count_tickets(event, roster),
-            "notices": notices,
         }
     )
+    attending = set(roster.children)
+    children = [c for c in event.children if c.id in attending]
+    planned.notices = [*notices, *photo_notices(planned, children)]
+    return planned

@@ -3,7 +3,7 @@
 A re-plan (`planner rematch`) hands the plan people were given to the
 itinerary as ``previous``. :class:`Promised` reads from it what each stage
 should keep: each person's game group and leader, each rider's and escort's
-bus, the times guardians were given at each stop, and each activity's start.
+bus and seat, the times guardians were given at each stop, and each activity's start.
 The models then count a change to any of these as a cost above every other
 aim, so only what the rules force moves.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from planner.model import BusPlan, Leg, Notice, Plan, TimelineItem
+from planner.model import BusPlan, Leg, Notice, Plan, TimelineItem, seat_numbers
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class Promised:
     start_of: dict[str, datetime] = field(default_factory=dict)
     #: timeline item id -> its end
     end_of: dict[str, datetime] = field(default_factory=dict)
+    #: bus id -> person id -> their seat on it
+    seat_of: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, plan: Plan | None) -> Promised | None:
@@ -53,7 +55,8 @@ class Promised:
                         stop_of[(cid, d)] = (stop.point, stop.time)
         start_of = {item.id: item.start for item in plan.timeline}
         end_of = {item.id: item.end for item in plan.timeline}
-        return cls(group_of, leader_of, bus_of, stop_of, start_of, end_of)
+        seat_of = {bus.id: dict(bus.seat_of) for bus in plan.buses}
+        return cls(group_of, leader_of, bus_of, stop_of, start_of, end_of, seat_of)
 
     def bus(self, person: str) -> str | None:
         """The bus a person rode out (else back) in the earlier plan."""
@@ -69,6 +72,15 @@ class Promised:
             if at == point and when is not None
         ]
         return max(times) if times else None
+
+
+def seat_riders(buses: list[BusPlan], promised: Promised | None) -> list[BusPlan]:
+    """Each bus with its riders' seats: a re-plan keeps the seat of everyone who
+    stays on the same bus; the others take free seats (:func:`seat_numbers`)."""
+    kept = promised.seat_of if promised is not None else {}
+    return [
+        bus.model_copy(update={"seat_of": seat_numbers(bus, kept.get(bus.id))}) for bus in buses
+    ]
 
 
 def keep_promised_times(

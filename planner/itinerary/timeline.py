@@ -77,6 +77,7 @@ class Block:
     lo_label: tuple[str, str]
     hi_label: tuple[str, str]
     note: str | None = None
+    note_en: str | None = None
 
     @property
     def id(self) -> str:
@@ -213,13 +214,17 @@ def _game_items(a: Activity, groups: list[Group], place: str | None) -> list[Ite
     ]
 
 
-def _round_minutes(a: Activity, convoy: Convoy | None) -> tuple[int, str | None]:
-    """How long a bus round takes by the convoy's routes (0: as written), and a note."""
+def _round_minutes(a: Activity, convoy: Convoy | None) -> tuple[int, tuple[str, str] | None]:
+    """How long a bus round takes by the convoy's routes (0: as written), and a
+    note in Chinese and in English."""
     if convoy is None or not convoy.routes:
         return 0, None
     minutes = convoy.out_minutes if a.kind == ActivityKind.TRAVEL_OUT else convoy.back_minutes
     n = len(convoy.routes)
-    return minutes, f"{n} 辆车,最长路线 {minutes} 分钟 / {n} bus(es), longest route {minutes} min"
+    return minutes, (
+        f"{n} 辆车,最长路线 {minutes} 分钟",
+        f"{n} bus(es), longest route {minutes} min",
+    )
 
 
 def _block(
@@ -234,16 +239,16 @@ def _block(
     meal = meal_for(event, a)
     place = a.place or (meal.venue if meal is not None else None)
     duration = a.duration
-    note = a.note
+    note = note_en = a.note
     start_place = end_place = place
     places: tuple[str, ...] = (place,) if place else ()
     if a.kind in TRAVEL_KINDS:
         places = ()
         venue = travel_place(event, a)
         minutes, route = _round_minutes(a, convoy)
-        if minutes:
+        if minutes and route:
             duration = minutes
-            note = f"{note}; {route}" if note else route
+            note, note_en = (f"{a.note}; {r}" if a.note else r for r in route)
         if a.kind == ActivityKind.TRAVEL_OUT:
             start_place, end_place = None, venue
         else:
@@ -259,7 +264,7 @@ def _block(
     participants = roster.participants(a.who)
     return Block(
         a, duration, items, places, start_place, end_place, participants,
-        lo, hi, lo_label, hi_label, note,
+        lo, hi, lo_label, hi_label, note, note_en,
     )  # fmt: skip
 
 
@@ -694,6 +699,7 @@ def _items(day: Day, start: dict[str, int], end: dict[str, int]) -> list[Timelin
                     who=list(spec.who),
                     place=spec.place,
                     note=b.note,
+                    note_en=b.note_en if b.note_en != b.note else None,
                 )
             )
     return sorted(out, key=lambda t: (t.start, t.end, t.id))

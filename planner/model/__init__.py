@@ -41,6 +41,7 @@ from planner.model.people import (
     Volunteer,
 )
 from planner.model.plan import (
+    SCHEMA_VERSION,
     Budget,
     BudgetLine,
     BusPlan,
@@ -58,8 +59,10 @@ from planner.model.plan import (
     TicketSummary,
     TimelineItem,
 )
+from planner.model.seats import riders_in_order, seat_numbers
 
 __all__ = [
+    "SCHEMA_VERSION",
     "SKILL_FOR_NEED",
     "SPECIAL_CARE_NEEDS",
     "Activity",
@@ -112,4 +115,6 @@ __all__ = [
     "TimelineItem",
     "Travel",
     "Volunteer",
+    "riders_in_order",
+    "seat_numbers",
 ]

@@ -96,6 +96,9 @@ class TimelineItem(Part):
     who: list[str] = Field(default_factory=list)
     place: str | None = None
     note: str | None = None
+    note_en: str | None = Field(
+        default=None, description="the note in English, when it is not the same in both"
+    )
 
 
 class Stop(Part):
@@ -124,6 +127,11 @@ class BusPlan(Part):
     driver_phone: str | None = None
     cost: Decimal | None = None
     legs: list[Leg] = Field(default_factory=list)
+    seat_of: dict[str, int] = Field(
+        default_factory=dict,
+        description="each rider's seat (1 by the door), kept all day and by a re-plan "
+        "(planner.model.seats.seat_numbers)",
+    )
 
 
 class MealPlan(Part):
@@ -180,6 +188,12 @@ class People(Part):
     places: list[Place] = Field(default_factory=list)
 
 
+#: The plan.json schema this planner writes. Bumped whenever plan.json gains a
+#: key; this planner reads every version up to it (older ones are upgraded as
+#: they are read) and refuses a higher one (``planner.io.read_plan``).
+#: 1: the first; 2: ``buses[].seat_of``, ``ticket_summary``, ``timeline[].note_en``.
+SCHEMA_VERSION = 2
+
 #: Keys of ``Plan.tickets`` that sum the kinds up rather than name a kind of ticket.
 TICKET_SUM_KEYS: frozenset[str] = frozenset({"free", "total"})
 
@@ -220,7 +234,11 @@ class Plan(Part):
         default="机密:含儿童个人信息,仅限组织者 / confidential: children's personal data, organisers only",
         description="a note for whoever opens the file; the tool writes it owner-only (0600)",
     )
-    schema_version: int = 1
+    schema_version: int = Field(
+        default=SCHEMA_VERSION,
+        description="the plan.json schema (planner.model.plan.SCHEMA_VERSION); a plan "
+        "read from an older one is upgraded and carries this planner's",
+    )
     revision: int = Field(
         default=0,
         ge=0,
@@ -290,6 +308,22 @@ class Plan(Part):
             if "notices" not in data:
                 data["notices"] = [_old_line(line) for line in lines]
         return data
+
+    @model_validator(mode="after")
+    def _older_plans_are_upgraded(self) -> Plan:
+        """A plan of an older schema (or built by hand) gets what this schema adds
+        and can be derived: each bus's seats in boarding order, as it printed them."""
+        from planner.model.seats import seat_numbers
+
+        if any(bus.legs and not bus.seat_of for bus in self.buses):
+            self.buses = [
+                bus.model_copy(update={"seat_of": seat_numbers(bus)})
+                if bus.legs and not bus.seat_of
+                else bus
+                for bus in self.buses
+            ]
+        self.schema_version = SCHEMA_VERSION
+        return self
 
     def event_model(self) -> Event:
         """Rebuild the Event this plan was made from (settings + people)."""

@@ -216,8 +216,8 @@ class InviteWriter:
         return self.plan.sequences.get(person, 0)
 
     def in_own_words(self, item: TimelineItem, person: str) -> TimelineItem:
-        """A bus round names the person's bus in the reader's language (the
-        plan's note is written for the organisers, in both)."""
+        """A bus round names the person's bus in the reader's language, by its
+        label (the plan's ``note``/``note_en`` name it by its own name and id)."""
         direction = TRAVEL_DIRECTIONS.get(item.kind or "")
         if direction is None:
             return item
@@ -227,26 +227,20 @@ class InviteWriter:
                 continue
             bus = bus_label(self.t, bus_leg.bus)
             if person in leg.volunteer_ids:
-                return item.model_copy(update={"note": self.t("escort_on", bus=bus)})
+                return item.model_copy(
+                    update={"note": self.t("escort_on", bus=bus), "note_en": None}
+                )
             if any(person in stop.child_ids for stop in leg.stops):
-                return item.model_copy(update={"note": self.t("riding", bus=bus)})
+                return item.model_copy(update={"note": self.t("riding", bus=bus), "note_en": None})
         return item
-
-    def note_of(self, item: TimelineItem) -> str:
-        """The item's note in the reader's language: a bus round's note is the
-        itinerary's "中文 / English" line, of which the reader gets their half."""
-        note = item.note or ""
-        zh, sep, en = note.partition(" / ")
-        if sep and TRAVEL_DIRECTIONS.get(item.kind or "") is not None:
-            return self.t.pick(zh, en)
-        return note
 
     # ---- components --------------------------------------------------------
     def item_event(self, item: TimelineItem, *, person: str, facts: list[str]) -> Event:
         title = self.t.pick(item.title, item.title_en)
         lines = [*facts]
-        if item.note:
-            lines.insert(0, self.note_of(item))
+        note = self.t.pick(item.note, item.note_en)
+        if note:
+            lines.insert(0, note)
         vevent = Event.new(
             uid=item_uid(self.plan.event.id, person, item.id),
             stamp=self.stamp,

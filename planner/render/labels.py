@@ -176,11 +176,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "no photo consent for {names}: keep them out of the picture",
     ),
     "photo_consent_short": ("可拍照", "Photos OK"),
-    "photo_plan_warning": (
-        "{time}“{what}”是合影：{names} 的监护人未同意拍照，请其结对志愿者让孩子回避",
-        '{time} "{what}" is a photo: no photo consent for {names}; their volunteers '
-        "keep them out of the picture",
-    ),
     "privacy_hint": (
         "请勿拍照转发本单，活动结束后请交回或销毁。",
         "Do not photograph or forward this sheet; hand it back or destroy it after the event.",
@@ -361,17 +356,14 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
 
 
 def photo_warnings(t: Labels, view: PlanView) -> list[str]:
-    """One warning per photo activity with children who may not be photographed,
-    named by id and full name (for organisers)."""
-    return [
-        t(
-            "photo_plan_warning",
-            time=view.hhmm(item.start),
-            what=t.pick(item.title, item.title_en),
-            names=t.list_sep.join(f"{c.id} {c.name}" for c in children),
-        )
-        for item, children in view.photo_refusals()
-    ]
+    """For a plan whose ``notices`` do not carry them (plan.json schema 1): one
+    warning per photo activity with children who may not be photographed, as
+    the itinerary words it (:func:`planner.itinerary.schedule.photo_notices`)."""
+    from planner.itinerary.schedule import PHOTO_NOTICE, photo_notices
+
+    if any(n.code == PHOTO_NOTICE for n in view.plan.notices):
+        return []
+    return [n.text(t.lang) for n in photo_notices(view.plan, view.attending_children)]
 
 
 def tickets_text(t: Labels, summary: TicketSummary) -> str:

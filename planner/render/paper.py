@@ -352,42 +352,34 @@ class SeatList:
 
 
 def seat_list(view: PlanView, t: Labels, bus: BusPlan) -> SeatList:
-    """One seat per person on the bus, kept all day: escorts in the front seats (by the
-    door), then the children in boarding order; the empty seats are listed too, so
-    the escort sees at a glance who is missing."""
-    legs = [bl for bl in view.bus_legs if bl.bus.id == bus.id]
-    outbound = [bl for bl in legs if not view.is_return(bl.leg)] or legs
+    """One seat per person on the bus, kept all day, as the plan numbers them
+    (``BusPlan.seat_of``: escorts by the door, then the children in boarding
+    order); the empty seats are listed too, so the escort sees at a glance who
+    is missing."""
     boards: dict[str, str] = {}
     leaves: dict[str, str] = {}
-    riders: list[str] = []
-    escorts: list[str] = []
-    for bus_leg in legs:
+    escorts: set[str] = set()
+    for bus_leg in (bl for bl in view.bus_legs if bl.bus.id == bus.id):
         back = view.is_return(bus_leg.leg)
-        for vid in bus_leg.leg.volunteer_ids:
-            if vid not in escorts:
-                escorts.append(vid)
+        escorts.update(bus_leg.leg.volunteer_ids)
         for stop in sorted(bus_leg.leg.stops, key=lambda s: (s.time, s.point)):
             for cid in stop.child_ids:
                 at = f"{view.place_name(stop.point)} {view.hhmm(stop.time)}"
                 (leaves if back else boards).setdefault(cid, at)
-                if bus_leg in outbound and cid not in riders:
-                    riders.append(cid)
-    for bus_leg in legs:  # children riding the return only
-        for cid in bus_leg.leg.child_ids:
-            if cid not in riders:
-                riders.append(cid)
+    by_seat = {n: pid for pid, n in bus.seat_of.items()}
     seats: list[Seat] = []
-    for vid in escorts:
-        volunteer = view.volunteer(vid)
-        who = f"{vid} {volunteer.name}" if volunteer else vid
-        seats.append(Seat(len(seats) + 1, who, t["escort"], "", ""))
-    for cid in riders:
-        child = view.child(cid)
-        who = f"{cid} {child.name}" if child else cid
-        seats.append(
-            Seat(len(seats) + 1, who, t["child"], boards.get(cid, ""), leaves.get(cid, ""))
-        )
-    seats += [Seat(n, "", "", "", "") for n in range(len(seats) + 1, bus.seats + 1)]
+    for n in range(1, max([bus.seats, *by_seat]) + 1):
+        pid = by_seat.get(n)
+        if pid is None:
+            seats.append(Seat(n, "", "", "", ""))
+        elif pid in escorts:
+            volunteer = view.volunteer(pid)
+            who = f"{pid} {volunteer.name}" if volunteer else pid
+            seats.append(Seat(n, who, t["escort"], "", ""))
+        else:
+            child = view.child(pid)
+            who = f"{pid} {child.name}" if child else pid
+            seats.append(Seat(n, who, t["child"], boards.get(pid, ""), leaves.get(pid, "")))
     return SeatList(bus.name or bus.id, seats)
 
 
@@ -683,7 +675,7 @@ def volunteer_sheet(view: PlanView, t: Labels, volunteer: Volunteer) -> Voluntee
         note = (
             t("escort_on", bus=escorting[0].bus.name or escorting[0].bus.id)
             if escorting
-            else item.note or ""
+            else t.pick(item.note, item.note_en)
         )
         warning = photo_warning(view, t, own_children) if view.is_photo(item) else ""
         time = f"{view.hhmm(item.start)}–{view.hhmm(item.end)}"

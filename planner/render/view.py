@@ -12,6 +12,7 @@ from datetime import date, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from planner.itinerary.schedule import is_photo, photo_refusals
 from planner.model import (
     BusPlan,
     Child,
@@ -37,10 +38,6 @@ ESCORT_ROLE_WORDS: frozenset[str] = frozenset({"escort", "escorts", "跟车", "�
 
 #: A group name as the groups stage writes it (第1组); other names are the organisers'.
 GENERATED_GROUP_NAME = re.compile(r"第(\d+)组")
-
-#: Words in an activity's id, kind or title that mark it as a photo (合影): children
-#: without photo consent must be kept out of the picture.
-PHOTO_WORDS: tuple[str, ...] = ("合影", "拍照", "照相", "photo")
 
 
 @dataclass(frozen=True)
@@ -153,22 +150,11 @@ class PlanView:
             return f"Group {numbered.group(1)}"
         return name
 
-    # ---- photos ----------------------------------------------------------
+    # ---- photos (the rule: planner.itinerary.schedule) --------------------
     @staticmethod
     def is_photo(item: TimelineItem) -> bool:
-        """An activity is a photo when its id, kind or title says so (合影, photo).
-
-        >>> from datetime import datetime, timezone
-        >>> at = datetime(2026, 1, 1, tzinfo=timezone.utc)
-        >>> PlanView.is_photo(TimelineItem(id="p", title="长安塔前合影留念", start=at, end=at))
-        True
-        """
-        words = (item.id, item.kind or "", item.title, item.title_en or "")
-        return any(w in text.lower() for text in words for w in PHOTO_WORDS)
-
-    @cached_property
-    def photo_items(self) -> list[TimelineItem]:
-        return [item for item in self.plan.timeline if self.is_photo(item)]
+        """An activity is a photo when its id, kind or title says so (合影, photo)."""
+        return is_photo(item)
 
     @cached_property
     def without_photo_consent(self) -> list[Child]:
@@ -176,20 +162,9 @@ class PlanView:
         return [c for c in self.attending_children if not c.photo_consent]
 
     def photo_refusals(self) -> list[tuple[TimelineItem, list[Child]]]:
-        """Each photo activity with the children taking part in it whose guardians
-        did not consent to photos (only activities with such children)."""
-        from planner.render.schedule import schedule_for
-
-        found = []
-        for item in sorted(self.photo_items, key=lambda i: (i.start, i.id)):
-            there = [
-                c
-                for c in self.without_photo_consent
-                if any(mine.id == item.id for mine in schedule_for(self.plan, c.id))
-            ]
-            if there:
-                found.append((item, there))
-        return found
+        """Each photo activity with the attending children taking part in it whose
+        guardians did not consent to photos (only activities with such children)."""
+        return photo_refusals(self.plan, self.attending_children)
 
     # ---- buses ---------------------------------------------------------
     @cached_property

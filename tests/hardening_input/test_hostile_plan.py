@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
+from planner.model import SCHEMA_VERSION
 
 runner = CliRunner()
 
@@ -32,8 +33,12 @@ def _child_twice(p: dict) -> None:
     p["pairs"][1]["child_ids"] = list(p["pairs"][0]["child_ids"])
 
 
+def _newer(p: dict) -> None:
+    p["schema_version"] = SCHEMA_VERSION + 1
+
+
 def _version(p: dict) -> None:
-    p["schema_version"] = 2
+    p["schema_version"] = "2"
 
 
 def _no_settings(p: dict) -> None:
@@ -55,7 +60,8 @@ def _volunteer_not_chosen(p: dict) -> None:
 CASES: list[tuple[str, Callable[[dict], None], str, str]] = [
     ("dangling id", _dangling, "pairs.0.volunteer_id", "volunteer V99 is not on the plan.json's own lists"),
     ("child in two pairs", _child_twice, "every_child_gets_one_volunteer", "the plan breaks the hard rule 'every_child_gets_one_volunteer'"),
-    ("unknown schema_version", _version, "schema_version", "unknown schema_version 2 (this planner reads 1)"),
+    ("newer schema_version", _newer, "schema_version", f"written by a newer planner (schema {SCHEMA_VERSION + 1}); this planner reads up to {SCHEMA_VERSION} — upgrade"),
+    ("unknown schema_version", _version, "schema_version", f"unknown schema_version '2' (this planner reads 1 to {SCHEMA_VERSION})"),
     ("no settings", _no_settings, "settings", "plan.json has no settings"),
     ("absurd setting", _absurd_setting, "settings.matching.max_children", "less than or equal to 2"),
     ("absurd revision", _absurd_revision, "revision", "greater than or equal to 0"),

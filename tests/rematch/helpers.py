@@ -24,7 +24,7 @@ def example_plan(name: str) -> Plan:
 
 def raw_facts(plan: Plan) -> dict[tuple[str, str], str]:
     """(person, fact) -> value, read from the plan's own lists: pair, group,
-    leader, escort, bus and stop time each way. Written apart from
+    leader, escort, bus and stop time each way, seat. Written apart from
     planner.diff, so that the tests hold the diff to the plans."""
     out: dict[tuple[str, str], str] = {}
     for pair in plan.pairs:
@@ -44,6 +44,12 @@ def raw_facts(plan: Plan) -> dict[tuple[str, str], str]:
                     out[(cid, f"bus_{d}")] = bus.id
                     when = "pickup" if d == "out" else "dropoff"
                     out[(cid, when)] = stop.time.isoformat()
+    seats: dict[str, list[str]] = {}
+    for bus in plan.buses:
+        for pid, n in bus.seat_of.items():
+            seats.setdefault(pid, []).append(f"{bus.id}/{n}")
+    for pid, held in seats.items():
+        out[(pid, "seat")] = ",".join(sorted(held))
     return out
 
 

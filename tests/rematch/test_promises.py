@@ -4,6 +4,7 @@ on the files rematch writes (plan.json, changes.csv, the invites)."""
 from __future__ import annotations
 
 import csv
+import json
 from datetime import datetime, timedelta
 
 from rematch.helpers import example_plan, invites, raw_differences, vevents
@@ -75,6 +76,43 @@ def test_every_change_is_printed_and_in_changes_csv_with_a_reason(tmp_path):
     people |= {c for pl in (plan, new) for p in pl.pairs for c in p.child_ids}
     unchanged = len(people - {d.who for d in differences})
     assert f"其余 {unchanged} 人已与原计划逐项核对:没有其他变化" in text
+
+
+def test_seats_are_kept_for_who_stays_on_their_bus_and_every_seat_change_is_listed(tmp_path):
+    plan = example_plan("expo_day")
+    new, lines, rows = run_rematch(plan, "V01,C13", tmp_path)
+    written = json.loads((tmp_path / "after" / "plan.json").read_text(encoding="utf-8"))
+    seat_of = {bus["id"]: bus["seat_of"] for bus in written["buses"]}
+    kept = 0
+    for bus in plan.buses:
+        for pid, seat in bus.seat_of.items():
+            if pid in seat_of[bus.id]:
+                assert seat_of[bus.id][pid] == seat, (bus.id, pid)
+                kept += 1
+    assert kept > 20
+    for bus in new.buses:  # one person a seat, no seat twice, the bus's riders all seated
+        assert len(set(bus.seat_of.values())) == len(bus.seat_of)
+        riders = {p for leg in bus.legs for p in [*leg.volunteer_ids, *leg.child_ids]}
+        assert set(bus.seat_of) == riders
+    seat_rows = {r["who"]: (r["before"], r["after"]) for r in rows if r["field"] == "seat"}
+    changed = {pid for pid, f in raw_differences(plan, new) if f == "seat"}
+    assert "C13" in changed and set(seat_rows) == changed
+    assert seat_rows["C13"][1] == ""
+    assert any("  C13:" in line for line in lines) and any("座位" in line for line in lines)
+
+
+def test_a_renumbered_seat_is_a_change():
+    plan = example_plan("expo_day")
+    bus = plan.buses[0]
+    first, second = list(bus.seat_of)[:2]
+    swapped = {**bus.seat_of, first: bus.seat_of[second], second: bus.seat_of[first]}
+    moved_bus = bus.model_copy(update={"seat_of": swapped})
+    new = plan.model_copy(update={"buses": [moved_bus, *plan.buses[1:]]})
+    seats = {(d.who, d.after) for d in diff_plans(plan, new) if d.field == "seat"}
+    assert seats == {
+        (first, f"{bus.id} #{swapped[first]}"),
+        (second, f"{bus.id} #{swapped[second]}"),
+    }
 
 
 def test_the_dropped_volunteer_gets_a_cancellation_of_every_event_they_had(tmp_path):

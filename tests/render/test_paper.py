@@ -253,6 +253,25 @@ def test_a_seat_list_per_bus_escorts_in_front_children_in_boarding_order() -> No
     assert html.count("座位表 · ") == 2
 
 
+def test_the_seat_list_prints_the_seats_the_plan_keeps_not_a_fresh_numbering() -> None:
+    plan = expo_plan()
+    bus = plan.buses[0]
+    kept = {"C01": 1, "V01": 2, "V03": 9}  # as a re-plan may keep them
+    kept |= {p: 10 + i for i, p in enumerate(p for p in bus.seat_of if p not in kept)}
+    plan.buses = [bus.model_copy(update={"seat_of": kept}), *plan.buses[1:]]
+    view = PlanView(plan)
+    seats = seat_list(view, ZH, plan.buses[0]).seats
+    assert [(s.no, s.who, s.kind) for s in seats[:3]] == [
+        (1, "C01 王小明", "儿童"),
+        (2, "V01 陶浩杰", "跟车"),
+        (3, "", ""),
+    ]
+    assert seats[8].who == "V03 沈辉文" and len(seats) == 19
+    html = manifests_html(view, ZH)
+    first = html[html.index("座位表 · ") :]
+    assert first.index("C01 王小明") < first.index("V01 陶浩杰") < first.index("V03 沈辉文")
+
+
 def test_the_sign_in_sheet_lists_every_adult_by_group_then_staff() -> None:
     view = PlanView(expo_plan())
     rows = sign_in_rows(view, ZH)

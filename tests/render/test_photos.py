@@ -14,7 +14,7 @@ from planner.summary import plan_summary
 
 def test_the_photo_is_recognised_by_its_title_and_refusals_found() -> None:
     view = PlanView(expo_plan())
-    assert [i.id for i in view.photo_items] == ["photo"]
+    assert [i.id for i in view.plan.timeline if view.is_photo(i)] == ["photo"]
     # C04 and C09 refused photos; both come and are in the photo (C11 stays home)
     assert [(i.id, [c.id for c in kids]) for i, kids in view.photo_refusals()] == [
         ("photo", ["C04", "C09"])
