@@ -156,7 +156,8 @@ record = Table(
     ForeignKeyConstraint(["programme_id", "child_id"], ["child.programme_id", "child.id"]),
     # the fingerprint hashes the carer too: keyed carer first, one sheet's rows are neighbours
     UniqueConstraint("programme_id", "carer_id", "fingerprint"),
-    Index(None, "programme_id", "child_id", "kind", "on"),
+    # a child's records; and every column ``due`` reads, in the order it groups them
+    Index(None, "programme_id", "child_id", "carer_id", "for_period", "kind", "on"),
 )
 
 problem = Table(

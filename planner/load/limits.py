@@ -7,7 +7,8 @@ So, before a workbook is opened, its zip is checked (how many parts, their
 unpacked sizes, each part really unpacked to see that it is what its header
 says), and each worksheet's real extent (its last row and column, from the
 cells themselves, not the ``<dimension>`` the file claims) is measured while
-streaming. A CSV is limited in bytes, rows and columns the same way.
+streaming (by a few regular expressions over each chunk when its cells are
+written the plain way, tag by tag otherwise). A CSV is limited in bytes, rows and columns the same way.
 
 The limits are far above any real roster (a county's whole list is a few
 thousand rows and thirty columns) and far below what hurts.
@@ -144,11 +145,25 @@ _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _REF = re.compile(rb"""\br\s*=\s*["']([A-Za-z]*)(\d*)["']""")
 
 
+#: fast path: a row or cell tag not in the plain form (``<row r="7"``, ``<c r="B7"``, as
+#: the writers we know write them, no prefix, the reference first), or one that may be
+#: past the limits (a column after GR = 200, a row number of six digits or more)
+_NOT_PLAIN = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:(?:c|row)(?=[\s/>])"
+    rb'|c(?=[\s/>])(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}"[\s/>])'
+    rb'|row(?=[\s/>])(?! r="[1-9][0-9]{0,6}"[\s/>])'
+    rb'|c r="(?:[A-Z]{3}|[H-Z][A-Z]|G[S-Z]|[A-Z]{1,2}[1-9][0-9]{5})'
+    rb'|row r="[1-9][0-9]{5})'
+)
+
+
 class _Extent:
     """The last row and column a worksheet's XML really uses, fed in chunks.
 
     A ``<row>`` or ``<c>`` without its ``r`` attribute is the one after the
-    previous, as the readers place it.
+    previous, as the readers place it. A chunk whose rows and cells are all
+    in the plain form and within the limits (``_NOT_PLAIN`` finds none other)
+    is checked by that one regular expression, in C; any other, tag by tag.
     """
 
     def __init__(self, shown: str, sheet: str) -> None:
@@ -159,6 +174,15 @@ class _Extent:
 
     def feed(self, chunk: bytes) -> None:
         scan = self.tags.complete(chunk)
+        last_row = scan.rfind(b'<row r="')
+        if last_row >= 0 and _NOT_PLAIN.search(scan) is None:
+            # every row and cell names its place, all within the limits; the position
+            # after the chunk is the last row's: that row alone is measured tag by tag
+            self.row, self.column = 0, 0
+            scan = scan[last_row:]
+        self._tags(scan)
+
+    def _tags(self, scan: bytes) -> None:
         for match in _TAG.finditer(scan):
             ref = _REF.search(match[2])
             if match[1] == b"row":

@@ -18,7 +18,7 @@ from planner.followup import schema
 from planner.followup.db import current_revision, ledger_url, open_ledger, upgrade, writing
 
 NOW = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
-HEAD = "0004"
+HEAD = "0005"
 
 
 def test_head_builds_exactly_the_schema(db_url: str) -> None:
