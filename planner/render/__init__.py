@@ -69,7 +69,10 @@ def export(
 
     chromium = find_chromium() if pdf else None
     with Browser(chromium) if chromium else nullcontext() as browser:
-        return _export(plan, Path(out), lang, now, pdf, on_note or _stderr, browser)
+        written = _export(plan, Path(out), lang, now, pdf, on_note or _stderr, browser)
+        if browser is not None:  # every PDF is written: its teardown need not be waited for
+            browser.close(wait=False)
+        return written
 
 
 def _export(

@@ -223,10 +223,10 @@ from planner.render import pdf
 tempfile.tempdir = sys.argv[1]
 if sys.argv[3] == "slow-close":
     close = pdf._Session.close
-    def slow_close(self):
+    def slow_close(self, **how):
         print("closing", flush=True)
         time.sleep(3)  # the window for an impatient second Ctrl-C
-        close(self)
+        close(self, **how)
     pdf._Session.close = slow_close
 with pdf.Browser(pdf.find_chromium()) as browser:
     browser.print(Path(sys.argv[2]), Path(sys.argv[1]) / "out.pdf")
