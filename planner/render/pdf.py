@@ -6,7 +6,15 @@ no other program can reach the browser), so Chromium starts once, not once
 per PDF::
 
     with Browser(find_chromium()) as browser:
-        browser.print(Path("roster.html"), Path("roster.pdf"), info=info)
+        printed = browser.submit(Path("roster.html"), Path("roster.pdf"), info)
+        ...                              # the page prints meanwhile
+        printed.result()                 # the PDF's path, or the PdfError
+
+A thread of this process owns the pipe: it opens TABS tabs (each in a
+browser context, so a renderer process, of its own) as soon as the browser
+is up, sets each page as a tab's document (no navigation: the pages are
+whole in themselves) and prints it. Closing kills the browser's process
+group: its profile is thrown away, so there is nothing to shut down politely.
 
 The browser is the organiser's own: ``PLANNER_CHROMIUM``, else Chromium,
 Chrome or Edge on PATH, else at their usual install paths on Linux, Windows
