@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -72,12 +73,52 @@ def cpu_of_children() -> float:
     return used.ru_utime + used.ru_stime
 
 
+def adopt_orphans() -> bool:
+    """Make this process the one that reaps the orphans of the commands it runs (Linux).
+
+    ``planner`` kills the browser's process group when its PDFs are done; the
+    browser's helpers (renderers, the zygote) are then orphans, reaped by init,
+    and their CPU seconds would be counted nowhere. Adopted, they are reaped
+    here (see :func:`reap_orphans`) and counted with the command.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    pr_set_child_subreaper = 36
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.prctl(pr_set_child_subreaper, 1, 0, 0, 0) == 0
+
+
+def reap_orphans(timeout_s: float = 10.0) -> None:
+    """Wait for every adopted orphan to end; one still running after the command
+    ended is a stray process, and the benchmark stops naming it."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0 and time.monotonic() > deadline:
+            raise SystemExit(f"a process the command left behind still runs: {stray_children()}")
+        if pid == 0:
+            time.sleep(0.005)
+
+
+def stray_children() -> str:
+    found = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+    pids = found.read_text().split() if found.exists() else []
+    return ", ".join(f"{pid} {Path(f'/proc/{pid}/comm').read_text().strip()}" for pid in pids)
+
+
 def run(argv: tuple[str, ...]) -> tuple[float, float]:
     """Wall and CPU seconds (user + system, with the browser's processes) of one fresh
     ``python`` process; fails loudly on a non-zero exit."""
     cpu, start = cpu_of_children(), time.perf_counter()
     done = subprocess.run([sys.executable, *argv], capture_output=True, check=False, cwd=ROOT)
-    seconds, cpu = time.perf_counter() - start, cpu_of_children() - cpu
+    seconds = time.perf_counter() - start
+    reap_orphans()
+    cpu = cpu_of_children() - cpu
     if done.returncode != 0:
         tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
         raise SystemExit(f"{' '.join(argv)}: exit {done.returncode}: {' | '.join(tail)}")
@@ -167,10 +208,13 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from planner.render.pdf import find_chromium
 
+    adopted = adopt_orphans()
+
     chromium = find_chromium()
     print(
         f"# planner commands, fresh processes, {args.runs} runs each; python {sys.version.split()[0]}; "
         f"PDFs by {chromium or 'nothing (no Chromium found: PDFs skipped)'}"
+        + ("" if adopted else "; the browser's helpers are not counted in CPU seconds")
     )
     with tempfile.TemporaryDirectory(prefix="planner-bench-") as tmp:
         for example in args.examples:

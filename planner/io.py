@@ -594,14 +594,26 @@ def clean_stale(out: Path) -> None:
     if not parent.is_dir():
         return
     for kind in (_RETIRED, _STAGING):
-        for path in sorted(parent.glob(f".{_glob_escape(out.name)}{kind}*")):
-            pid = path.name[len(out.name) + 1 + len(kind) :].split("-", 1)[0]
-            if not pid.isdigit() or process_alive(int(pid)) or not path.is_dir():
-                continue
+        for path in orphaned_folders(parent, f".{out.name}{kind}"):
             if kind == _RETIRED and not out.exists():
                 os.rename(path, out)
             else:
                 _remove_tree(path)
+
+
+def orphaned_folders(parent: Path, prefix: str) -> list[Path]:
+    """The folders in ``parent`` named ``<prefix><pid>-...`` whose process is gone, sorted.
+
+    Each run names what it leaves behind while it works (a staging folder,
+    the browser's profile) by its process id, so a later run can tell the
+    folders of killed runs from those of runs still going.
+    """
+    found = []
+    for path in sorted(parent.glob(f"{_glob_escape(prefix)}*")):
+        pid = path.name[len(prefix) :].split("-", 1)[0]
+        if pid.isdigit() and not process_alive(int(pid)) and path.is_dir():
+            found.append(path)
+    return found
 
 
 def _glob_escape(name: str) -> str:

@@ -23,7 +23,7 @@ from planner.model import Plan
 from planner.render.audience import Audience, audience_of
 
 if TYPE_CHECKING:
-    from planner.render.pdf import Browser, PdfError, PdfInfo
+    from planner.render.pdf import Browser, PdfError, PdfInfo, Printed
 
 __all__ = ["Audience", "audience_of", "export"]
 
@@ -61,7 +61,7 @@ def export(
     a failed print); by default the lines go to stderr.
 
     One browser prints every PDF; it starts first and comes up while the
-    other files are written.
+    other files are written, and prints each page as soon as it is written.
     """
     from contextlib import nullcontext
 
@@ -69,7 +69,10 @@ def export(
 
     chromium = find_chromium() if pdf else None
     with Browser(chromium) if chromium else nullcontext() as browser:
-        return _export(plan, Path(out), lang, now, pdf, on_note or _stderr, browser)
+        written = _export(plan, Path(out), lang, now, pdf, on_note or _stderr, browser)
+        if browser is not None:  # every PDF is written: its teardown need not be waited for
+            browser.close(wait=False)
+        return written
 
 
 def _export(
@@ -110,18 +113,18 @@ def _export(
         ),
     }
     html_pages: list[Path] = []
+    printing: list[Printed] = []  # each page prints while the next ones are written
+    info = _pdf_info(plan, now) if browser is not None else None
     for stem in PRINT_PAGES:
         present, build = pages[stem]
         html_path = out / "print" / f"{stem}.html"
         if present:
             html_pages.append(write_text(html_path, build()))
+            if browser is not None:
+                printing.append(browser.submit(html_path, html_path.with_suffix(".pdf"), info))
         else:
             html_path.unlink(missing_ok=True)
             html_path.with_suffix(".pdf").unlink(missing_ok=True)
-    printing = None
-    if browser is not None and html_pages:
-        jobs = [(page, page.with_suffix(".pdf"), _pdf_info(plan, now)) for page in html_pages]
-        printing = browser.print_in_background(jobs)
 
     written.append(write_text(out / "report.html", report_html(view, t)))
 
@@ -171,15 +174,13 @@ def _export(
 
     written += html_pages
 
-    if printing is None:
-        # a PDF must never outlive the HTML it was printed from
-        for page in html_pages:
-            page.with_suffix(".pdf").unlink(missing_ok=True)
+    if browser is not None:
+        written += _printed(html_pages, [printed.result() for printed in printing], note, t)
+        return written
+    for page in html_pages:  # a PDF must never outlive the HTML it was printed from
+        page.with_suffix(".pdf").unlink(missing_ok=True)
     if pdf and html_pages:
-        if browser is None or printing is None:
-            note(t("pdf_skipped", files=", ".join(p.with_suffix(".pdf").name for p in html_pages)))
-        else:
-            written += _printed(html_pages, printing(), note, t)
+        note(t("pdf_skipped", files=", ".join(p.with_suffix(".pdf").name for p in html_pages)))
     return written
 
 

@@ -6,7 +6,15 @@ no other program can reach the browser), so Chromium starts once, not once
 per PDF::
 
     with Browser(find_chromium()) as browser:
-        browser.print(Path("roster.html"), Path("roster.pdf"), info=info)
+        printed = browser.submit(Path("roster.html"), Path("roster.pdf"), info)
+        ...                              # the page prints meanwhile
+        printed.result()                 # the PDF's path, or the PdfError
+
+A thread of this process owns the pipe: it opens TABS tabs (each in a
+browser context, so a renderer process, of its own) as soon as the browser
+is up, sets each page as a tab's document (no navigation: the pages are
+whole in themselves) and prints it. Closing kills the browser's process
+group: its profile is thrown away, so there is nothing to shut down politely.
 
 The browser is the organiser's own: ``PLANNER_CHROMIUM``, else Chromium,
 Chrome or Edge on PATH, else at their usual install paths on Linux, Windows
@@ -32,7 +40,7 @@ import contextlib
 import json
 import os
 import re
-import selectors
+import select
 import shutil
 import signal
 import subprocess
@@ -40,8 +48,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -52,6 +61,7 @@ __all__ = [
     "Browser",
     "PdfError",
     "PdfInfo",
+    "Printed",
     "cjk_fonts",
     "find_chromium",
     "html_to_pdf",
@@ -157,12 +167,10 @@ PROFILE_PREFIX = "planner-chromium-"
 def remove_stale_profiles() -> None:
     """Remove the profile folders of runs killed outright (SIGKILL, a power cut),
     which had no chance to clean up: those whose process is gone."""
-    from planner.io import process_alive
+    from planner.io import orphaned_folders
 
-    for path in Path(tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}*"):
-        pid = path.name[len(PROFILE_PREFIX) :].split("-", 1)[0]
-        if pid.isdigit() and path.is_dir() and not process_alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
+    for path in orphaned_folders(Path(tempfile.gettempdir()), PROFILE_PREFIX):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def find_chromium() -> str | None:
@@ -347,16 +355,30 @@ def _stamp_by_rewrite(data: bytes, info: PdfInfo) -> bytes:
 
 # --------------------------------------------------------------------------- the browser
 
+#: Pages printed at once, each tab in a browser context (a renderer process) of its own.
+TABS = 2
+
+#: One page to print: the HTML, the PDF to write, what to stamp on it (None: nothing).
+PrintJob = tuple[Path, Path, "PdfInfo | None"]
+
+#: What a print gives, once done: the PDF written, or why not.
+Printed = Future  # Future[Path | PdfError]
+
 
 class Browser:
-    """One headless Chromium, driven over the DevTools pipe; prints page after page.
+    """One headless Chromium, driven over the DevTools pipe; prints pages as they come.
 
     A context manager: the browser and its fresh profile folder are gone
     when the block ends, also on an error, Ctrl-C or SIGTERM (a SIGTERM to
     this process becomes SystemExit inside the block when it runs in the main
-    thread). Starting is not waited for: the browser comes up while the
-    caller writes its other files, and the first print waits for it. A
-    browser that cannot start makes each print raise :class:`PdfError`.
+    thread). Nothing waits for the browser to start: a thread of this
+    process opens its tabs as soon as it is up and prints each page handed
+    to :meth:`submit` while the caller goes on. A browser that cannot start
+    makes each print fail with :class:`PdfError`.
+
+    The pages must be whole in themselves (styles inline, no images or
+    links to load): each is set as a tab's document (no navigation, no file
+    read by the browser) and printed at once.
     """
 
     def __init__(
@@ -365,29 +387,29 @@ class Browser:
         self.chromium = chromium
         self.timeout_s = timeout_s
         self.needs_cjk = needs_cjk  # every page of planner's carries Chinese names
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._profile: str | None = None
-        self._to_browser = -1
-        self._from_browser = -1
-        self._buffer = b""
-        self._next_id = 0
-        self._sessions: list[str] = []
-        self._events: list[dict[str, Any]] = []
-        self._worker: threading.Thread | None = None
+        self._session: _Session | None = None
+        self._pool: Any = None  # Windows: one command-line print after another
+        self._failed: PdfError | None = None  # why nothing prints when there is no session
         self._old_sigterm: Any = None
-        self._failed: PdfError | None = None
-        self._fonts_checked = False
+
+    @property
+    def _proc(self) -> subprocess.Popen[bytes] | None:
+        return self._session.proc if self._session is not None else None
 
     # -- life cycle
 
     def __enter__(self) -> Browser:
         if os.name == "nt":  # no fd 3/4 for a child on Windows: one Chromium per page
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="planner-pdf")
             return self
         if self._take_warm():
             return self
         self._catch_sigterm()
         try:
-            self._start()
+            self._session = _Session(self.chromium, self.timeout_s, self.needs_cjk)
+            self._session.start()
         except PdfError as exc:  # every print will say so, the caller's other work goes on
             self.close()
             self._failed = exc
@@ -410,98 +432,45 @@ class Browser:
         warm, _warm = _warm, None
         if warm is None:
             return False
-        if warm.chromium != self.chromium or (warm._proc is None and warm._failed is None):
+        if (warm.chromium, warm.needs_cjk) != (self.chromium, self.needs_cjk) or (
+            warm._session is None and warm._failed is None
+        ):
             warm.close()
             return False
-        for name in ("_proc", "_profile", "_to_browser", "_from_browser", "_old_sigterm"):
-            setattr(self, name, getattr(warm, name))
-        self._failed = warm._failed
-        warm._proc, warm._profile, warm._old_sigterm = None, None, None
-        warm._to_browser = warm._from_browser = -1
+        self._session, self._failed, self._old_sigterm = (
+            warm._session,
+            warm._failed,
+            warm._old_sigterm,
+        )
+        warm._session, warm._old_sigterm = None, None
         return True
 
-    def _start(self) -> None:
-        remove_stale_profiles()
-        self._profile = tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-")
-        to_browser_r, to_browser_w = os.pipe()
-        from_browser_r, from_browser_w = os.pipe()
-
-        def as_fd_3_and_4() -> None:  # runs in the child before exec
-            reads, writes = os.dup(to_browser_r), os.dup(from_browser_w)
-            os.dup2(reads, 3)
-            os.dup2(writes, 4)
-
-        log = Path(self._profile) / "stderr.log"
-        try:
-            with log.open("wb") as stderr:
-                self._proc = subprocess.Popen(
-                    [
-                        self.chromium,
-                        *SESSION_FLAGS,
-                        "--remote-debugging-pipe",
-                        f"--user-data-dir={Path(self._profile) / 'profile'}",
-                        "about:blank",
-                    ],
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=stderr,
-                    pass_fds=(3, 4),  # kept open past close_fds, after the remapping
-                    preexec_fn=as_fd_3_and_4,
-                    start_new_session=True,  # its own group: closing kills its helpers too
-                    env={**os.environ, "HOME": self._profile},
-                )
-        except OSError as exc:
-            for fd in (to_browser_r, to_browser_w, from_browser_r, from_browser_w):
-                os.close(fd)
-            raise PdfError(f"chromium did not start: {exc}") from exc
-        os.close(to_browser_r)
-        os.close(from_browser_w)
-        self._to_browser, self._from_browser = to_browser_w, from_browser_r
-
-    def close(self) -> None:
-        """Close the browser (politely, then by force) and remove its profile folder.
+    def close(self, *, wait: bool = True) -> None:
+        """Stop the browser (its process group is killed: the profile is thrown away)
+        and remove its profile folder; a page still printing fails.
 
         A second SIGTERM or Ctrl-C while this runs is ignored, so the clean-up
-        finishes (it takes at most CLOSE_TIMEOUT_S).
+        finishes (it takes at most CLOSE_TIMEOUT_S). ``wait=False`` leaves the
+        reaping and the folder to a thread that Python waits for before it
+        exits: the caller's last steps (``planner plan`` swapping its output
+        folder in, its summary) need not wait for the browser's teardown.
         """
         held = None
-        if threading.current_thread() is threading.main_thread() and (self._proc or self._profile):
+        if threading.current_thread() is threading.main_thread() and self._session:
             held = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            self._close()
+            if self._old_sigterm is not None:
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            session, self._session = self._session, None
+            if session is not None:
+                session.close(wait=wait)
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+            self._restore_sigterm()
         finally:
             if held is not None:
                 signal.signal(signal.SIGINT, held)
-
-    def _close(self) -> None:
-        if self._old_sigterm is not None:
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        proc, self._proc = self._proc, None
-        if proc is not None:
-            try:
-                if proc.poll() is None:
-                    self._send("Browser.close")
-                    proc.wait(CLOSE_TIMEOUT_S)
-            except (OSError, subprocess.TimeoutExpired):
-                pass
-            finally:
-                if proc.poll() is None:
-                    try:
-                        os.killpg(proc.pid, signal.SIGKILL)
-                    except OSError:
-                        proc.kill()
-                    proc.wait()
-        if self._worker is not None:  # its reads end now the browser has gone
-            self._worker.join(CLOSE_TIMEOUT_S)
-            self._worker = None
-        for fd in (self._to_browser, self._from_browser):
-            if fd >= 0:
-                os.close(fd)
-        self._to_browser = self._from_browser = -1
-        profile, self._profile = self._profile, None
-        if profile is not None:
-            shutil.rmtree(profile, ignore_errors=True)
-        self._restore_sigterm()
 
     def _catch_sigterm(self) -> None:
         if threading.current_thread() is not threading.main_thread():
@@ -519,56 +488,37 @@ class Browser:
 
     # -- printing
 
+    def submit(self, html_path: Path, pdf_path: Path, info: PdfInfo | None = None) -> Printed:
+        """Print ``html_path`` to ``pdf_path`` (atomically), stamped with ``info``, while the
+        caller goes on; the future gives the PDF written or the :class:`PdfError` that stopped it.
+
+        Pages print in the order given, up to TABS at once.
+        """
+        if self._pool is not None:
+            printed: Printed = self._pool.submit(self._one_shot, html_path, pdf_path, info)
+            return printed
+        if self._session is None:
+            printed = Future()
+            printed.set_result(self._failed or PdfError("the browser is closed"))
+            return printed
+        return self._session.submit(Path(html_path), Path(pdf_path), info)
+
     def print(self, html_path: Path, pdf_path: Path, *, info: PdfInfo | None = None) -> Path:
         """Print ``html_path`` to ``pdf_path`` (atomically: a temp file, then rename)."""
-        [result] = self.print_all([(html_path, pdf_path, info)])
+        result = self.submit(html_path, pdf_path, info).result()
         if isinstance(result, PdfError):
             raise result
+        assert isinstance(result, Path)
         return result
 
     def print_all(self, jobs: Sequence[PrintJob]) -> list[Path | PdfError]:
         """Print each ``(html, pdf, info)``, up to TABS at once; keep order.
 
         Returns, per page, the PDF written or the :class:`PdfError` that
-        stopped it. Each tab has a browser context of its own, so the pages
-        render in separate processes, side by side.
+        stopped it.
         """
-        if os.name == "nt":
-            return [self._one_shot(*job) for job in jobs]
-        if self._failed is None and self._proc is None:
-            self._failed = PdfError("the browser is closed")
-        if self._failed is None and self.needs_cjk and not self._fonts_checked:
-            self._fonts_checked = True  # asked here, not at the start: the browser boots meanwhile
-            if cjk_fonts() == []:
-                self._failed = no_cjk_font()
-        if self._failed is not None:
-            return [self._failed] * len(jobs)
-        return _PrintRun(self, jobs).run() if jobs else []
-
-    def print_in_background(self, jobs: Sequence[PrintJob]) -> Callable[[], list[Path | PdfError]]:
-        """Start :meth:`print_all` in a thread; the function returned waits for its results.
-
-        The caller writes its other files meanwhile; closing the browser
-        ends the thread (its pages then fail) before the pipe is closed.
-        """
-        results: list[Path | PdfError] = []
-
-        def work() -> None:
-            try:
-                results.extend(self.print_all(jobs))
-            except Exception as exc:  # never lost in the thread: every page says why
-                failed = exc if isinstance(exc, PdfError) else PdfError(repr(exc))
-                results[:] = [failed] * len(jobs)
-
-        self._worker = threading.Thread(target=work, name="planner-pdf", daemon=True)
-        self._worker.start()
-
-        def wait() -> list[Path | PdfError]:
-            if self._worker is not None:
-                self._worker.join()
-            return results
-
-        return wait
+        printing = [self.submit(*job) for job in jobs]
+        return [printed.result() for printed in printing]
 
     def _one_shot(self, html: Path, pdf: Path, info: PdfInfo | None) -> Path | PdfError:
         from planner.io import write_bytes
@@ -579,88 +529,307 @@ class Browser:
         except PdfError as exc:
             return exc
 
-    def _tabs(self, count: int, deadline: float) -> list[str]:
-        """``count`` tabs, each in a browser context of its own; their DevTools sessions."""
-        while len(self._sessions) < count:
-            context = self._call("Target.createBrowserContext", {}, None, deadline)
-            target = self._call(
-                "Target.createTarget",
-                {"url": "about:blank", "browserContextId": context["browserContextId"]},
-                None,
-                deadline,
-            )
-            attached = self._call(
-                "Target.attachToTarget",
-                {"targetId": target["targetId"], "flatten": True},
-                None,
-                deadline,
-            )
-            session = attached["sessionId"]
-            self._call("Page.enable", {}, session, deadline)
-            self._call("Page.setLifecycleEventsEnabled", {"enabled": True}, session, deadline)
-            self._sessions.append(session)
-        return self._sessions[:count]
+
+@dataclass
+class _Tab:
+    session: str  # its DevTools session
+    frame: str  # its main frame (a page target's id)
+    job: _Job | None = None  # the page it is printing
+    deadline: float = 0.0
+
+
+@dataclass
+class _Job:
+    html: Path
+    pdf: Path
+    info: PdfInfo | None
+    printed: Printed
+
+
+class _Session:
+    """A running Chromium: its process, profile folder, DevTools pipe, and the
+    thread that owns the pipe and prints the pages queued by :meth:`submit`."""
+
+    def __init__(self, chromium: str, timeout_s: float, needs_cjk: bool) -> None:
+        self.chromium, self.timeout_s, self.needs_cjk = chromium, timeout_s, needs_cjk
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.profile: str | None = None
+        self.to_browser = self.from_browser = -1
+        self.wake_r, self.wake_w = os.pipe()  # a byte here: a page was queued, or close
+        self.chunks: list[bytes] = []  # what came after the last whole message
+        self.next_id = 0
+        self.lock = threading.Lock()  # guards todo, failed and closing
+        self.todo: list[_Job] = []
+        self.failed: PdfError | None = None
+        self.closing = False
+        self.tabs: list[_Tab] = []
+        self.replies: dict[int, tuple[_Tab, str]] = {}  # message id -> tab, what was asked
+        self.thread: threading.Thread | None = None
+
+    # -- life cycle
+
+    def start(self) -> None:
+        remove_stale_profiles()
+        self.profile = tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-")
+        to_browser_r, to_browser_w = os.pipe()
+        from_browser_r, from_browser_w = os.pipe()
+
+        def as_fd_3_and_4() -> None:  # runs in the child before exec
+            reads, writes = os.dup(to_browser_r), os.dup(from_browser_w)
+            os.dup2(reads, 3)
+            os.dup2(writes, 4)
+
+        log = Path(self.profile) / "stderr.log"
+        try:
+            with log.open("wb") as stderr:
+                self.proc = subprocess.Popen(
+                    [
+                        self.chromium,
+                        *SESSION_FLAGS,
+                        "--remote-debugging-pipe",
+                        f"--user-data-dir={Path(self.profile) / 'profile'}",
+                        "about:blank",
+                    ],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                    pass_fds=(3, 4),  # kept open past close_fds, after the remapping
+                    preexec_fn=as_fd_3_and_4,
+                    start_new_session=True,  # its own group: closing kills its helpers too
+                    env={**os.environ, "HOME": self.profile},
+                )
+        except OSError as exc:
+            for fd in (to_browser_r, to_browser_w, from_browser_r, from_browser_w):
+                os.close(fd)
+            raise PdfError(f"chromium did not start: {exc}") from exc
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self.to_browser, self.from_browser = to_browser_w, from_browser_r
+        self.thread = threading.Thread(target=self._work, name="planner-pdf", daemon=True)
+        self.thread.start()
+
+    def close(self, *, wait: bool = True) -> None:
+        """Kill the browser's process group (nothing in its profile is kept, so it is
+        not asked to shut down), end the thread, remove the profile folder.
+
+        ``wait=False``: the process is killed now and reaped, and its folder
+        removed, by a thread of its own that Python waits for before it exits.
+        """
+        with self.lock:
+            self.closing = True
+        self._wake()
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                proc.kill()
+        if wait:
+            self._reap(proc)
+        else:
+            threading.Thread(target=self._reap, args=(proc,), name="planner-pdf-close").start()
+
+    def _reap(self, proc: subprocess.Popen[bytes] | None) -> None:
+        if proc is not None:
+            proc.wait()
+        if self.thread is not None:  # its reads end now the browser has gone
+            self.thread.join(CLOSE_TIMEOUT_S)
+        for fd in (self.to_browser, self.from_browser, self.wake_r, self.wake_w):
+            if fd >= 0:
+                os.close(fd)
+        self.to_browser = self.from_browser = self.wake_r = self.wake_w = -1
+        profile, self.profile = self.profile, None
+        if profile is not None:
+            shutil.rmtree(profile, ignore_errors=True)
+
+    def submit(self, html: Path, pdf: Path, info: PdfInfo | None) -> Printed:
+        printed: Printed = Future()
+        with self.lock:
+            failed = self.failed or (PdfError("the browser is closed") if self.closing else None)
+            if failed is None:
+                self.todo.append(_Job(html, pdf, info, printed))
+        if failed is not None:
+            printed.set_result(failed)
+        else:
+            self._wake()
+        return printed
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):
+            os.write(self.wake_w, b"\0")
+
+    # -- the thread
+
+    def _work(self) -> None:
+        """Check the fonts, open the tabs, then print each page queued, until closed."""
+        try:
+            if self.needs_cjk and cjk_fonts() == []:
+                raise no_cjk_font()
+            deadline = time.monotonic() + self.timeout_s
+            self.tabs = [self._open_tab(deadline) for _ in range(TABS)]
+            while True:
+                for tab, job in self._next_jobs():
+                    self._begin(tab, job)
+                busy = [tab.deadline for tab in self.tabs if tab.job is not None]
+                message = self._receive(min(busy) if busy else None)
+                if message is not None:
+                    self._handle(message)
+        except PdfError as exc:  # the browser is gone, hung or closed: every page left says so
+            self._fail(exc)
+        except Exception as exc:  # never lost in the thread: every page left says why
+            self._fail(PdfError(repr(exc)))
+
+    def _next_jobs(self) -> list[tuple[_Tab, _Job]]:
+        with self.lock:
+            if self.closing:
+                raise PdfError("the browser is closed")
+            idle = [tab for tab in self.tabs if tab.job is None]
+            started = list(zip(idle, self.todo, strict=False))
+            del self.todo[: len(started)]
+        return started
+
+    def _fail(self, error: PdfError) -> None:
+        with self.lock:
+            self.failed = error
+            jobs, self.todo = self.todo, []
+        jobs += [tab.job for tab in self.tabs if tab.job is not None]
+        for tab in self.tabs:
+            tab.job = None
+        for job in jobs:
+            job.printed.set_result(error)
+
+    def _open_tab(self, deadline: float) -> _Tab:
+        """A tab in a browser context of its own (so a renderer process of its own)."""
+        context = self._call("Target.createBrowserContext", {}, None, deadline)
+        target = self._call(
+            "Target.createTarget",
+            {"url": "about:blank", "browserContextId": context["browserContextId"]},
+            None,
+            deadline,
+        )
+        attached = self._call(
+            "Target.attachToTarget",
+            {"targetId": target["targetId"], "flatten": True},
+            None,
+            deadline,
+        )
+        session = attached["sessionId"]
+        self._call("Inspector.enable", {}, session, deadline)  # to hear of a crash
+        return _Tab(session=session, frame=target["targetId"])
+
+    def _begin(self, tab: _Tab, job: _Job) -> None:
+        """Set the page as the tab's document; printed once that is done (:meth:`_handle`)."""
+        tab.job, tab.deadline = job, time.monotonic() + self.timeout_s
+        try:
+            html = job.html.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            self._done(tab, PdfError(f"could not read {job.html.name}: {exc.strerror or exc}"))
+            return
+        self._ask(tab, "load", "Page.setDocumentContent", {"frameId": tab.frame, "html": html})
+
+    def _handle(self, message: dict[str, Any]) -> None:
+        if "id" in message:
+            tab, asked = self.replies.pop(message["id"], (None, ""))
+            if tab is None or tab.job is None:
+                return
+            if "error" in message:
+                error = message["error"].get("message", message["error"])
+                name = tab.job.html.name
+                self._done(tab, PdfError(f"chromium could not {asked} {name}: {error}"))
+            elif asked == "load":
+                self._ask(tab, "print", "Page.printToPDF", PRINT_OPTIONS)
+            else:
+                self._done(tab, _write(tab.job, message["result"]["data"]))
+        elif message.get("method") in ("Inspector.targetCrashed", "Inspector.detached") and any(
+            tab.session == message.get("sessionId") for tab in self.tabs
+        ):
+            reason = message.get("params", {}).get("reason", message["method"])
+            raise PdfError(f"chromium's page process ended: {reason}")
+
+    def _ask(self, tab: _Tab, what: str, method: str, params: dict[str, Any]) -> None:
+        self.replies[self._send(method, params, tab.session)] = (tab, what)
+
+    def _done(self, tab: _Tab, result: Path | PdfError) -> None:
+        job, tab.job = tab.job, None
+        assert job is not None
+        job.printed.set_result(result)
 
     # -- the DevTools pipe: JSON messages, each ended by a NUL byte
 
-    def _send(
-        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
-    ) -> int:
-        self._next_id += 1
-        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
+    def _send(self, method: str, params: dict[str, Any], session: str | None = None) -> int:
+        self.next_id += 1
+        message: dict[str, Any] = {"id": self.next_id, "method": method, "params": params}
         if session is not None:
             message["sessionId"] = session
         data = json.dumps(message).encode("utf-8") + b"\0"
-        while data:
-            data = data[os.write(self._to_browser, data) :]
-        return self._next_id
+        try:
+            while data:
+                data = data[os.write(self.to_browser, data) :]
+        except OSError as exc:  # the pipe is closed: chromium has gone
+            raise self._exited() from exc
+        return self.next_id
 
     def _call(
         self, method: str, params: dict[str, Any], session: str | None, deadline: float
     ) -> dict[str, Any]:
-        try:
-            sent = self._send(method, params, session)
-        except OSError as exc:  # the pipe is closed: chromium has gone
-            raise self._exited() from exc
+        sent = self._send(method, params, session)
         while True:
             message = self._receive(deadline)
-            if message.get("id") == sent:
+            if message is None:  # woken: a page was queued (it waits), or closing
+                with self.lock:
+                    if self.closing:
+                        raise PdfError("the browser is closed")
+            elif message.get("id") == sent:
                 if "error" in message:
                     raise PdfError(f"{method}: {message['error'].get('message', message)}")
                 result: dict[str, Any] = message.get("result", {})
                 return result
-            if "method" in message:
-                self._events.append(message)
 
-    def _receive(self, deadline: float) -> dict[str, Any]:
-        with selectors.DefaultSelector() as waiting:
-            waiting.register(self._from_browser, selectors.EVENT_READ)
-            while b"\0" not in self._buffer:
-                left = deadline - time.monotonic()
-                if left <= 0 or not waiting.select(left):
-                    raise PdfError(f"chromium timed out after {self.timeout_s:g} s")
-                chunk = os.read(self._from_browser, 1 << 20)
-                if not chunk:
-                    raise self._exited()
-                self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\0", 1)
+    def _receive(self, deadline: float | None) -> dict[str, Any] | None:
+        """The next message from the browser, or None when woken (see :meth:`_wake`)."""
+        while not (self.chunks and b"\0" in self.chunks[-1]):
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise PdfError(f"chromium timed out after {self.timeout_s:g} s")
+            ready, _, _ = select.select([self.from_browser, self.wake_r], [], [], left)
+            if not ready:
+                raise PdfError(f"chromium timed out after {self.timeout_s:g} s")
+            if self.wake_r in ready:
+                os.read(self.wake_r, 4096)
+                return None
+            chunk = os.read(self.from_browser, 1 << 20)
+            if not chunk:
+                raise self._exited()
+            self.chunks.append(chunk)
+        data = b"".join(self.chunks)
+        line, rest = data.split(b"\0", 1)
+        self.chunks = [rest] if rest else []
         message: dict[str, Any] = json.loads(line)
         return message
 
     def _exited(self) -> PdfError:
-        """Why the pipe closed: the exit code and the last lines chromium wrote
-        (kept, so each later print says the same)."""
+        """Why the pipe closed: the exit code and the last lines chromium wrote."""
         code: int | str = "?"
-        if self._proc is not None:
+        if self.proc is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
-                code = self._proc.wait(CLOSE_TIMEOUT_S)
+                code = self.proc.wait(CLOSE_TIMEOUT_S)
         tail: list[str] = []
-        if self._profile is not None:
-            log = Path(self._profile) / "stderr.log"
+        if self.profile is not None:
+            log = Path(self.profile) / "stderr.log"
             if log.exists():
                 tail = log.read_text("utf-8", "replace").strip().splitlines()[-3:]
-        self._failed = PdfError(f"chromium exit {code}: {' | '.join(tail)}")
-        return self._failed
+        return PdfError(f"chromium exit {code}: {' | '.join(tail)}")
+
+
+def _write(job: _Job, data: str) -> Path | PdfError:
+    """The PDF Chromium printed, stamped and written (atomically) where the job says."""
+    from planner.io import write_bytes
+
+    raw = base64.b64decode(data)
+    try:
+        return write_bytes(job.pdf, stamp_pdf(raw, job.info) if job.info else raw)
+    except OSError as exc:
+        return PdfError(f"could not write {job.pdf.name}: {exc.strerror or exc}")
 
 
 #: The browser :func:`warm_up` started, until a :class:`Browser` takes it over.
@@ -671,11 +840,11 @@ def warm_up() -> None:
     """Start the organiser's browser now, for this process's next :class:`Browser` to take over.
 
     ``planner plan`` calls this before it loads and solves, so Chromium boots
-    meanwhile (about 0.5 s, longer on a busy machine) instead of after.
-    Nothing happens without a browser, on Windows (no pipe: a browser per
-    page), or when one is already warming. A browser no one takes is closed,
-    and its profile folder removed, when the process ends (also on exit 3 or
-    4, Ctrl-C or SIGTERM).
+    and opens its tabs meanwhile (about 0.5 s, longer on a busy machine)
+    instead of after. Nothing happens without a browser, on Windows (no
+    pipe: a browser per page), or when one is already warming. A browser no
+    one takes is closed, and its profile folder removed, when the process
+    ends (also on exit 3 or 4, Ctrl-C or SIGTERM).
     """
     global _warm
     if _warm is not None or os.name == "nt":
@@ -700,116 +869,6 @@ def _close_warm() -> None:
     warm, _warm = _warm, None
     if warm is not None:
         warm.close()
-
-
-#: Pages printed at once, each tab in a browser context (a renderer process) of its own.
-#: One: on two cores the caller's own work already runs beside the renderer, and a
-#: second renderer lost (Expo export with PDFs, busy machine, 5 runs each: median
-#: 2.64 s with one tab, 2.91 s with two; min 2.23 s against 2.52 s).
-TABS = 1
-
-#: One page to print: the HTML, the PDF to write, what to stamp on it (None: nothing).
-PrintJob = tuple[Path, Path, "PdfInfo | None"]
-
-
-@dataclass
-class _Tab:
-    session: str
-    job: int | None = None  # the page it is printing
-    loader: str | None = None  # the navigation of that page, once Chromium answered
-    printing: bool = False
-    loaded: set[str] = field(default_factory=set)  # navigations whose load event came
-    deadline: float = 0.0
-
-
-class _PrintRun:
-    """Pages spread over the tabs: navigate, wait for the load, print, stamp, write.
-
-    Driven by the messages as they come, so one tab loads while another prints
-    and this process stamps a third page.
-    """
-
-    def __init__(self, browser: Browser, jobs: Sequence[PrintJob]) -> None:
-        self.browser = browser
-        self.jobs = list(jobs)
-        self.results: list[Path | PdfError | None] = [None] * len(self.jobs)
-        self.todo = list(range(len(self.jobs)))
-        self.replies: dict[int, tuple[_Tab, str]] = {}  # message id -> tab, what was asked
-
-    def run(self) -> list[Path | PdfError]:
-        browser = self.browser
-        try:
-            start = time.monotonic() + browser.timeout_s
-            tabs = [_Tab(s) for s in browser._tabs(min(TABS, len(self.jobs)), start)]
-            by_session = {tab.session: tab for tab in tabs}
-            while any(r is None for r in self.results):
-                for tab in tabs:
-                    if tab.job is None and self.todo:
-                        self._navigate(tab, self.todo.pop(0))
-                busy = [tab.deadline for tab in tabs if tab.job is not None]
-                message = browser._receive(min(busy) if busy else start)
-                self._handle(message, by_session)
-        except PdfError as exc:  # the browser is gone or hung: every page left says so
-            self.results = [exc if r is None else r for r in self.results]
-        return [r for r in self.results if r is not None]
-
-    def _navigate(self, tab: _Tab, job: int) -> None:
-        html = Path(self.jobs[job][0]).resolve()
-        tab.job, tab.loader, tab.printing = job, None, False
-        tab.deadline = time.monotonic() + self.browser.timeout_s
-        self._ask(tab, "navigate", "Page.navigate", {"url": html.as_uri()})
-
-    def _handle(self, message: dict[str, Any], by_session: dict[str, _Tab]) -> None:
-        if "id" in message:
-            tab, asked = self.replies.pop(message["id"], (None, ""))
-            if tab is None or tab.job is None:
-                return
-            error = message.get("error", {}).get("message") or message.get("result", {}).get(
-                "errorText"
-            )
-            if error:
-                name = Path(self.jobs[tab.job][0]).name
-                self._finish(tab, PdfError(f"chromium could not {asked} {name}: {error}"))
-            elif asked == "navigate":
-                tab.loader = message["result"].get("loaderId")
-                self._print_if_loaded(tab)
-            else:
-                self._finish(tab, self._write(tab.job, message["result"]["data"]))
-            return
-        tab = by_session.get(message.get("sessionId", ""))
-        if tab is None:
-            return
-        method, params = message.get("method"), message.get("params", {})
-        if method == "Page.lifecycleEvent" and params.get("name") == "load":
-            tab.loaded.add(params.get("loaderId"))
-            self._print_if_loaded(tab)
-        elif method in ("Inspector.targetCrashed", "Inspector.detached"):
-            raise PdfError(f"chromium's page process ended: {params.get('reason', method)}")
-
-    def _print_if_loaded(self, tab: _Tab) -> None:
-        if tab.loader in tab.loaded and not tab.printing:
-            tab.printing = True
-            self._ask(tab, "print", "Page.printToPDF", PRINT_OPTIONS)
-
-    def _ask(self, tab: _Tab, what: str, method: str, params: dict[str, Any]) -> None:
-        try:
-            sent = self.browser._send(method, params, tab.session)
-        except OSError as exc:  # the pipe is closed: chromium has gone
-            raise self.browser._exited() from exc
-        self.replies[sent] = (tab, what)
-
-    def _write(self, job: int, data: str) -> Path | PdfError:
-        from planner.io import write_bytes
-
-        _, pdf, info = self.jobs[job]
-        raw = base64.b64decode(data)
-        return write_bytes(Path(pdf), stamp_pdf(raw, info) if info else raw)
-
-    def _finish(self, tab: _Tab, result: Path | PdfError) -> None:
-        assert tab.job is not None
-        self.results[tab.job] = result
-        tab.loaded.clear()
-        tab.job = None
 
 
 def _print_one_shot(chromium: str, html_path: Path, timeout_s: float) -> bytes:

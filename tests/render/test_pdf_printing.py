@@ -217,11 +217,18 @@ def test_planner_plan_without_a_chinese_font_says_so_and_exits_0(
 # --------------------------------------------------------------------------- Ctrl-C
 
 SIGINT_CHILD = """
-import sys, tempfile
+import sys, tempfile, time
 from pathlib import Path
-from planner.render.pdf import Browser, find_chromium
+from planner.render import pdf
 tempfile.tempdir = sys.argv[1]
-with Browser(find_chromium()) as browser:
+if sys.argv[3] == "slow-close":
+    close = pdf._Session.close
+    def slow_close(self, **how):
+        print("closing", flush=True)
+        time.sleep(3)  # the window for an impatient second Ctrl-C
+        close(self, **how)
+    pdf._Session.close = slow_close
+with pdf.Browser(pdf.find_chromium()) as browser:
     browser.print(Path(sys.argv[2]), Path(sys.argv[1]) / "out.pdf")
     print(browser._proc.pid, flush=True)
     sys.stdin.read()  # until the test's Ctrl-C
@@ -230,56 +237,14 @@ with Browser(find_chromium()) as browser:
 
 @needs_browser
 @pytest.mark.skipif(os.name == "nt", reason="signals are POSIX")
-def test_ctrl_c_while_printing_removes_the_profile_and_stops_the_browser(tmp_path: Path) -> None:
+@pytest.mark.parametrize("second", [False, True], ids=["once", "again-while-closing"])
+def test_ctrl_c_removes_the_profile_and_stops_the_browser(tmp_path: Path, second: bool) -> None:
+    """Ctrl-C in the block closes the browser; a second Ctrl-C while it closes
+    is ignored, so its profile folder is still removed."""
     html = tmp_path / "one.html"
     html.write_text("<!doctype html><meta charset=utf-8><p>王小明</p>", encoding="utf-8")
     child = subprocess.Popen(
-        [sys.executable, "-c", SIGINT_CHILD, str(tmp_path), str(html)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert child.stdout is not None
-        pid = int(child.stdout.readline())  # printed once the PDF is done
-        assert len(list(tmp_path.glob("planner-chromium-*"))) == 1
-        child.send_signal(signal.SIGINT)
-        assert child.wait(60) in (-signal.SIGINT, 128 + signal.SIGINT)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-    assert not list(tmp_path.glob("planner-chromium-*"))
-    with pytest.raises(ProcessLookupError):
-        os.kill(pid, 0)
-
-
-SLOW_CLOSE_CHILD = """
-import sys, tempfile, time
-from pathlib import Path
-from planner.render import pdf
-tempfile.tempdir = sys.argv[1]
-send = pdf.Browser._send
-def slow_close(self, method, params=None, session=None):
-    if method == "Browser.close":
-        print("closing", flush=True)
-        time.sleep(3)  # the window for an impatient second Ctrl-C
-    return send(self, method, params, session)
-pdf.Browser._send = slow_close
-with pdf.Browser(pdf.find_chromium()) as browser:
-    browser.print(Path(sys.argv[2]), Path(sys.argv[1]) / "out.pdf")
-    print(browser._proc.pid, flush=True)
-    sys.stdin.read()
-"""
-
-
-@needs_browser
-@pytest.mark.skipif(os.name == "nt", reason="signals are POSIX")
-def test_a_second_ctrl_c_while_closing_still_removes_the_profile(tmp_path: Path) -> None:
-    html = tmp_path / "one.html"
-    html.write_text("<!doctype html><meta charset=utf-8><p>王小明</p>", encoding="utf-8")
-    child = subprocess.Popen(
-        [sys.executable, "-c", SLOW_CLOSE_CHILD, str(tmp_path), str(html)],
+        [sys.executable, "-c", SIGINT_CHILD, str(tmp_path), str(html), "slow-close" * second],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -287,16 +252,19 @@ def test_a_second_ctrl_c_while_closing_still_removes_the_profile(tmp_path: Path)
     )
     try:
         assert child.stdout is not None
-        pid = int(child.stdout.readline())
+        pid = int(child.stdout.readline())  # printed once the PDF is done
+        assert len(list(tmp_path.glob("planner-chromium-*"))) == 1
         child.send_signal(signal.SIGINT)
-        assert child.stdout.readline().strip() == "closing"
-        child.send_signal(signal.SIGINT)  # again, while the browser is being closed
+        if second:
+            assert child.stdout.readline().strip() == "closing"
+            child.send_signal(signal.SIGINT)  # again, while the browser is being closed
         assert child.wait(60) in (-signal.SIGINT, 128 + signal.SIGINT)
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
     assert not list(tmp_path.glob("planner-chromium-*"))
+    assert (tmp_path / "out.pdf").exists()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
 
