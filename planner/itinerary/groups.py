@@ -122,7 +122,7 @@ def make_groups(event: Event, plan: Plan, promised: Promised | None = None) -> l
         seed=event.itinerary.seed,
         time_limit=event.itinerary.time_limit_s * GROUP_SHARE,
         # presolve would lose the polished start; the model is small enough without
-        params={"cp_model_presolve": False},
+        params={"cp_model_presolve": False, "linearization_level": 0},
     )
     x = solved.built.x
     volunteers = {v.id: v for v in event.volunteers}
