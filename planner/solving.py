@@ -44,6 +44,11 @@ PROVED_KEPT = 16
 PROVED_MAX_VARIABLES = 20_000
 
 
+def forget_proved() -> None:
+    """Drop the proved answers kept so far (a benchmark times real searches)."""
+    _proved.clear()
+
+
 @cache
 def _solver_class() -> type[cp_model.CpSolver]:
     """CP-SAT's solver, giving a model solved before its proved answer again (made
