@@ -54,9 +54,11 @@ SOLVE = (
     "ortools.constraint_solver.pywrapcp",  # bus routes
 )
 RENDER = ("jinja2", "icalendar", "openpyxl")
+#: what `check` counts before any solving (``foresee``: a max flow, no CP-SAT)
+COUNT = ("numpy", "ortools.graph.python.max_flow")
 FLOOR_IMPORTS: dict[str, tuple[str, ...]] = {
     "--help": ("typer",),
-    "check": EVENT,
+    "check": EVENT + COUNT,
     "plan --no-render": EVENT + SOLVE,
     "plan": EVENT + SOLVE + RENDER,
     "export": CLI + RENDER,
