@@ -10,19 +10,74 @@ would quietly end the search and hand back its best answer so far, so the
 run went on with false warnings) is off, and a watcher thread, woken by
 Python's signal wake-up pipe, stops every running search at once. The
 KeyboardInterrupt is then raised as soon as the solve returns.
+
+A model solved again in the same process, with the same parameters, is not
+searched again: its proved answer (optimal or infeasible) is kept and given
+back (the screening stage checks that the chosen team can be paired, and
+the matching stage then pairs that same team: one search, not two). With one
+worker and a fixed seed the search would give the same answer anyway.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import threading
 import weakref
+from collections import OrderedDict
+from functools import cache
+from typing import TYPE_CHECKING
 
-from ortools.sat.python import cp_model
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+    from ortools.sat.python import cp_model_helper as cmh
 
 _solvers: weakref.WeakSet[cp_model.CpSolver] = weakref.WeakSet()
 _watching = False
+
+#: proved answers of models already solved in this process (the newest few)
+_proved: OrderedDict[bytes, cmh.CpSolverResponse] = OrderedDict()
+PROVED_KEPT = 16
+#: models up to this many variables are recognised when solved again (a larger
+#: one costs more to write out for the comparison than a repeat is likely)
+PROVED_MAX_VARIABLES = 20_000
+
+
+def forget_proved() -> None:
+    """Drop the proved answers kept so far (a benchmark times real searches)."""
+    _proved.clear()
+
+
+@cache
+def _solver_class() -> type[cp_model.CpSolver]:
+    """CP-SAT's solver, giving a model solved before its proved answer again (made
+    on first use: OR-Tools is imported only by a command that solves)."""
+    from ortools.sat.python import cp_model
+
+    class Solver(cp_model.CpSolver):
+        def solve(
+            self,
+            model: cp_model.CpModel,
+            solution_callback: cp_model.CpSolverSolutionCallback | None = None,
+        ) -> cmh.CpSolverStatus:
+            if solution_callback is not None or len(model.proto.variables) > PROVED_MAX_VARIABLES:
+                return super().solve(model, solution_callback)
+            text = f"{model.proto}\n--\n{self.parameters}".encode()
+            key = hashlib.blake2b(text, digest_size=16).digest()
+            known = _proved.get(key)
+            if known is not None:
+                _proved.move_to_end(key)
+                self._CpSolver__response = known  # what CpSolver.solve sets
+                return known.status
+            status = super().solve(model)
+            if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+                _proved[key] = self._CpSolver__response
+                while len(_proved) > PROVED_KEPT:
+                    _proved.popitem(last=False)
+            return status
+
+    return Solver
 
 
 def cp_solver(*, seed: int, work: float, full_linearisation: bool = False) -> cp_model.CpSolver:
@@ -34,7 +89,7 @@ def cp_solver(*, seed: int, work: float, full_linearisation: bool = False) -> cp
     absent: 26.7 s without a proof at the default level, 0.02 s proved).
     """
 
-    solver = cp_model.CpSolver()
+    solver = _solver_class()()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = work

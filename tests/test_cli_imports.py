@@ -1,6 +1,8 @@
 """``planner plan --no-render`` imports what it needs and no more (issue 14: start-up
 time is most of an everyday run): no workbook writer, no live progress bar when
-stderr is not a terminal, no browser code. A fresh process each, as an organiser runs it."""
+stderr is not a terminal, no browser code. ``check`` and ``export`` solve nothing:
+no CP-SAT, and so no pandas (which CP-SAT's Python module imports). A fresh process
+each, as an organiser runs it."""
 
 from __future__ import annotations
 
@@ -29,6 +31,9 @@ ENV = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMP
 
 #: Imported by other commands (export, init, budget.xlsx), never by planning alone.
 NOT_FOR_PLANNING = ("openpyxl", "jinja2", "icalendar", "rich.progress", "planner.render.pdf")
+
+#: The solvers and what they bring: for commands that solve.
+SOLVING = ("ortools.sat.python.cp_model", "ortools.constraint_solver.pywrapcp", "pandas")
 
 
 def modules_of(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> set[str]:
@@ -68,3 +73,28 @@ def test_a_terminal_still_gets_the_progress_bar(tmp_path: Path) -> None:
         env={"TTY_COMPATIBLE": "1"},  # Rich's switch for "this is a terminal"
     )
     assert "rich.progress" in loaded
+
+
+@pytest.mark.parametrize("example", ["expo_day", "school_day"])
+def test_check_imports_no_cp_sat_routing_or_pandas(tmp_path: Path, example: str) -> None:
+    # its one count that needs a solver, the Hall shortage, is a max flow
+    loaded = modules_of(tmp_path, "check", str(EXAMPLES / example))
+    assert "planner.load" in loaded
+    assert sorted(m for m in SOLVING if m in loaded) == []
+
+
+def test_export_imports_no_solver_at_all(tmp_path: Path) -> None:
+    planned = modules_of(
+        tmp_path, "plan", str(EXAMPLES / "expo_day"), "--out", str(tmp_path / "o"), "--no-render"
+    )
+    assert "ortools.sat.python.cp_model" in planned  # the probe sees what a command loads
+    loaded = modules_of(
+        tmp_path,
+        "export",
+        str(tmp_path / "o" / "plan.json"),
+        "--out",
+        str(tmp_path / "x"),
+        env={"PLANNER_CHROMIUM": "no-such-browser"},  # the pages without printing them
+    )
+    assert (tmp_path / "x").is_dir() and "planner.render" in loaded
+    assert sorted(m for m in loaded if m.split(".")[0] in ("ortools", "pandas")) == []

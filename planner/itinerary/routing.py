@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-
 #: improving moves tried by guided local search; a count, not a clock, so runs repeat
 SOLUTION_LIMIT = 100
 
@@ -79,6 +77,8 @@ def order_stops(
     boarding: int,
 ) -> Route:
     """The stop order with the least driving time, found by pywrapcp."""
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
     stops = sorted(set(stops))
     if len(stops) <= 1:
         return timed_route(start, stops, end, minutes, boarding)

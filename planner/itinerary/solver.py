@@ -16,13 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from ortools.sat.python import cp_model
-
 from planner.errors import Infeasible, TimeLimitReached
 from planner.solving import cp_solver
 
 if TYPE_CHECKING:
     from typing import TypeAlias
+
+    from ortools.sat.python import cp_model
 
     #: a linear expression over model variables (a variable, a sum, a number)
     Expr: TypeAlias = cp_model.LinearExpr | int
@@ -119,6 +119,8 @@ def try_solve(
     """Solve the model ``build`` makes; None when it has no solution (the caller
     has another way, or explains it)."""
 
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     built = build(Switches(model))
     solver = cp_solver(seed=seed, work=time_limit)
@@ -138,6 +140,8 @@ def explain(
     build: Callable[[Switches], object], *, seed: int, time_limit: float
 ) -> list[tuple[str, str]]:
     """The rule groups that together make the model infeasible (a confirmed core)."""
+
+    from ortools.sat.python import cp_model
 
     texts: dict[str, tuple[str, str]] = {}
 
@@ -177,6 +181,8 @@ def _shrink(
     attempt: Callable[[set[str] | None], tuple[cp_model.CpSolverStatus, list[str]]],
 ) -> list[str]:
     """Drop each rule group the collision does not need (a minimal core, for short reasons)."""
+
+    from ortools.sat.python import cp_model
 
     if len(core) > SHRINK_LIMIT:
         return core

@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from planner.matching.facts import (
     effective_capacity,
@@ -367,6 +366,8 @@ def _feasible_with(
     True: a pairing exists; False: proved impossible; None: undecided in time.
     """
 
+    from ortools.sat.python import cp_model
+
     pm = PairingModel(facts.event, facts.volunteers, facts.children, diagnose=True)
     for item, lit in pm.items.items():
         if keep is None or item in keep:
@@ -387,6 +388,8 @@ def colliding_rules(facts: Facts, *, seed: int = 0, limit: float = 10.0) -> list
     are then dropped one at a time while the rest stays impossible, and the
     final set is confirmed by solving with it alone.
     """
+
+    from ortools.sat.python import cp_model
 
     pm = PairingModel(facts.event, facts.volunteers, facts.children, diagnose=True)
     order = sorted(pm.items)

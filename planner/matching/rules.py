@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from planner.matching.facts import (
     effective_capacity,
@@ -24,6 +23,9 @@ from planner.matching.facts import (
 )
 from planner.matching.words import NEED_EN, NEED_ZH
 from planner.model import Child, Event, Volunteer
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
 
 
 @dataclass(frozen=True, order=True)
@@ -243,6 +245,8 @@ class PairingModel:
         keep_locks: bool = True,
         model: cp_model.CpModel | None = None,
     ) -> None:
+
+        from ortools.sat.python import cp_model
 
         if cover not in ("exact", "at_most"):
             raise ValueError(f"cover must be 'exact' or 'at_most', not {cover!r}")

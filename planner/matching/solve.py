@@ -19,7 +19,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from planner.errors import TimeLimitReached
 from planner.matching.criteria import Scorer, points_matrix
@@ -224,6 +223,8 @@ def _by_cp_sat(
     scorer: Scorer,
     volunteer_cost: dict[str, int],
 ) -> Pairing:
+
+    from ortools.sat.python import cp_model
 
     pm = PairingModel(event, volunteers, children)
     model = pm.model

@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import max_flow
 
 from planner.matching.facts import effective_capacity, siblings_kept_together
 from planner.matching.rules import arc_classes
@@ -49,6 +48,8 @@ class Cover:
 
     def count(self, chosen: np.ndarray) -> tuple[int, Cut]:
         """Children the ``chosen`` volunteers (a mask over the pool) can pair, and the tightest cut."""
+        from ortools.graph.python import max_flow
+
         places = np.bincount(
             self.volunteer_class, weights=self.capacity * chosen, minlength=self.allowed.shape[1]
         ).astype(np.int64)

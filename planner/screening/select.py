@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from planner.errors import Infeasible, TimeLimitReached
 from planner.matching.facts import attending_children
@@ -185,6 +184,8 @@ class _Model:
 
 def _build(event: Event, pool: list[Volunteer], n: int, *, diagnose: bool) -> _Model:
     """One variable per applicant: how many, quotas, locked-pair volunteers."""
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     x = {v.id: model.new_bool_var(f"x[{v.id}]") for v in pool}
     literals: dict[str, tuple[Any, Reason]] = {}
@@ -275,6 +276,8 @@ class _Search:
 
     def solve(self) -> np.ndarray:
         """The best choice under the cuts so far (a mask over the pool)."""
+        from ortools.sat.python import cp_model
+
         self.rounds += 1
         report_progress(f"求解 solve · {self.rounds - 1} cuts", self.rounds, self.rounds + 1)
         solver = _solver(self.event)
@@ -330,6 +333,8 @@ class _KindSearch(_Search):
     """
 
     def __init__(self, event: Event, pool: list[Volunteer], n: int) -> None:
+        from ortools.sat.python import cp_model
+
         self.event, self.pool = event, pool
         self.cover = cover_of(event, pool, attending_children(event))
         order = score_points(event, pool)  # best first: score, then the lower id
@@ -399,6 +404,8 @@ class _KindSearch(_Search):
         self.model.minimize(sum(sums))
 
     def solve(self) -> np.ndarray:
+        from ortools.sat.python import cp_model
+
         self.rounds += 1
         report_progress(f"求解 solve · {self.rounds - 1} cuts", self.rounds, self.rounds + 1)
         solver = _solver(self.event)
@@ -505,6 +512,8 @@ def pairable(event: Event, team: list[Volunteer], hoped: int) -> int:
     """How many attending children ``team`` can pair, exactly, by the matching engine:
     its flow when all of them can be paired (CP-SAT if the flow splits brothers and
     sisters), else the most children a CP-SAT coverage model finds."""
+    from ortools.sat.python import cp_model
+
     children = attending_children(event)
     if hoped == len(children) and pairs_everyone(event, team, children):
         return hoped
@@ -528,6 +537,8 @@ def _quota_core(event: Event, pool: list[Volunteer], n: int) -> Infeasible:
     """Name the quotas (and the count, and locks) that cannot all hold, confirmed."""
 
     def impossible(keys: set[str] | None) -> tuple[bool, _Model, Any]:
+        from ortools.sat.python import cp_model
+
         m = _build(event, pool, n, diagnose=True)
         for key, (lit, _) in m.literals.items():
             if keys is None:
