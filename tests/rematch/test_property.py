@@ -52,6 +52,12 @@ def holds_its_promises(plan: Plan, absent: list[str]) -> None:
         assert d.field == "pickup" and any(f" {stop} " in n.zh for n in forced), d
     listed = {(d.who, d.field) for d in differences}
     assert raw_differences(plan, new) <= listed
+    seats_before = {b.id: b.seat_of for b in plan.buses}
+    for bus in new.buses:  # every rider seated once; who stays on the bus keeps their seat
+        riders = {p for leg in bus.legs for p in [*leg.volunteer_ids, *leg.child_ids]}
+        assert set(bus.seat_of) == riders and len(set(bus.seat_of.values())) == len(riders)
+        old = seats_before.get(bus.id, {})
+        assert all(bus.seat_of[p] == old[p] for p in riders & set(old)), bus.id
     changed = {d.who for d in differences}
     if team_changed(differences):
         changed.add("team")
