@@ -19,6 +19,7 @@ after matching).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -63,12 +64,20 @@ class Stage:
     day_only: bool = False
     #: its ``run`` takes ``previous=`` (the plan being re-planned) and changes it least
     replans: bool = False
+    #: its solver time limit, ``event.<name>.time_limit_s`` (a time-limit message names it)
+    timed: bool = True
 
     def applies_to(self, event: Event) -> bool:
         return event.shape.plans_a_day or not self.day_only
 
     def validate(self, event: Event) -> list[Problem]:
         return self.package.validate(event) if self.applies_to(event) else []
+
+    def out_of_time(self, event: Event, error: TimeLimitReached, spent: float) -> TimeLimitReached:
+        """``error`` as the stage's own: its time limit and the real time it spent
+        (a model inside it may have been given only part of the limit)."""
+        limit = getattr(event, self.name).time_limit_s if self.timed else error.seconds
+        return TimeLimitReached(error.stage, limit, spent)
 
     def run(self, event: Event, plan: Plan, previous: Plan | None = None) -> Plan:
         if not self.applies_to(event):
@@ -85,7 +94,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "itinerary", "分组与行程", "groups and itinerary", itinerary, day_only=True, replans=True
     ),
-    Stage("budget", "预算", "budget", budget, on_partial_plan=True),
+    Stage("budget", "预算", "budget", budget, on_partial_plan=True, timed=False),
 )
 
 
@@ -164,8 +173,12 @@ def run_stages(
         if not stopped or stage.on_partial_plan:
             if on_stage is not None:
                 on_stage(stage)
+            started = time.perf_counter()
             try:
-                plan = stage.run(event, plan, previous)
+                try:
+                    plan = stage.run(event, plan, previous)
+                except TimeLimitReached as exc:
+                    raise stage.out_of_time(event, exc, time.perf_counter() - started) from None
             except (Infeasible, TimeLimitReached) as exc:
                 if on_stopped is None:
                     raise

@@ -22,9 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from planner.errors import Infeasible, InvalidInput
+from planner.errors import Infeasible, InvalidInput, TimeLimitReached
 from planner.itinerary.inputs import depot_problems, pickup_problems, travel_place, venue_problems
 from planner.itinerary.previous import Promised
 from planner.itinerary.routing import Route, order_stops
@@ -421,31 +421,26 @@ def assign_buses(
         what = "车辆安排", "assigning children and escorts to buses"
         return solve(build, what_zh=what[0], what_en=what[1], seed=seed, time_limit=limit)
 
+    def improved(found: Solved[Any], build: Callable[..., Any], limit: float) -> Solved[Any]:
+        """A second round within ``found``'s objective, hinted by it; should it
+        find nothing in its time, ``found`` stands (it keeps every rule)."""
+        bound, hint = round(found.solver.objective_value), found.built.values(found.solver)
+        try:
+            again = try_solve(partial(build, bound=bound, hint=hint), seed=seed, time_limit=limit)
+        except TimeLimitReached:
+            return found
+        return found if again is None else again
+
     fewest = run(partial(SeatModel, riders))
     least_cost = round(fewest.solver.objective_value)
     first = run(partial(CountModel, riders, least_cost=least_cost))
-    counted = run(
-        partial(
-            CountModel,
-            riders,
-            least_cost=least_cost,
-            bound=round(first.solver.objective_value),
-            hint=first.built.values(first.solver),
-        )
-    )
+    counted = improved(first, partial(CountModel, riders, least_cost=least_cost), quarter)
     counts = counted.built.counts(counted.solver)
     named = try_solve(partial(EscortModel, riders, counts), seed=seed, time_limit=quarter)
     if named is not None:
         return riders.loads(counts, named.built.escort_bus(named.solver), points)
-    joint = run(partial(JointModel, riders), share / 2)
-    joint = run(
-        partial(
-            JointModel,
-            riders,
-            bound=round(joint.solver.objective_value),
-            hint=joint.built.values(joint.solver),
-        ),
-        share / 2,
+    joint = improved(
+        run(partial(JointModel, riders), share / 2), partial(JointModel, riders), share / 2
     )
     return riders.loads(
         joint.built.counts(joint.solver), joint.built.escort_bus(joint.solver), points

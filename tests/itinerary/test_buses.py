@@ -259,3 +259,47 @@ def test_unknown_depot_is_an_input_problem():
     with pytest.raises(InvalidInput) as err:
         planned(trip(buses=buses))
     assert err.value.problems[0].column == "buses.B1.depot"
+
+
+def test_a_second_round_out_of_time_keeps_the_first_rounds_buses(monkeypatch):
+    """The rounds after the first (fewer stops, shorter detours within the
+    first's cost) only improve it: should one find nothing in its share of
+    the time, the first plan stands, rather than the stage stopping (exit 5)."""
+    from planner.errors import TimeLimitReached
+    from planner.itinerary import buses
+
+    real = buses.try_solve
+    timed_out = []
+
+    def second_rounds_time_out(build, **kw):
+        if "bound" in getattr(build, "keywords", {}):
+            timed_out.append(build.func.__name__)
+            raise TimeLimitReached("itinerary", kw["time_limit"])
+        return real(build, **kw)
+
+    monkeypatch.setattr(buses, "try_solve", second_rounds_time_out)
+    event = trip()
+    plan = planned(event)
+    assert timed_out == ["CountModel"]
+    assert sorted(
+        c for b in plan.buses for leg in b.legs if leg.direction == "out" for c in leg.child_ids
+    ) == [f"C{i}" for i in range(1, 7)]
+    assert violations(event, plan) == []
+
+
+def test_an_itinerary_time_out_names_the_stage_limit_and_the_time_spent(monkeypatch):
+    from ortools.sat.python import cp_model
+
+    from planner.errors import TimeLimitReached
+    from planner.pipeline import run_stages
+    from planner.solving import forget_proved
+
+    event = trip()
+    plan = planned(event)
+    monkeypatch.setattr(cp_model.CpSolver, "solve", lambda self, model, *a, **k: cp_model.UNKNOWN)
+    forget_proved()  # planning it above kept its proved answers
+    with pytest.raises(TimeLimitReached) as caught:
+        run_stages(event, plan, after="matching", until="itinerary")
+    assert caught.value.seconds == event.itinerary.time_limit_s  # not one model's share
+    assert caught.value.spent is not None
+    assert f"after {caught.value.spent:.1f} s" in caught.value.lines("en")[0]

@@ -139,6 +139,7 @@ def test_a_time_out_is_reported_as_a_time_out_not_as_impossible(monkeypatch):
     from ortools.sat.python import cp_model
 
     from planner.matching import solve
+    from planner.pipeline import run_stages
 
     kids = [
         child("C1", sibling_group="S"),
@@ -150,8 +151,9 @@ def test_a_time_out_is_reported_as_a_time_out_not_as_impossible(monkeypatch):
     monkeypatch.setattr(solve, "_by_flow", lambda *a, **k: None)
     monkeypatch.setattr(cp_model.CpSolver, "solve", lambda self, model, *a, **k: cp_model.UNKNOWN)
     with pytest.raises(TimeLimitReached) as caught:
-        run(ev, plan)
+        run_stages(ev, plan, after="screening", until="matching")
     assert caught.value.exit_code == ExitCode.TIME_LIMIT
+    assert caught.value.seconds == ev.matching.time_limit_s  # the stage's limit, named
     spent = caught.value.spent
     assert spent is not None and spent >= 0  # the real time, beside the work limit
     assert f"after {spent:.1f} s" in caught.value.lines("en")[0]
