@@ -117,7 +117,9 @@ def make_groups(event: Event, plan: Plan, promised: Promised | None = None) -> l
     ids = group_ids(k)
     build = partial(GroupModel, event, facts, k, promised=promised)
     work = event.itinerary.time_limit_s * GROUP_SHARE
-    solved = _proved_quickly(build, event.itinerary.seed, work)
+    # a re-plan keeps the search it always had: its ties (which of two equal moves)
+    # fall as before, and its model is quick with the LP (moves outweigh balance)
+    solved = _proved_quickly(build, event.itinerary.seed, work) if promised is None else None
     if solved is None:
         solved = solve(
             build,

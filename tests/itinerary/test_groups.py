@@ -86,3 +86,24 @@ def test_first_aiders_spread_when_too_few():
     groups = make_groups(event, paired(event))
     with_aid = [g for g in groups if g.first_aider_ids]
     assert len(with_aid) == 2  # two first-aiders, in two different groups
+
+
+@pytest.mark.parametrize("example", ["expo_day", "school_day"])
+def test_the_quick_proof_splits_as_the_full_search_does(
+    example: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The short LP-free search (kept only when it proves the optimum) and the
+    search with the LP alone give the same groups on both examples."""
+    from support import EXAMPLES
+
+    import planner.itinerary.groups as groups_module
+    from planner.load import load_event
+    from planner.pipeline import build_plan
+    from planner.solving import forget_proved
+
+    event = load_event(EXAMPLES / example)
+    plan = build_plan(event, until="matching")
+    quick = make_groups(event, plan)
+    monkeypatch.setattr(groups_module, "QUICK_SHARE", 0.0)  # no time: the full search decides
+    forget_proved()
+    assert make_groups(event, plan) == quick
