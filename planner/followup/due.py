@@ -15,10 +15,13 @@ that has started by A, and each child c:
 
 Children without any carer on some day are listed apart (coverage must be
 full), from the later of the programme's start and the day the child joined
-(``joined_on``) until ``as_of`` or the day the child left. The ledger is read in four queries (carers, children, pairs, the
-records' few columns), never a query per child; owners, counts and statuses
-are worked out on whole numpy arrays of id codes, so a county (20,000
-children, 300,000 records) answers in about a second and a half.
+(``joined_on``) until ``as_of`` or the day the child left.
+
+The ledger is read in four queries (carers, children, pairs, and the
+records' days and kinds packed per child, carer and make-up period, from
+one index), never a query per child; owners, counts and statuses are worked
+out on whole numpy arrays of id codes, so a county (20,000 children,
+300,000 records) answers in about a second.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import (
+    ColumnElement,
     Date,
     Engine,
     Integer,
@@ -516,6 +520,7 @@ def _record_groups(
         return ([], [], [], _ints([])), _ints([]), _ints([])
     r = schema.record
     kind = case({k: i for i, k in enumerate(kinds)}, value=r.c.kind)
+    day: ColumnElement[int]  # the day's ordinal (date.toordinal)
     if engine.dialect.name == "sqlite":
         day = cast(func.julianday(r.c.on) - JULIAN_DAY_ZERO, Integer)  # dates are ISO text
         packed = func.group_concat(day * len(kinds) + kind, ",")
