@@ -635,6 +635,8 @@ class _Session:
             threading.Thread(target=self._reap, args=(proc,), name="planner-pdf-close").start()
 
     def _reap(self, proc: subprocess.Popen[bytes] | None) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            _signals_to_the_main_thread()
         if proc is not None:
             proc.wait()
         if self.thread is not None:  # its reads end now the browser has gone
@@ -667,6 +669,7 @@ class _Session:
 
     def _work(self) -> None:
         """Check the fonts, open the tabs, then print each page queued, until closed."""
+        _signals_to_the_main_thread()
         try:
             if self.needs_cjk and cjk_fonts() == []:
                 raise no_cjk_font()
@@ -824,6 +827,14 @@ class _Session:
             if log.exists():
                 tail = log.read_text("utf-8", "replace").strip().splitlines()[-3:]
         return PdfError(f"chromium exit {code}: {' | '.join(tail)}")
+
+
+def _signals_to_the_main_thread() -> None:
+    """Block Ctrl-C and SIGTERM in this (helper) thread, so the system hands them to
+    the main thread: one delivered to a helper blocked in ``select`` would not
+    interrupt the main thread's own wait (it would hang until its input ends)."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def _write(job: _Job, data: str) -> Path | PdfError:
