@@ -7,9 +7,8 @@ Re-pairing on the day is :mod:`planner.rematch`.
 
 from __future__ import annotations
 
-import time
 
-from planner.errors import Infeasible, InvalidInput, Problem, TimeLimitReached
+from planner.errors import Infeasible, InvalidInput, Problem
 from planner.matching.criteria import CRITERIA, SCALE, Scorer, check_weights
 from planner.matching.explain import explain_pair
 from planner.matching.facts import attending_children

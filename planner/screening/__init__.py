@@ -9,11 +9,10 @@ pairable, best weighted scores). Every applicant not chosen gets a
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 
-from planner.errors import Problem, TimeLimitReached
+from planner.errors import Problem
 from planner.matching.facts import attending_children, effective_capacity
 from planner.model import Event, Notice, Plan, Rejection, Volunteer
 from planner.screening.cover import Cover, cover_of
