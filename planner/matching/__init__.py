@@ -7,7 +7,6 @@ Re-pairing on the day is :mod:`planner.rematch`.
 
 from __future__ import annotations
 
-
 from planner.errors import Infeasible, InvalidInput, Problem
 from planner.matching.criteria import CRITERIA, SCALE, Scorer, check_weights
 from planner.matching.explain import explain_pair

@@ -9,7 +9,6 @@ pairable, best weighted scores). Every applicant not chosen gets a
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from planner.errors import Problem
