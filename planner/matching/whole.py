@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from planner.matching.flow import ExactFlow, NoFullAssignment, solve_exact
 from planner.solving import cp_solver
@@ -148,6 +147,8 @@ class WholeUnitsModel:
     ``single[v]`` (the spread bonus) only when ``v`` takes exactly one child."""
 
     def __init__(self, units: Units, keep: np.ndarray) -> None:
+        from ortools.sat.python import cp_model  # only a command that solves loads CP-SAT
+
         self.units = units
         self.model = cp_model.CpModel()
         rows, cols = np.nonzero(keep)
@@ -208,6 +209,8 @@ def _restricted(
     any whole plan on them may have (CP-SAT's bound; a large number when none exists)."""
     if not keep.any(axis=1).all():
         return None, np.iinfo(np.int64).max // 4
+    from ortools.sat.python import cp_model
+
     wm = WholeUnitsModel(units, keep)
     if hint is not None:
         wm.hint(hint)
