@@ -410,6 +410,28 @@ def seats_never_exceeded(event: Event, plan: Plan) -> Iterator[str]:
         yield from _broken(said, f"{bus.id}({leg.direction})", counts)
 
 
+@hard_rule(STAGE, "每人一个座位、不重号 / one seat each, none given twice")
+def one_seat_each(event: Event, plan: Plan) -> Iterator[str]:
+    """Everyone riding a bus has one seat on it (``seat_of``), nobody else has
+    one, no seat is given twice, and each is one of the bus's passenger seats."""
+    cap = {b.id: buses.passenger_seats(b) for b in event.buses}
+    for bus in plan.buses:
+        riding = {p for leg in bus.legs for p in (*leg.volunteer_ids, *leg.child_ids)}
+        for person in sorted(riding - bus.seat_of.keys()):
+            yield f"{bus.id}:{person} 没有座位号 / {bus.id}: {person} has no seat"
+        for person in sorted(bus.seat_of.keys() - riding):
+            yield f"{bus.id}:{person} 有座位却不乘车 / {bus.id}: {person} has a seat but does not ride"
+        for seat, n in sorted(Counter(bus.seat_of.values()).items()):
+            if n > 1:
+                yield f"{bus.id}:{seat} 号座位给了 {n} 人 / {bus.id}: seat {seat} given to {n} people"
+        for person, seat in sorted(bus.seat_of.items()):
+            if not 1 <= seat <= cap.get(bus.id, seat):
+                yield (
+                    f"{bus.id}:{person} 的座位 {seat} 不在 1–{cap[bus.id]} 之内 / "
+                    f"{bus.id}: {person}'s seat {seat} is not within 1-{cap[bus.id]}"
+                )
+
+
 @hard_rule(STAGE, "每车至少两名审查过的成人 / enough screened adults on every bus")
 def adults_on_every_bus(event: Event, plan: Plan) -> Iterator[str]:
     """No bus travels with fewer than ``min_adults_per_bus`` screened adults."""

@@ -268,6 +268,15 @@ def a_ticket_short():
     return event, plan.model_copy(update={"tickets": {**plan.tickets, "child": 5}})
 
 
+def two_on_one_seat():
+    event, plan = trip_case()
+    bus = next(b for b in plan.buses if len(b.seat_of) > 1)
+    first, second = sorted(bus.seat_of, key=bus.seat_of.__getitem__)[:2]
+    seats = {**bus.seat_of, second: bus.seat_of[first]}
+    swapped = [b.model_copy(update={"seat_of": seats}) if b is bus else b for b in plan.buses]
+    return event, plan.model_copy(update={"buses": swapped})
+
+
 BREAKS: dict[str, Callable[[], tuple[Event, Plan]]] = {
     "pair_never_split": split_a_pair,
     "groups_even_in_size": uneven_groups,
@@ -282,6 +291,7 @@ BREAKS: dict[str, Callable[[], tuple[Event, Plan]]] = {
     "games_for_every_group_at_once": one_group_plays_late,
     "every_child_collected_and_brought_home": child_left_at_home,
     "seats_never_exceeded": smaller_buses,
+    "one_seat_each": two_on_one_seat,
     "adults_on_every_bus": one_adult_on_a_bus,
     "escort_per_children": one_escort_per_child,
     "siblings_ride_together": siblings_apart,
