@@ -164,14 +164,21 @@ def _rematch(plan: Plan, absent: list[str]) -> tuple[Plan, list[Change]]:
         )
     if not any(c.kind in ("moved", "reserve") for c in changes):
         changes.append(Change("none", "其余结对不变", "all other pairs unchanged"))
+    # earlier re-plans' notices stay (the day's history), each with its number
+    revision = plan.revision + 1
     notices = [n for n in plan.notices if n.stage in KEPT_STAGES]
     notices += [
-        Notice(stage="rematch", code=c.kind, zh=f"重新结对:{c.zh}", en=f"rematch: {c.en}")
+        Notice(
+            stage="rematch",
+            code=c.kind,
+            zh=f"第 {revision} 次重新结对:{c.zh}",
+            en=f"rematch {revision}: {c.en}",
+        )
         for c in changes
     ]
     new_plan = empty_plan(day).model_copy(
         update={
-            "revision": plan.revision + 1,  # the invites' SEQUENCE: calendars update, not duplicate
+            "revision": revision,  # the invites' SEQUENCE: calendars update, not duplicate
             "volunteers_selected": selected,
             "volunteers_rejected": _rejections(plan, called, gone_v),
             "pairs": pairs,

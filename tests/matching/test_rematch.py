@@ -84,6 +84,22 @@ def test_an_absent_child_is_removed_and_nothing_else_changes():
     sound(new)
 
 
+def test_each_rematch_notice_says_which_rematch_it_belongs_to():
+    """A second rematch keeps the first one's notices (the day's history), and
+    its own "all other pairs unchanged" is not read as the first one's."""
+    vols = [volunteer(f"V{i}") for i in range(1, 5)]
+    kids = [child(f"C{i}") for i in range(1, 6)]
+    plan = planned_day(vols, kids, select=4, weights={"spread": 30})
+    first, _ = rematch(plan, ["V1"])
+    second, changes = rematch(first, ["C5"])
+    said = [(n.code, n.en) for n in second.notices if n.stage == "rematch"]
+    ones = [en for _, en in said if en.startswith("rematch 1: ")]
+    twos = [en for _, en in said if en.startswith("rematch 2: ")]
+    assert len(ones) + len(twos) == len(said) and ones and twos
+    assert twos == [f"rematch 2: {c.en}" for c in changes]
+    assert [n.zh for n in second.notices if n.code == "none"] == ["第 2 次重新结对:其余结对不变"]
+
+
 def test_a_locked_pair_of_an_absent_volunteer_is_paused():
     vols = [volunteer("V1"), volunteer("V2"), volunteer("V3")]
     kids = [child("C1"), child("C2")]
