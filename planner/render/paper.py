@@ -55,9 +55,14 @@ def print_css() -> str:
     return (TEMPLATES / "print.css").read_text(encoding="utf-8")
 
 
-def render_page(template: str, **context: object) -> str:
-    """Render ``template`` with the print CSS inlined (no external files)."""
-    return environment().get_template(template).render(css=Markup(print_css()), **context)
+def render_page(template: str, view: PlanView, t: Labels, **context: object) -> str:
+    """Render ``template`` for the plan of ``view``, with the event's heading facts
+    (every page carries them) and the print CSS inlined (no external files)."""
+    return (
+        environment()
+        .get_template(template)
+        .render(css=Markup(print_css()), t=t, event=event_facts(view, t), **context)
+    )
 
 
 # ---------------------------------------------------------------- common
@@ -226,9 +231,9 @@ def roster_sections(view: PlanView, t: Labels) -> list[RosterSection]:
 def roster_html(view: PlanView, t: Labels) -> str:
     return render_page(
         "roster.html",
-        t=t,
+        view,
+        t,
         title=t["roster"],
-        event=event_facts(view, t),
         mark=t["confidential"],
         checkpoints=[t.enum("checkpoint", c) for c in checkpoints(view)],
         sections=roster_sections(view, t),
@@ -387,9 +392,9 @@ def manifests_html(view: PlanView, t: Labels) -> str:
     buses = [bus for bus in view.plan.buses if bus.legs]
     return render_page(
         "manifests.html",
-        t=t,
+        view,
+        t,
         title=t["manifests"],
-        event=event_facts(view, t),
         mark=t["confidential_escort"],
         manifests=[manifest_for(view, t, bl) for bl in view.bus_legs],
         seat_lists=[seat_list(view, t, bus) for bus in buses],
@@ -450,9 +455,9 @@ def meal_orders(view: PlanView, t: Labels) -> list[MealOrder]:
 def meal_html(view: PlanView, t: Labels) -> str:
     return render_page(
         "meal.html",
-        t=t,
+        view,
+        t,
         title=t["meal_order"],
-        event=event_facts(view, t),
         mark=t["restaurant_copy"],
         meals=meal_orders(view, t),
     )
@@ -518,9 +523,9 @@ def cards_html(view: PlanView, t: Labels) -> str:
     pages = [cards[i : i + CARDS_PER_PAGE] for i in range(0, len(cards), CARDS_PER_PAGE)]
     return render_page(
         "cards.html",
-        t=t,
+        view,
+        t,
         title=t["cards"],
-        event=event_facts(view, t),
         mark="",
         pages=pages,
     )
@@ -724,9 +729,9 @@ def volunteer_sheets_html(view: PlanView, t: Labels, volunteers: list[Volunteer]
     title = t["volunteer_sheet"] if len(volunteers) == 1 else t["volunteer_sheets"]
     return render_page(
         "volunteer_sheets.html",
-        t=t,
+        view,
+        t,
         title=title,
-        event=event_facts(view, t),
         mark=t["volunteer_copy"],
         privacy_hint=t["privacy_hint"] if view.plans_a_day else t["privacy_hint_kept"],
         sheets=[volunteer_sheet(view, t, v) for v in volunteers],
@@ -771,9 +776,9 @@ def sign_in_rows(view: PlanView, t: Labels) -> list[SignInRow]:
 def sign_in_html(view: PlanView, t: Labels) -> str:
     return render_page(
         "signin.html",
-        t=t,
+        view,
+        t,
         title=t["sign_in"],
-        event=event_facts(view, t),
         mark=t["confidential"],
         rows=sign_in_rows(view, t),
         blank=3,
@@ -788,9 +793,9 @@ def guardian_slips_html(view: PlanView, t: Labels) -> str:
 
     return render_page(
         "guardian_slips.html",
-        t=t,
+        view,
+        t,
         title=t["guardian_slips"],
-        event=event_facts(view, t),
         mark=t["guardian_copy"],
         notices=family_notices(view, t),
     )

@@ -23,7 +23,7 @@ from planner.render.charts import (
 )
 from planner.render.labels import Labels, photo_warnings, tickets_text
 from planner.render.money import format_yuan
-from planner.render.paper import event_facts, meal_orders, render_page
+from planner.render.paper import meal_orders, render_page
 from planner.render.view import PlanView
 
 
@@ -208,9 +208,9 @@ def report_html(view: PlanView, t: Labels) -> str:
     gantt = gantt_svg(rows, separator_before=first_bus if first_bus < len(rows) else None)
     return render_page(
         "report.html",
-        t=t,
+        view,
+        t,
         title=t["report"],
-        event=event_facts(view, t),
         mark=t["confidential"],
         warnings=[n.text(t.lang) for n in view.plan.notices] + photo_warnings(t, view),
         numbers=summary_numbers(view, t),
