@@ -28,6 +28,7 @@ import numpy as np
 
 from planner.errors import InvalidInput, Problem
 from planner.matching.facts import effective_capacity
+from planner.matching.rules import class_index
 from planner.matching.words import SKILL_EN, SKILL_ZH, points_text
 from planner.model import SKILL_FOR_NEED, Child, Event, Place, Volunteer
 
@@ -297,8 +298,8 @@ def points_matrix(scorer: Scorer, volunteers: list[Volunteer], children: list[Ch
                             scorer, criterion, v, children[where[cid]]
                         )
             continue
-        vidx, vreps = _key_index([vkey(v) for v in volunteers])
-        cidx, creps = _key_index([ckey(c) for c in children])
+        vidx, vreps = class_index([vkey(v) for v in volunteers])
+        cidx, creps = class_index([ckey(c) for c in children])
         table = np.array(
             [
                 [criterion_points(scorer, criterion, volunteers[j], children[i]) for j in vreps]
@@ -309,18 +310,6 @@ def points_matrix(scorer: Scorer, volunteers: list[Volunteer], children: list[Ch
         if table.any():
             total += table[np.ix_(cidx, vidx)]
     return total
-
-
-def _key_index(keys: list[object]) -> tuple[Any, list[int]]:
-    index: dict[object, int] = {}
-    reps: list[int] = []
-    out = np.empty(len(keys), dtype=np.int64)
-    for i, key in enumerate(keys):
-        if key not in index:
-            index[key] = len(reps)
-            reps.append(i)
-        out[i] = index[key]
-    return out, reps
 
 
 def _located(place: Place | None) -> bool:

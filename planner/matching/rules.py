@@ -9,7 +9,7 @@ so that CP-SAT can name the items that cannot hold together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -168,9 +168,10 @@ class ArcClasses:
     capacity: np.ndarray  # per volunteer class
 
 
-def _classes(keys: list[tuple[object, ...]]) -> tuple[np.ndarray, list[int]]:
-    """Class index per item, and one representative item per class."""
-    index: dict[tuple[object, ...], int] = {}
+def class_index(keys: Sequence[Hashable]) -> tuple[np.ndarray, list[int]]:
+    """Class index per item (items with equal keys share one), and one
+    representative item per class, in order of first appearance."""
+    index: dict[Hashable, int] = {}
     reps: list[int] = []
     out = np.empty(len(keys), dtype=np.int64)
     for i, key in enumerate(keys):
@@ -186,8 +187,8 @@ def arc_classes(event: Event, volunteers: list[Volunteer], children: list[Child]
     keys = list(ARC_RULE_KEYS.values())
     vkeys = [(effective_capacity(event, v), *(kv(event, v) for kv, _ in keys)) for v in volunteers]
     ckeys = [tuple(kc(event, c) for _, kc in keys) for c in children]
-    vclass, vreps = _classes(vkeys)
-    cclass, creps = _classes(ckeys)
+    vclass, vreps = class_index(vkeys)
+    cclass, creps = class_index(ckeys)
     allowed = np.array(
         [[may_pair(event, volunteers[j], children[i]) for j in vreps] for i in creps],
         dtype=bool,
