@@ -151,3 +151,26 @@ def brute_force_best(ev: Event, volunteer_ids: list[str]) -> int | None:
         total += sum(scorer.spread_points(v) for v in vols if load.get(v.id) == 1)
         best = total if best is None else max(best, total)
     return best
+
+
+def flow_and_cp_sat(ev: Event, vols: list[Volunteer], kids: list[Child]) -> tuple[Any, Any]:
+    """The pairing of ``vols`` and ``kids`` by the exact flow (None where it gives
+    up) and by CP-SAT over every child, for tests that hold one against the other."""
+    from planner.matching.solve import _by_cp_sat, _by_flow, _tables, allowed_points
+
+    scorer = Scorer(ev)
+    points, allowed = _tables(ev, vols, kids, scorer, None)
+    by_flow = _by_flow(ev, vols, kids, points, allowed, scorer)
+    by_sat = _by_cp_sat(ev, vols, kids, allowed_points(ev, vols, kids, scorer), scorer, {})
+    return by_flow, by_sat
+
+
+def assert_flow_within_its_bound(by_flow: Any, by_sat: Any) -> None:
+    """The flow's plan equals CP-SAT's optimum when proved; else it is no better
+    and its stated bound is no lower."""
+    assert by_sat.optimal and by_flow is not None
+    if by_flow.optimal:
+        assert by_flow.objective == by_sat.objective
+    else:
+        assert by_flow.bound is not None
+        assert by_flow.objective <= by_sat.objective <= by_flow.bound

@@ -6,9 +6,11 @@ import random
 
 import pytest
 from matching.build import (
+    assert_flow_within_its_bound,
     brute_force_best,
     child,
     event,
+    flow_and_cp_sat,
     plan_objective,
     planned,
     screened,
@@ -16,9 +18,7 @@ from matching.build import (
 )
 
 from planner.matching import run
-from planner.matching.criteria import Scorer
 from planner.matching.facts import attending_children
-from planner.matching.solve import _by_cp_sat, _by_flow, _tables, allowed_points
 from planner.model import ForbiddenPair, LockedPair
 
 WEIGHTS = {
@@ -123,10 +123,7 @@ def test_min_cost_flow_and_cp_sat_reach_the_same_optimum(seed, siblings):
     unit is split, and then its objective is the CP-SAT optimum."""
     ev = random_event(seed, siblings=siblings)
     vols, kids = list(ev.volunteers), attending_children(ev)
-    scorer = Scorer(ev)
-    points, allowed = _tables(ev, vols, kids, scorer, None)
-    by_flow = _by_flow(ev, vols, kids, points, allowed, scorer)
-    by_sat = _by_cp_sat(ev, vols, kids, allowed_points(ev, vols, kids, scorer), scorer, {})
+    by_flow, by_sat = flow_and_cp_sat(ev, vols, kids)
     assert by_sat.optimal
     if siblings and by_flow is None:
         return
@@ -201,16 +198,8 @@ def test_siblings_kept_whole_at_scale_reach_cp_sat_or_state_a_true_bound(seed, m
     monkeypatch.setattr(solve, "SPLIT_CP_SAT_LIMIT", 0)
     ev = random_event(seed, siblings=True)
     vols, kids = list(ev.volunteers), attending_children(ev)
-    scorer = Scorer(ev)
-    points, allowed = _tables(ev, vols, kids, scorer, None)
-    by_sat = _by_cp_sat(ev, vols, kids, allowed_points(ev, vols, kids, scorer), scorer, {})
-    by_flow = _by_flow(ev, vols, kids, points, allowed, scorer)
-    assert by_sat.optimal and by_flow is not None
-    if by_flow.optimal:
-        assert by_flow.objective == by_sat.objective
-    else:
-        assert by_flow.bound is not None
-        assert by_flow.objective <= by_sat.objective <= by_flow.bound
+    by_flow, by_sat = flow_and_cp_sat(ev, vols, kids)
+    assert_flow_within_its_bound(by_flow, by_sat)
     plan = planned(ev)  # through the stage: the checker audits it inside
     assert sum(len(p.child_ids) for p in plan.pairs) == len(kids)
 
@@ -225,10 +214,7 @@ def test_siblings_kept_whole_on_few_arcs_state_a_bound_no_lower_than_the_optimum
     monkeypatch.setattr(whole, "ARCS_PER_UNIT", 1 + seed % 2)
     ev = random_event(seed, siblings=True)
     vols, kids = list(ev.volunteers), attending_children(ev)
-    scorer = Scorer(ev)
-    points, allowed = _tables(ev, vols, kids, scorer, None)
-    by_sat = _by_cp_sat(ev, vols, kids, allowed_points(ev, vols, kids, scorer), scorer, {})
-    by_flow = _by_flow(ev, vols, kids, points, allowed, scorer)
+    by_flow, by_sat = flow_and_cp_sat(ev, vols, kids)
     assert by_flow is not None
     top = by_flow.objective if by_flow.optimal else by_flow.bound
     assert top is not None and by_flow.objective <= by_sat.objective <= top

@@ -6,13 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from matching.build import assert_flow_within_its_bound, flow_and_cp_sat
 from scale.events import SIZES, Size, write_event
 
 from planner.check import check_plan
 from planner.load import load_event
-from planner.matching.criteria import Scorer
 from planner.matching.facts import attending_children
-from planner.matching.solve import _by_cp_sat, _by_flow, _tables, allowed_points
 from planner.pipeline import build_plan
 
 SMALL = (
@@ -66,16 +65,8 @@ def test_the_flow_reaches_the_cp_sat_optimum_on_generated_events(tmp_path, size,
         (v for v in event.volunteers if v.id in set(plan.volunteers_selected)), key=lambda v: v.id
     )
     kids = attending_children(event)
-    scorer = Scorer(event)
-    points, allowed = _tables(event, vols, kids, scorer, None)
-    by_flow = _by_flow(event, vols, kids, points, allowed, scorer)
-    by_sat = _by_cp_sat(event, vols, kids, allowed_points(event, vols, kids, scorer), scorer, {})
-    assert by_sat.optimal and by_flow is not None
-    if by_flow.optimal:
-        assert by_flow.objective == by_sat.objective
-    else:
-        assert by_flow.bound is not None
-        assert by_flow.objective <= by_sat.objective <= by_flow.bound
+    by_flow, by_sat = flow_and_cp_sat(event, vols, kids)
+    assert_flow_within_its_bound(by_flow, by_sat)
 
 
 def test_a_pairing_programme_is_not_held_to_the_rules_of_a_day(tmp_path):
