@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import event, func, select
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.exc import IntegrityError
 
 from planner.errors import InvalidInput
@@ -45,14 +45,21 @@ def _record(i: int, problems: str | None, solved: bool | None, reported: bool) -
     )  # fmt: skip
 
 
-def test_a_ledger_of_the_first_version_upgrades_with_its_data(db_url: str) -> None:
+def _old_ledger(db_url: str, revision: str, organiser: str | None = None) -> Engine:
+    """A ledger built only up to ``revision``, holding programme "p"."""
     old = open_ledger(db_url, migrate=False)
-    upgrade(old, "0001")
-    assert current_revision(old) == "0001"
+    upgrade(old, revision)
     with old.begin() as conn:
         conn.execute(schema.programme.insert(), [dict(
-            id="p", name="关爱", organiser="红星小学", timezone="Asia/Shanghai",
+            id="p", name="关爱", organiser=organiser, timezone="Asia/Shanghai",
             start=date(2026, 9, 1), end=date(2027, 7, 10), synced_at=NOW)])  # fmt: skip
+    return old
+
+
+def test_a_ledger_of_the_first_version_upgrades_with_its_data(db_url: str) -> None:
+    old = _old_ledger(db_url, "0001", organiser="红星小学")
+    assert current_revision(old) == "0001"
+    with old.begin() as conn:
         conn.execute(
             schema.carer.insert(), [dict(programme_id="p", id="T1", name="李老师", role="teacher")]
         )
@@ -116,12 +123,8 @@ def test_a_ledger_of_the_first_version_upgrades_with_its_data(db_url: str) -> No
 
 
 def test_a_ledger_of_the_second_version_upgrades_with_its_children(db_url: str) -> None:
-    old = open_ledger(db_url, migrate=False)
-    upgrade(old, "0002")
+    old = _old_ledger(db_url, "0002")
     with old.begin() as conn:
-        conn.execute(schema.programme.insert(), [dict(
-            id="p", name="关爱", organiser=None, timezone="Asia/Shanghai",
-            start=date(2026, 9, 1), end=date(2027, 7, 10), synced_at=NOW)])  # fmt: skip
         conn.execute(
             schema.child.insert(),
             [dict(programme_id="p", id=f"C{i}", name=f"孩子{i}") for i in (1, 2)],
@@ -146,12 +149,8 @@ def test_a_ledger_of_the_second_version_upgrades_with_its_children(db_url: str) 
 
 
 def test_a_ledger_of_the_third_version_keeps_its_records_under_the_new_key(db_url: str) -> None:
-    old = open_ledger(db_url, migrate=False)
-    upgrade(old, "0003")
+    old = _old_ledger(db_url, "0003")
     with old.begin() as conn:
-        conn.execute(schema.programme.insert(), [dict(
-            id="p", name="关爱", organiser=None, timezone="Asia/Shanghai",
-            start=date(2026, 9, 1), end=date(2027, 7, 10), synced_at=NOW)])  # fmt: skip
         conn.execute(
             schema.carer.insert(),
             [dict(programme_id="p", id=t, name=t, role="teacher") for t in ("T1", "T2")],
