@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from itinerary.test_random_events import day_trips
@@ -68,18 +69,11 @@ def holds_its_promises(plan: Plan, absent: list[str]) -> None:
             assert data == before[name], name
 
 
+@pytest.mark.parametrize("example", ["expo_day", "school_day"])
 @settings(max_examples=5, **SETTINGS)
 @given(st.data())
-def test_random_absences_on_the_expo_day(data):
-    plan = example_plan("expo_day")
-    absent = data.draw(st.lists(st.sampled_from(people_of(plan)), min_size=1, max_size=3))
-    holds_its_promises(plan, absent)
-
-
-@settings(max_examples=5, **SETTINGS)
-@given(st.data())
-def test_random_absences_on_the_school_day(data):
-    plan = example_plan("school_day")
+def test_random_absences_on_the_examples(example, data):
+    plan = example_plan(example)
     absent = data.draw(st.lists(st.sampled_from(people_of(plan)), min_size=1, max_size=3))
     holds_its_promises(plan, absent)
 
