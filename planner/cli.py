@@ -115,8 +115,8 @@ def plan(
     ] = False,
 ) -> None:
     """Plan the event and write plan.json and every output. 生成活动方案。"""
-    if not no_render:  # the browser boots while the event is loaded and solved
-        from planner.render.pdf import warm_up
+    if not no_render:  # Typst finds its fonts while the event is loaded and solved
+        from planner.render.typeset import warm_up
 
         warm_up()
     from planner.load import load_event

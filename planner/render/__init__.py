@@ -7,7 +7,7 @@
 Fed only by the Plan. A part the stages left empty (no pairs, no buses, no
 budget) means that output is absent, never an error. Every file is written
 atomically; the same plan (and ``now``) gives the same bytes, PDFs included
-(stamped with a date from the plan, see :mod:`planner.render.pdf`). Who
+(dated by the plan, see :mod:`planner.render.typeset`). Who
 reads which file: see :mod:`planner.render.audience`.
 """
 
@@ -23,7 +23,8 @@ from planner.model import Plan
 from planner.render.audience import Audience, audience_of
 
 if TYPE_CHECKING:
-    from planner.render.pdf import Browser, PdfError, PdfInfo, Printed
+    from planner.render.pdf import PdfError
+    from planner.render.typeset import Typeset, Typesetter
 
 __all__ = ["Audience", "audience_of", "export"]
 
@@ -57,22 +58,18 @@ def export(
     ``lang`` is ``"zh"`` (default) or ``"en"``. ``now`` (timezone-aware) is
     the calendar DTSTAMP and the PDFs' creation date; without it a stamp
     fixed by the plan keeps the output repeatable. ``pdf=False`` skips
-    printing. ``on_note`` receives one line per thing skipped (no Chromium,
-    a failed print); by default the lines go to stderr.
+    printing. ``on_note`` receives one line per thing skipped (no font for
+    Chinese, a page that failed); by default the lines go to stderr.
 
-    One browser prints every PDF; it starts first and comes up while the
-    other files are written, and prints each page as soon as it is written.
+    Typst typesets each printed page in a thread of this process as soon as
+    its HTML is written, while the other files are written.
     """
     from contextlib import nullcontext
 
-    from planner.render.pdf import Browser, find_chromium
+    from planner.render.typeset import take
 
-    chromium = find_chromium() if pdf else None
-    with Browser(chromium) if chromium else nullcontext() as browser:
-        written = _export(plan, Path(out), lang, now, pdf, on_note or _stderr, browser)
-        if browser is not None:  # every PDF is written: its teardown need not be waited for
-            browser.close(wait=False)
-        return written
+    with take() if pdf else nullcontext() as typesetter:
+        return _export(plan, Path(out), lang, now, on_note or _stderr, typesetter)
 
 
 def _export(
@@ -80,15 +77,15 @@ def _export(
     out: Path,
     lang: str,
     now: datetime | None,
-    pdf: bool,
     note: Callable[[str], None],
-    browser: Browser | None,
+    typesetter: Typesetter | None,
 ) -> list[Path]:
     from planner.io import write_bytes, write_text
     from planner.render import invites, paper, tables
     from planner.render.guardians import family_notices, notices_text
     from planner.render.labels import Labels
     from planner.render.report import report_html
+    from planner.render.typeset import page_data
     from planner.render.view import PlanView
 
     t = Labels(lang)
@@ -96,32 +93,36 @@ def _export(
     written: list[Path] = []
     notices = family_notices(view, t)
 
-    # the printed pages first: the browser prints them while the other files are written
+    # the printed pages first: Typst typesets them while the other files are written
     pages = {
-        "roster": (bool(view.attending_children), lambda: paper.roster_html(view, t)),
-        "manifests": (bool(view.bus_legs), lambda: paper.manifests_html(view, t)),
-        "meal": (bool(plan.meals), lambda: paper.meal_html(view, t)),
-        "cards": (bool(plan.pairs), lambda: paper.cards_html(view, t)),
+        "roster": (bool(view.attending_children), lambda: paper.roster_page(view, t)),
+        "manifests": (bool(view.bus_legs), lambda: paper.manifests_page(view, t)),
+        "meal": (bool(plan.meals), lambda: paper.meal_page(view, t)),
+        "cards": (bool(plan.pairs), lambda: paper.cards_page(view, t)),
         "volunteer_sheets": (
             bool(view.selected),
-            lambda: paper.volunteer_sheets_html(view, t, view.selected),
+            lambda: paper.volunteer_sheets_page(view, t, view.selected),
         ),
-        "guardian_slips": (bool(notices), lambda: paper.guardian_slips_html(view, t)),
+        "guardian_slips": (bool(notices), lambda: paper.guardian_slips_page(view, t)),
         "signin": (
             bool(view.selected) and view.plans_a_day,
-            lambda: paper.sign_in_html(view, t),
+            lambda: paper.sign_in_page(view, t),
         ),
     }
     html_pages: list[Path] = []
-    printing: list[Printed] = []  # each page prints while the next ones are written
-    info = _pdf_info(plan, now) if browser is not None else None
+    printing: list[Typeset] = []  # each page is typeset while the next ones are written
+    created = _pdf_created(plan, now)
     for stem in PRINT_PAGES:
         present, build = pages[stem]
         html_path = out / "print" / f"{stem}.html"
         if present:
-            html_pages.append(write_text(html_path, build()))
-            if browser is not None:
-                printing.append(browser.submit(html_path, html_path.with_suffix(".pdf"), info))
+            page = build()
+            html_pages.append(write_text(html_path, paper.page_html(view, t, page)))
+            if typesetter is not None:
+                data = page_data(view, t, page, created)
+                printing.append(
+                    typesetter.submit(data, page.template, html_path.with_suffix(".pdf"))
+                )
         else:
             html_path.unlink(missing_ok=True)
             html_path.with_suffix(".pdf").unlink(missing_ok=True)
@@ -174,25 +175,21 @@ def _export(
 
     written += html_pages
 
-    if browser is not None:
+    if typesetter is not None:
         written += _printed(html_pages, [printed.result() for printed in printing], note, t)
         return written
     for page in html_pages:  # a PDF must never outlive the HTML it was printed from
         page.with_suffix(".pdf").unlink(missing_ok=True)
-    if pdf and html_pages:
-        note(t("pdf_skipped", files=", ".join(p.with_suffix(".pdf").name for p in html_pages)))
     return written
 
 
-def _pdf_info(plan: Plan, now: datetime | None) -> PdfInfo:
-    """Organiser and a creation date fixed by the plan (the invites' DTSTAMP), in its zone."""
+def _pdf_created(plan: Plan, now: datetime | None) -> datetime:
+    """The PDFs' creation date, fixed by the plan (the invites' DTSTAMP), in its zone."""
     from zoneinfo import ZoneInfo
 
     from planner.render.invites import stamp_for
-    from planner.render.pdf import PdfInfo
 
-    created = stamp_for(plan, now).astimezone(ZoneInfo(plan.event.timezone))
-    return PdfInfo(created=created, author=plan.event.organiser)
+    return stamp_for(plan, now).astimezone(ZoneInfo(plan.event.timezone))
 
 
 def _printed(

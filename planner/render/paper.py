@@ -65,6 +65,25 @@ def render_page(template: str, view: PlanView, t: Labels, **context: object) -> 
     )
 
 
+@dataclass(frozen=True)
+class Page:
+    """One printed page kind, built once from the plan: its template's stem (laid out
+    on screen by ``<stem>.html``, on paper by ``<stem>.typ``, see
+    :mod:`planner.render.typeset`), its title, its mark and the rows it shows."""
+
+    template: str
+    title: str
+    mark: str
+    context: dict[str, object]
+
+
+def page_html(view: PlanView, t: Labels, page: Page) -> str:
+    """``page`` as an HTML page with the print CSS."""
+    return render_page(
+        f"{page.template}.html", view, t, title=page.title, mark=page.mark, **page.context
+    )
+
+
 # ---------------------------------------------------------------- common
 @dataclass(frozen=True)
 class EventFacts:
@@ -228,16 +247,20 @@ def roster_sections(view: PlanView, t: Labels) -> list[RosterSection]:
     return sections
 
 
-def roster_html(view: PlanView, t: Labels) -> str:
-    return render_page(
-        "roster.html",
-        view,
-        t,
-        title=t["roster"],
-        mark=t["confidential"],
-        checkpoints=[t.enum("checkpoint", c) for c in checkpoints(view)],
-        sections=roster_sections(view, t),
+def roster_page(view: PlanView, t: Labels) -> Page:
+    return Page(
+        "roster",
+        t["roster"],
+        t["confidential"],
+        dict(
+            checkpoints=[t.enum("checkpoint", c) for c in checkpoints(view)],
+            sections=roster_sections(view, t),
+        ),
     )
+
+
+def roster_html(view: PlanView, t: Labels) -> str:
+    return page_html(view, t, roster_page(view, t))
 
 
 # ------------------------------------------------------------- manifests
@@ -388,17 +411,21 @@ def seat_list(view: PlanView, t: Labels, bus: BusPlan) -> SeatList:
     return SeatList(bus.name or bus.id, seats)
 
 
-def manifests_html(view: PlanView, t: Labels) -> str:
+def manifests_page(view: PlanView, t: Labels) -> Page:
     buses = [bus for bus in view.plan.buses if bus.legs]
-    return render_page(
-        "manifests.html",
-        view,
-        t,
-        title=t["manifests"],
-        mark=t["confidential_escort"],
-        manifests=[manifest_for(view, t, bl) for bl in view.bus_legs],
-        seat_lists=[seat_list(view, t, bus) for bus in buses],
+    return Page(
+        "manifests",
+        t["manifests"],
+        t["confidential_escort"],
+        dict(
+            manifests=[manifest_for(view, t, bl) for bl in view.bus_legs],
+            seat_lists=[seat_list(view, t, bus) for bus in buses],
+        ),
     )
+
+
+def manifests_html(view: PlanView, t: Labels) -> str:
+    return page_html(view, t, manifests_page(view, t))
 
 
 # ------------------------------------------------------------------ meals
@@ -452,15 +479,19 @@ def meal_orders(view: PlanView, t: Labels) -> list[MealOrder]:
     return orders
 
 
-def meal_html(view: PlanView, t: Labels) -> str:
-    return render_page(
-        "meal.html",
-        view,
-        t,
-        title=t["meal_order"],
-        mark=t["restaurant_copy"],
-        meals=meal_orders(view, t),
+def meal_page(view: PlanView, t: Labels) -> Page:
+    return Page(
+        "meal",
+        t["meal_order"],
+        t["restaurant_copy"],
+        dict(
+            meals=meal_orders(view, t),
+        ),
     )
+
+
+def meal_html(view: PlanView, t: Labels) -> str:
+    return page_html(view, t, meal_page(view, t))
 
 
 # ------------------------------------------------------------------ cards
@@ -518,17 +549,21 @@ def pairing_cards(view: PlanView, t: Labels) -> list[Card]:
     return cards
 
 
-def cards_html(view: PlanView, t: Labels) -> str:
+def cards_page(view: PlanView, t: Labels) -> Page:
     cards = pairing_cards(view, t)
     pages = [cards[i : i + CARDS_PER_PAGE] for i in range(0, len(cards), CARDS_PER_PAGE)]
-    return render_page(
-        "cards.html",
-        view,
-        t,
-        title=t["cards"],
-        mark="",
-        pages=pages,
+    return Page(
+        "cards",
+        t["cards"],
+        "",
+        dict(
+            pages=pages,
+        ),
     )
+
+
+def cards_html(view: PlanView, t: Labels) -> str:
+    return page_html(view, t, cards_page(view, t))
 
 
 # ------------------------------------------------------- volunteer sheets
@@ -725,17 +760,21 @@ def volunteer_sheet(view: PlanView, t: Labels, volunteer: Volunteer) -> Voluntee
     )
 
 
-def volunteer_sheets_html(view: PlanView, t: Labels, volunteers: list[Volunteer]) -> str:
+def volunteer_sheets_page(view: PlanView, t: Labels, volunteers: list[Volunteer]) -> Page:
     title = t["volunteer_sheet"] if len(volunteers) == 1 else t["volunteer_sheets"]
-    return render_page(
-        "volunteer_sheets.html",
-        view,
-        t,
-        title=title,
-        mark=t["volunteer_copy"],
-        privacy_hint=t["privacy_hint"] if view.plans_a_day else t["privacy_hint_kept"],
-        sheets=[volunteer_sheet(view, t, v) for v in volunteers],
+    return Page(
+        "volunteer_sheets",
+        title,
+        t["volunteer_copy"],
+        dict(
+            privacy_hint=t["privacy_hint"] if view.plans_a_day else t["privacy_hint_kept"],
+            sheets=[volunteer_sheet(view, t, v) for v in volunteers],
+        ),
     )
+
+
+def volunteer_sheets_html(view: PlanView, t: Labels, volunteers: list[Volunteer]) -> str:
+    return page_html(view, t, volunteer_sheets_page(view, t, volunteers))
 
 
 # ----------------------------------------------------------------- sign-in
@@ -773,36 +812,53 @@ def sign_in_rows(view: PlanView, t: Labels) -> list[SignInRow]:
     return rows
 
 
-def sign_in_html(view: PlanView, t: Labels) -> str:
-    return render_page(
-        "signin.html",
-        view,
-        t,
-        title=t["sign_in"],
-        mark=t["confidential"],
-        rows=sign_in_rows(view, t),
-        blank=3,
+def sign_in_page(view: PlanView, t: Labels) -> Page:
+    return Page(
+        "signin",
+        t["sign_in"],
+        t["confidential"],
+        dict(
+            rows=sign_in_rows(view, t),
+            blank=3,
+        ),
     )
 
 
+def sign_in_html(view: PlanView, t: Labels) -> str:
+    return page_html(view, t, sign_in_page(view, t))
+
+
 # ------------------------------------------------------- family notices
-def guardian_slips_html(view: PlanView, t: Labels) -> str:
+def guardian_slips_page(view: PlanView, t: Labels) -> Page:
     """One slip per family to cut apart: their children's pickup and return, the
     coordinator's phone (:mod:`planner.render.guardians`)."""
     from planner.render.guardians import family_notices
 
-    return render_page(
-        "guardian_slips.html",
-        view,
-        t,
-        title=t["guardian_slips"],
-        mark=t["guardian_copy"],
-        notices=family_notices(view, t),
+    return Page(
+        "guardian_slips",
+        t["guardian_slips"],
+        t["guardian_copy"],
+        dict(
+            notices=family_notices(view, t),
+        ),
     )
+
+
+def guardian_slips_html(view: PlanView, t: Labels) -> str:
+    return page_html(view, t, guardian_slips_page(view, t))
 
 
 __all__ = [
     "CARDS_PER_PAGE",
+    "Page",
+    "cards_page",
+    "guardian_slips_page",
+    "manifests_page",
+    "meal_page",
+    "page_html",
+    "roster_page",
+    "sign_in_page",
+    "volunteer_sheets_page",
     "cards_html",
     "checkpoints",
     "guardian_slips_html",

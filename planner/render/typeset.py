@@ -1,0 +1,201 @@
+"""The printed pages as PDF, typeset by Typst in this process.
+
+Each page kind is built once (:class:`planner.render.paper.Page`) and laid
+out twice: on screen by its Jinja2 template (``<stem>.html``), on paper by
+its Typst template (``<stem>.typ``, importing ``page.typ`` for what every
+page shares). The page's rows go to Typst as one JSON document
+(:func:`page_data`); Typst places each cell as text, never as markup, so a
+spreadsheet cell cannot change the layout or smuggle a command in::
+
+    with Typesetter() as typesetter:
+        printed = typesetter.submit(page_data(view, t, page, created), "roster", Path("roster.pdf"))
+        ...                              # the caller goes on while it typesets
+        printed.result()                 # the PDF's path, or the PdfError
+
+Typst is a library (the ``typst`` package): nothing to install beside it,
+no browser, no other process. It typesets in a thread of this process and
+lets go of the interpreter meanwhile, so the caller's other files are
+written at the same time. The same data gives the same bytes: the creation
+date comes from the plan, and nothing else in the file depends on the
+clock or the machine.
+
+No PDF goes out with boxes instead of Chinese: the fonts Typst finds (the
+system's, the same folders on every platform) must include one that prints
+Chinese (:func:`cjk_families`); otherwise every page fails with a
+:class:`PdfError` naming the fix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from planner.render.pdf import CJK_FONT_FIX, PdfError
+
+if TYPE_CHECKING:
+    from planner.render.labels import Labels
+    from planner.render.paper import Page
+    from planner.render.view import PlanView
+
+__all__ = ["Typesetter", "cjk_families", "page_data", "warm_up"]
+
+#: The Typst templates, beside the HTML ones.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+#: Font families that print Chinese: Noto/Source Han CJK, WenQuanYi, Droid and AR PL
+#: fallbacks, and the fonts Windows and macOS ship.
+CJK_FAMILY = re.compile(
+    r"cjk|wenquanyi|source han|noto (?:sans|serif) (?:sc|tc)\b|droid sans fallback|ar pl|"
+    r"simsun|simhei|nsimsun|yahei|dengxian|fangsong|kaiti|pingfang|hiragino|heiti|songti|stheiti",
+    re.I,
+)
+
+
+def cjk_families(families: list[str]) -> list[str]:
+    """The families among ``families`` that print Chinese, sorted.
+
+    >>> cjk_families(["DejaVu Sans", "WenQuanYi Micro Hei", "Noto Sans CJK SC"])
+    ['Noto Sans CJK SC', 'WenQuanYi Micro Hei']
+    """
+    return sorted(f for f in families if CJK_FAMILY.search(f))
+
+
+def no_cjk_font() -> PdfError:
+    """The error every page gets when no font Typst can find prints Chinese."""
+    return PdfError(
+        "no font for Chinese found, so the PDF would show boxes instead of Chinese; "
+        f"install one ({CJK_FONT_FIX}) and run `planner export PLAN.json --out DIR` again"
+    )
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _plain(value: Any) -> Any:
+    """What ``json`` cannot write by itself: the pages' dataclasses, dates, sets."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"cannot hand {type(value).__name__} to a Typst template")
+
+
+def page_data(view: PlanView, t: Labels, page: Page, created: datetime) -> str:
+    """The JSON document a page's Typst template reads: its rows, the labels of its
+    language, the event's heading facts and the creation date (local time)."""
+    from planner.render.labels import TEXT
+    from planner.render.paper import emergency_line, event_facts
+
+    facts = dataclasses.asdict(event_facts(view, t))
+    facts["footer"] = emergency_line(view, t)  # plain text here; the HTML's is a CSS string
+    document = {
+        "lang": t.lang,
+        "labels": {key: t[key] for key in TEXT},
+        "event": facts,
+        "title": page.title,
+        "mark": page.mark,
+        "created": list(created.timetuple()[:6]),
+        **page.context,
+    }
+    return json.dumps(document, ensure_ascii=False, default=_plain)
+
+
+# --------------------------------------------------------------------------- typesetting
+
+#: What a typeset gives, once done: the PDF written, or why not.
+Typeset = Future  # Future[Path | PdfError]
+
+
+class Typesetter:
+    """Typst, ready to typeset the pages handed to :meth:`submit` one after another
+    in a thread of this process, while the caller goes on.
+
+    It starts finding the system's fonts (about 0.1 s) when made; pages wait
+    for that. A context manager: the thread ends with the block.
+    """
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="planner-typeset")
+        self._compiler: Future[Any] = self._pool.submit(_compiler)
+
+    def __enter__(self) -> Typesetter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Wait for the pages submitted (each takes milliseconds), then end the thread."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, data: str, template: str, pdf: Path) -> Typeset:
+        """Typeset ``<template>.typ`` with ``data`` (see :func:`page_data`) into ``pdf``
+        (atomically); the future gives the PDF written or the :class:`PdfError`."""
+        return self._pool.submit(self._typeset, data, template, Path(pdf))
+
+    def _typeset(self, data: str, template: str, pdf: Path) -> Path | PdfError:
+        from planner.io import write_bytes
+
+        compiler = self._compiler.result()
+        if isinstance(compiler, PdfError):
+            return compiler
+        try:
+            out = compiler.compile(
+                input=str(TEMPLATES / f"{template}.typ"), sys_inputs={"data": data}
+            )
+        except Exception as exc:  # a template that does not typeset: say which, never crash
+            return PdfError(f"typst could not typeset {template}: {exc}")
+        try:
+            return write_bytes(pdf, out)
+        except OSError as exc:
+            return PdfError(f"could not write {pdf.name}: {exc.strerror or exc}")
+
+
+def _compiler() -> Any:
+    """A Typst compiler over the system's fonts, or the PdfError that stops printing."""
+    try:
+        import typst
+    except ImportError as exc:  # a broken install; the HTML pages are still written
+        return PdfError(f"typst is not installed ({exc}); reinstall planner")
+    if not cjk_families(typst.Fonts(include_embedded_fonts=False).families()):
+        return no_cjk_font()
+    return typst.Compiler(root=str(TEMPLATES))
+
+
+#: The typesetter :func:`warm_up` started, until :func:`take` hands it over.
+_warm: Typesetter | None = None
+_warm_lock = threading.Lock()
+
+
+def warm_up() -> None:
+    """Start finding fonts now, for this process's next :func:`take` to use.
+
+    ``planner plan`` calls this before it loads and solves, so the font scan
+    runs meanwhile, on the other core.
+    """
+    global _warm
+    with _warm_lock:
+        if _warm is None:
+            _warm = Typesetter()
+
+
+def take() -> Typesetter:
+    """The typesetter :func:`warm_up` started, or a new one."""
+    global _warm
+    with _warm_lock:
+        warm, _warm = _warm, None
+    return warm if warm is not None else Typesetter()
