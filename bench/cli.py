@@ -7,7 +7,7 @@ Each command runs on each example in a fresh process (as an organiser runs
 it), several times, interleaved so a busy spell on the machine hits every
 command alike. Printed: the median wall time, the spread (min–max), and the
 command's floor beside it, as a ratio; then the same for CPU seconds (the
-process and its children, the browser included), which a busy machine
+process and its children), which a busy machine
 distorts less than wall time:
 
 * the imports the command needs, timed the same way, in a fresh
@@ -21,8 +21,8 @@ it does: with ``PYTHONDONTWRITEBYTECODE`` set, as in some shells and CI, every
 fresh process would otherwise compile the planner's sources again (~0.1 s of
 CPU that no organiser's install pays).
 
-Chromium is used when ``planner`` finds one (see ``planner.render.pdf``);
-without it ``plan`` and ``export`` skip their PDFs, and the header says so.
+The PDFs are typeset by Typst in the planner's own process (see
+``planner.render.typeset``); the header names its version.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ SOLVE = (
     "ortools.graph.python.max_flow",  # why a pairing is impossible
     "ortools.constraint_solver.pywrapcp",  # bus routes
 )
-RENDER = ("jinja2", "icalendar", "openpyxl")
+RENDER = ("jinja2", "icalendar", "openpyxl", "typst")
 #: what `check` counts before any solving (``foresee``: a max flow, no CP-SAT)
 COUNT = ("numpy", "ortools.graph.python.max_flow")
 FLOOR_IMPORTS: dict[str, tuple[str, ...]] = {
@@ -84,9 +84,9 @@ def cpu_of_children() -> float:
 def adopt_orphans() -> bool:
     """Make this process the one that reaps the orphans of the commands it runs (Linux).
 
-    ``planner`` kills the browser's process group when its PDFs are done; the
-    browser's helpers (renderers, the zygote) are then orphans, reaped by init,
-    and their CPU seconds would be counted nowhere. Adopted, they are reaped
+    A command that kills a helper's process group (a browser, once: the PDFs
+    are now typeset in process) leaves its grandchildren orphans, reaped by
+    init, and their CPU seconds would be counted nowhere. Adopted, they are reaped
     here (see :func:`reap_orphans`) and counted with the command.
     """
     if not sys.platform.startswith("linux"):
@@ -120,7 +120,7 @@ def stray_children() -> str:
 
 
 def run(argv: tuple[str, ...]) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system, with the browser's processes) of one fresh
+    """Wall and CPU seconds (user + system, with any helper processes) of one fresh
     ``python`` process; fails loudly on a non-zero exit."""
     cpu, start = cpu_of_children(), time.perf_counter()
     done = subprocess.run([sys.executable, *argv], capture_output=True, check=False, cwd=ROOT)
@@ -191,7 +191,7 @@ def report(example: str, times: dict[str, list[float]], cpu: dict[str, list[floa
                 f"{head}   {label:24} {median[floor]:7.3f} {median[name] / median[floor]:5.2f}×"
                 f" {least[name] / least[floor]:6.2f}×"
             )
-    print(f"\n## {example}: CPU seconds (user + system, browser included; steadier when busy)")
+    print(f"\n## {example}: CPU seconds (user + system, helpers included; steadier when busy)")
     cpu_median = {name: statistics.median(s) for name, s in cpu.items()}
     for name in FLOOR_IMPORTS:
         floors = [f"imports of {name}", *([FLOOR_COMMAND[name]] if name in FLOOR_COMMAND else [])]
@@ -214,16 +214,15 @@ def main() -> None:
     parser.add_argument("--examples", nargs="+", default=list(EXAMPLES), choices=EXAMPLES)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from planner.render.pdf import find_chromium
+    from importlib.metadata import version
 
     adopted = adopt_orphans()
 
-    chromium = find_chromium()
     compileall.compile_dir(ROOT / "planner", quiet=1)  # as an install does: see the module
     print(
         f"# planner commands, fresh processes, {args.runs} runs each; python {sys.version.split()[0]}; "
-        f"PDFs by {chromium or 'nothing (no Chromium found: PDFs skipped)'}"
-        + ("" if adopted else "; the browser's helpers are not counted in CPU seconds")
+        f"PDFs by Typst (typst {version('typst')})"
+        + ("" if adopted else "; orphaned helper processes are not counted in CPU seconds")
     )
     with tempfile.TemporaryDirectory(prefix="planner-bench-") as tmp:
         for example in args.examples:
@@ -231,7 +230,7 @@ def main() -> None:
             todo = jobs(example, work)
             times: dict[str, list[float]] = {job.name: [] for job in todo}
             cpu: dict[str, list[float]] = {job.name: [] for job in todo}
-            for job in todo:  # once untimed: disk caches, Chromium's font cache
+            for job in todo:  # once untimed: disk caches, the font files
                 run(job.argv)
             for _ in range(args.runs):
                 for job in todo:

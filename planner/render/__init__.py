@@ -195,17 +195,21 @@ def _pdf_created(plan: Plan, now: datetime | None) -> datetime:
 def _printed(
     pages: list[Path], results: list[Path | PdfError], note: Callable[[str], None], t
 ) -> list[Path]:
-    """The PDFs printed, in page order; a note for each that failed (and no stale PDF)."""
+    """The PDFs typeset, in page order, and a note for those that failed (no stale
+    PDF left): one note when one reason stopped them all (no font for Chinese)."""
     from planner.render.pdf import PdfError
 
-    done = []
-    for page, result in zip(pages, results, strict=True):
-        if isinstance(result, PdfError):
-            page.with_suffix(".pdf").unlink(missing_ok=True)
-            note(t("pdf_failed", file=page.with_suffix(".pdf").name, error=result))
-        else:
-            done.append(result)
-    return done
+    failed = [(page, r) for page, r in zip(pages, results, strict=True) if isinstance(r, PdfError)]
+    for page, _ in failed:
+        page.with_suffix(".pdf").unlink(missing_ok=True)
+    reasons = {str(error) for _, error in failed}
+    if len(failed) > 1 and len(reasons) == 1:
+        files = ", ".join(page.with_suffix(".pdf").name for page, _ in failed)
+        note(t("pdf_skipped", files=files, error=reasons.pop()))
+    else:
+        for page, error in failed:
+            note(t("pdf_failed", file=page.with_suffix(".pdf").name, error=error))
+    return [r for r in results if not isinstance(r, PdfError)]
 
 
 def _remove_stale(folder: Path, pattern: str, *, keep: list[Path]) -> None:

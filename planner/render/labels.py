@@ -276,8 +276,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "allergy_to": ("过敏：{what}", "allergy: {what}"),
     "pdf_skipped": (
-        "未找到 Chromium，已生成 HTML，跳过 PDF：{files}",
-        "Chromium not found: HTML written, PDF skipped: {files}",
+        "已生成 HTML，跳过 PDF（{files}）：{error}",
+        "HTML written, PDF skipped ({files}): {error}",
     ),
     "pdf_failed": ("PDF 生成失败（{file}）：{error}", "PDF failed ({file}): {error}"),
 }

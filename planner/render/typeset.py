@@ -32,7 +32,7 @@ import json
 import re
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -91,7 +91,8 @@ def _plain(value: Any) -> Any:
 
 def page_data(view: PlanView, t: Labels, page: Page, created: datetime) -> str:
     """The JSON document a page's Typst template reads: its rows, the labels of its
-    language, the event's heading facts and the creation date (local time)."""
+    language, the event's heading facts and the creation date (``created``,
+    timezone-aware)."""
     from planner.render.labels import TEXT
     from planner.render.paper import emergency_line, event_facts
 
@@ -103,7 +104,8 @@ def page_data(view: PlanView, t: Labels, page: Page, created: datetime) -> str:
         "event": facts,
         "title": page.title,
         "mark": page.mark,
-        "created": list(created.timetuple()[:6]),
+        # Typst writes the date as UTC ("Z"): the same instant, without the zone's offset
+        "created": list(created.astimezone(UTC).timetuple()[:6]),
         **page.context,
     }
     return json.dumps(document, ensure_ascii=False, default=_plain)

@@ -92,39 +92,48 @@ def test_export_from_plan_json_alone(tmp_path: Path) -> None:
             )
 
 
-def test_without_chromium_html_is_written_pdf_skipped_with_a_note(
+def test_without_a_font_for_chinese_html_is_written_pdf_skipped_with_one_note(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from planner.render import typeset
+
     (tmp_path / "print").mkdir()
     stale = tmp_path / "print" / "roster.pdf"
     stale.write_bytes(b"%PDF old")
-    monkeypatch.setenv("PLANNER_CHROMIUM", str(tmp_path / "no-such-browser"))
+    monkeypatch.setattr(typeset, "cjk_families", lambda families: [])
     notes: list[str] = []
     written = export(expo_plan(), tmp_path, on_note=notes.append)
     assert not [p for p in written if p.suffix == ".pdf"]
+    assert {p.name for p in written} >= {f"{stem}.html" for stem in PRINT_PAGES}
     assert not stale.exists(), "an old PDF must not outlive the HTML it was printed from"
-    assert len(notes) == 1 and notes[0].startswith("未找到 Chromium") and "roster.pdf" in notes[0]
+    assert len(notes) == 1 and notes[0].startswith("已生成 HTML，跳过 PDF"), notes
+    assert "roster.pdf" in notes[0] and "fonts-noto-cjk" in notes[0]
 
 
-def test_a_failed_print_is_a_note_not_a_crash(
+def test_a_page_that_does_not_typeset_is_a_note_not_a_crash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = tmp_path / "fake-chromium"
-    fake.write_text("#!/bin/sh\necho broken >&2\nexit 3\n", encoding="utf-8")
-    fake.chmod(0o755)
-    monkeypatch.setenv("PLANNER_CHROMIUM", str(fake))
+    from planner.render import typeset
+
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    for typ in typeset.TEMPLATES.glob("*.typ"):
+        (broken / typ.name).write_text(typ.read_text(encoding="utf-8"), encoding="utf-8")
+    (broken / "meal.typ").write_text('#import "page.typ": *\n#no-such-function()\n')
+    monkeypatch.setattr(typeset, "TEMPLATES", broken)
     notes: list[str] = []
     written = export(expo_plan(), tmp_path / "out", on_note=notes.append)
-    assert not [p for p in written if p.suffix == ".pdf"]
-    assert len(notes) == len(PRINT_PAGES) and all(
-        "PDF 生成失败" in n and "exit 3" in n for n in notes
-    )
+    pdfs = {p.stem for p in written if p.suffix == ".pdf"}
+    assert pdfs == set(PRINT_PAGES) - {"meal"}
+    assert len(notes) == 1 and "PDF 生成失败（meal.pdf）" in notes[0] and "meal" in notes[0]
 
 
 def test_default_notes_go_to_stderr(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("PLANNER_CHROMIUM", str(tmp_path / "no-such-browser"))
+    from planner.render import typeset
+
+    monkeypatch.setattr(typeset, "cjk_families", lambda families: [])
     export(expo_plan(), tmp_path)
     captured = capsys.readouterr()
     assert captured.out == "" and "跳过 PDF" in captured.err

@@ -1,0 +1,147 @@
+"""The day's PDFs, typeset by Typst in process: each holds the text of its HTML twin,
+two runs of ``planner plan`` give the same bytes, the metadata comes from the plan,
+and a spreadsheet cell is printed as text, never read as Typst markup.
+
+Reads the PDFs with poppler's pdftotext; skipped without it, except under CI.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pikepdf
+import pytest
+from render.plans import expo_plan
+from support import EXAMPLES
+
+from planner.render import PRINT_PAGES, export
+from planner.render.paper import Page
+from planner.render.typeset import page_data
+
+PDFTOTEXT = shutil.which("pdftotext")
+if PDFTOTEXT is None and os.environ.get("CI"):
+    raise RuntimeError("CI must install poppler-utils (pdftotext)")
+pytestmark = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) missing")
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text in the order it was laid out, without any whitespace."""
+    done = subprocess.run(
+        [PDFTOTEXT, "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+    )
+    return re.sub(r"\s+", "", done.stdout.decode("utf-8"))
+
+
+class _Text(HTMLParser):
+    """The text a reader sees in an HTML page: not its <title>, style or script."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pieces: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("title", "style", "script"):
+            self._hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("title", "style", "script"):
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        text = re.sub(r"\s+", "", data)
+        if text and not self._hidden:
+            self.pieces.append(text)
+
+
+def html_text(page: Path) -> list[str]:
+    parser = _Text()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.pieces
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_pdf_holds_the_text_of_its_html_twin(tmp_path: Path, lang: str) -> None:
+    """Both layouts read the same rows: every piece of text the HTML page shows is
+    in its PDF, so a field added to one template and not the other fails here."""
+    notes: list[str] = []
+    written = export(expo_plan(), tmp_path, lang=lang, on_note=notes.append)
+    assert notes == []
+    pdfs = {p.stem: p for p in written if p.suffix == ".pdf"}
+    assert sorted(pdfs) == sorted(PRINT_PAGES)
+    for stem, pdf in pdfs.items():
+        text = pdf_text(pdf)
+        missing = [piece for piece in html_text(pdf.with_suffix(".html")) if piece not in text]
+        assert missing == [], (stem, missing[:10])
+
+
+def test_two_runs_of_planner_plan_give_byte_identical_pdfs(tmp_path: Path) -> None:
+    outs = (tmp_path / "first", tmp_path / "second")
+    for out in outs:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from planner.cli import main; main()",
+                "plan",
+                str(EXAMPLES / "expo_day"),
+                "--out",
+                str(out),
+            ],
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    first, second = (
+        {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        for out in outs
+    )
+    pdfs = sorted(name for name in first if name.endswith(".pdf"))
+    assert len(pdfs) == len(PRINT_PAGES), sorted(first)
+    for name in pdfs:
+        assert first[name] == second[name], f"{name} differs between two runs"
+    assert first == second  # and every other output too
+
+    with pikepdf.open(outs[0] / "print" / "roster.pdf") as pdf:
+        info = {str(k): str(v) for k, v in pdf.docinfo.items()}
+        tagged = "/StructTreeRoot" in pdf.Root
+    assert info["/Title"] == "花名册 · 西安世园一日游"
+    assert info["/Author"] == "西安市红十字会 / 长安花公益联盟"
+    # the invites' DTSTAMP, a week before the day's midnight in Xi'an (+08:00), in UTC
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20261204160000Z"
+    assert tagged, "the PDF carries its structure for screen readers"
+
+
+HOSTILE = '#panic("x") *b* _i_ $x^2$ @ref <lbl> ] [ \\ // /* ` = - + 1. #{"a"}'
+
+
+def test_a_cell_is_printed_as_text_never_read_as_markup(tmp_path: Path) -> None:
+    plan = expo_plan()
+    child = plan.people.children[0]
+    plan.people.children[0] = child.model_copy(update={"name": HOSTILE})
+    notes: list[str] = []
+    written = export(plan, tmp_path, on_note=notes.append)
+    assert notes == []
+    roster = next(p for p in written if p.name == "roster.pdf")
+    assert re.sub(r"\s+", "", HOSTILE) in pdf_text(roster)
+
+
+def test_only_plain_rows_reach_a_template() -> None:
+    """A page hands Typst what it prints; a whole model (a child with a guardian and
+    phone) cannot slip into the JSON document."""
+    from planner.render.labels import Labels
+    from planner.render.view import PlanView
+
+    plan = expo_plan()
+    t = Labels("zh")
+    page = Page("roster", "x", "", {"sections": [plan.people.children[0]]})
+    with pytest.raises(TypeError, match="Child"):
+        page_data(PlanView(plan, "zh"), t, page, datetime(2026, 5, 9, tzinfo=UTC))
