@@ -19,10 +19,10 @@ written at the same time. The same data gives the same bytes: the creation
 date comes from the plan, and nothing else in the file depends on the
 clock or the machine.
 
-No PDF goes out with boxes instead of Chinese: the fonts Typst finds (the
-system's, the same folders on every platform) must include one that prints
-Chinese (:func:`cjk_families`); otherwise every page fails with a
-:class:`PdfError` naming the fix.
+No PDF goes out with boxes instead of Chinese: fontconfig must know a font
+that prints Chinese (:func:`font_files`; where there is no fontconfig, the
+system fonts Typst finds, :func:`cjk_families`); otherwise every page fails
+with one :class:`PdfError` naming the fix.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import shutil
+import subprocess
+import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
@@ -121,13 +124,14 @@ class Typesetter:
     """Typst, ready to typeset the pages handed to :meth:`submit` one after another
     in a thread of this process, while the caller goes on.
 
-    It starts finding the system's fonts (about 0.1 s) when made; pages wait
-    for that. A context manager: the thread ends with the block.
+    It starts reading its fonts when made; pages wait for that. A context
+    manager: the thread ends with the block, and the folder of fonts with it.
     """
 
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="planner-typeset")
-        self._compiler: Future[Any] = self._pool.submit(_compiler)
+        self._folder: str | None = None  # links to the font files Typst reads
+        self._compiler: Future[Any] = self._pool.submit(self._start)
 
     def __enter__(self) -> Typesetter:
         return self
@@ -143,6 +147,9 @@ class Typesetter:
     def close(self) -> None:
         """Wait for the pages submitted (each takes milliseconds), then end the thread."""
         self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
 
     def submit(self, data: str, template: str, pdf: Path) -> Typeset:
         """Typeset ``<template>.typ`` with ``data`` (see :func:`page_data`) into ``pdf``
@@ -166,16 +173,101 @@ class Typesetter:
         except OSError as exc:
             return PdfError(f"could not write {pdf.name}: {exc.strerror or exc}")
 
+    def _start(self) -> Any:
+        """A Typst compiler over the fonts the pages need, or the PdfError that stops
+        printing (no font prints Chinese)."""
+        try:
+            import typst
+        except ImportError as exc:  # a broken install; the HTML pages are still written
+            return PdfError(f"typst is not installed ({exc}); reinstall planner")
+        files = font_files()
+        if files == []:
+            return no_cjk_font()
+        if files is not None:
+            self._folder = font_folder(files)
+            return typst.Compiler(
+                root=str(TEMPLATES), font_paths=[self._folder], ignore_system_fonts=True
+            )
+        # no fontconfig: Typst reads every system font (about 0.1 s, holding the interpreter)
+        if sys.platform not in ("win32", "darwin"):  # those ship Chinese fonts
+            if not cjk_families(typst.Fonts(include_embedded_fonts=False).families()):
+                return no_cjk_font()
+        return typst.Compiler(root=str(TEMPLATES))
 
-def _compiler() -> Any:
-    """A Typst compiler over the system's fonts, or the PdfError that stops printing."""
+
+#: The families the templates ask for first (``fonts`` in page.typ), best first.
+PREFERRED_FAMILIES: tuple[str, ...] = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Noto Sans SC",
+    "WenQuanYi Micro Hei",
+)
+
+
+def font_files() -> list[str] | None:
+    """The font files to typeset with, from fontconfig: those of the first family
+    of PREFERRED_FAMILIES that is installed (else every font that prints Chinese,
+    ``fc-list :lang=zh``) and the system's sans-serif for other scripts; [] when
+    no font prints Chinese; None without fontconfig's tools (Windows, macOS).
+
+    Typst reads each font file whole to learn what it holds, and holds the
+    interpreter meanwhile: every system font takes about 0.1 s (Noto's four CJK
+    collections, 80 MB, most of it), which would stall the plan being solved.
+    One family's files take a third of that.
+    """
+    fc_list, fc_match = shutil.which("fc-list"), shutil.which("fc-match")
+    if fc_list is None or fc_match is None:
+        return None
     try:
-        import typst
-    except ImportError as exc:  # a broken install; the HTML pages are still written
-        return PdfError(f"typst is not installed ({exc}); reinstall planner")
-    if not cjk_families(typst.Fonts(include_embedded_fonts=False).families()):
-        return no_cjk_font()
-    return typst.Compiler(root=str(TEMPLATES))
+        chinese = subprocess.run(
+            [fc_list, ":lang=zh", "file", "family"], capture_output=True, timeout=60, check=True
+        )
+        sans = subprocess.run(
+            [fc_match, "-f", "%{file}", "sans-serif"], capture_output=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    families: dict[str, set[str]] = {}  # file -> its families
+    for line in chinese.stdout.decode("utf-8", "replace").splitlines():
+        path, _, names = line.partition(": ")
+        if path.strip():
+            families.setdefault(path.strip(), set()).update(n.strip() for n in names.split(","))
+    if not families:
+        return []
+    chosen = next(
+        (
+            {path for path, names in families.items() if family in names}
+            for family in PREFERRED_FAMILIES
+            if any(family in names for names in families.values())
+        ),
+        set(families),
+    )
+    other = sans.stdout.decode("utf-8", "replace").strip()
+    return sorted(chosen | ({other} if other else set()))
+
+
+#: The folder of font links in the temporary folder: planner-fonts-<pid>-...
+FONTS_PREFIX = "planner-fonts-"
+
+
+def font_folder(files: list[str]) -> str:
+    """A private folder of links to ``files`` (Typst reads fonts by folder); those
+    left by runs killed outright are removed first."""
+    import os
+    import tempfile
+
+    from planner.io import orphaned_folders
+
+    for stale in orphaned_folders(Path(tempfile.gettempdir()), FONTS_PREFIX):
+        shutil.rmtree(stale, ignore_errors=True)
+    folder = tempfile.mkdtemp(prefix=f"{FONTS_PREFIX}{os.getpid()}-")
+    for i, file in enumerate(files):
+        link = os.path.join(folder, f"{i:02d}-{os.path.basename(file)}")
+        try:
+            os.symlink(file, link)
+        except OSError:  # no links here: a copy (a few MB, once per run)
+            shutil.copyfile(file, link)
+    return folder
 
 
 #: The typesetter :func:`warm_up` started, until :func:`take` hands it over.
@@ -184,15 +276,27 @@ _warm_lock = threading.Lock()
 
 
 def warm_up() -> None:
-    """Start finding fonts now, for this process's next :func:`take` to use.
+    """Start reading the fonts now, for this process's next :func:`take` to use.
 
-    ``planner plan`` calls this before it loads and solves, so the font scan
-    runs meanwhile, on the other core.
+    ``planner plan`` calls this before it loads and solves, so the fonts are
+    read meanwhile. One no one takes (the event was impossible) is closed when
+    the process ends.
     """
     global _warm
     with _warm_lock:
         if _warm is None:
+            import atexit
+
             _warm = Typesetter()
+            atexit.register(_close_warm)
+
+
+def _close_warm() -> None:
+    global _warm
+    with _warm_lock:
+        warm, _warm = _warm, None
+    if warm is not None:
+        warm.close()
 
 
 def take() -> Typesetter:

@@ -100,7 +100,7 @@ def test_without_a_font_for_chinese_html_is_written_pdf_skipped_with_one_note(
     (tmp_path / "print").mkdir()
     stale = tmp_path / "print" / "roster.pdf"
     stale.write_bytes(b"%PDF old")
-    monkeypatch.setattr(typeset, "cjk_families", lambda families: [])
+    monkeypatch.setattr(typeset, "font_files", lambda: [])
     notes: list[str] = []
     written = export(expo_plan(), tmp_path, on_note=notes.append)
     assert not [p for p in written if p.suffix == ".pdf"]
@@ -133,7 +133,7 @@ def test_default_notes_go_to_stderr(
 ) -> None:
     from planner.render import typeset
 
-    monkeypatch.setattr(typeset, "cjk_families", lambda families: [])
+    monkeypatch.setattr(typeset, "font_files", lambda: [])
     export(expo_plan(), tmp_path)
     captured = capsys.readouterr()
     assert captured.out == "" and "跳过 PDF" in captured.err
