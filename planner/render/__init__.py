@@ -178,8 +178,8 @@ def _export(
     if typesetter is not None:
         written += _printed(html_pages, [printed.result() for printed in printing], note, t)
         return written
-    for page in html_pages:  # a PDF must never outlive the HTML it was printed from
-        page.with_suffix(".pdf").unlink(missing_ok=True)
+    for html_page in html_pages:  # a PDF must never outlive the HTML it was printed from
+        html_page.with_suffix(".pdf").unlink(missing_ok=True)
     return written
 
 

@@ -829,6 +829,17 @@ def sign_in_html(view: PlanView, t: Labels) -> str:
 
 
 # ------------------------------------------------------- family notices
+@dataclass(frozen=True)
+class Slip:
+    """One family's slip: named by its first child's id, the greeting, one line per
+    trip and whom to call (the whole sentence, empty without a coordinator)."""
+
+    id: str
+    greeting: str
+    lines: list[str]
+    contact: str
+
+
 def guardian_slips_page(view: PlanView, t: Labels) -> Page:
     """One slip per family to cut apart: their children's pickup and return, the
     coordinator's phone (:mod:`planner.render.guardians`)."""
@@ -839,7 +850,15 @@ def guardian_slips_page(view: PlanView, t: Labels) -> Page:
         t["guardian_slips"],
         t["guardian_copy"],
         dict(
-            notices=family_notices(view, t),
+            slips=[
+                Slip(
+                    id=n.family.id,
+                    greeting=n.greeting,
+                    lines=n.lines,
+                    contact=t("notice_contact", contact=n.contact) if n.contact else "",
+                )
+                for n in family_notices(view, t)
+            ],
         ),
     )
 

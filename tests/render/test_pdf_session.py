@@ -25,6 +25,7 @@ pytestmark = pytest.mark.skipif(
     reason="no Chromium found: install chromium (Debian) or set PLANNER_CHROMIUM",
 )
 
+
 def page(folder: Path, name: str, body: str) -> Path:
     path = folder / f"{name}.html"
     path.write_text(

@@ -32,11 +32,12 @@ pytestmark = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-ut
 
 
 def pdf_text(pdf: Path) -> str:
-    """The PDF's text in the order it was laid out, without any whitespace."""
+    """The PDF's text in the order it was laid out, without any whitespace (nor the
+    zero-width spaces that let a long run of letters break)."""
     done = subprocess.run(
         [PDFTOTEXT, "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
     )
-    return re.sub(r"\s+", "", done.stdout.decode("utf-8"))
+    return re.sub(r"[\s\u200b]+", "", done.stdout.decode("utf-8"))
 
 
 class _Text(HTMLParser):
