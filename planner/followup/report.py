@@ -453,6 +453,8 @@ def _group(rows: Iterable[Any]) -> dict[str, list[Any]]:
 # ------------------------------------------------------------------ writing
 @cache
 def _environment() -> Environment:
+    from planner.render.paper import template_cache
+
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -460,6 +462,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=template_cache(),
     )
 
 
