@@ -27,6 +27,7 @@ with one :class:`PdfError` naming the fix.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import re
@@ -122,7 +123,9 @@ Typeset = Future  # Future[Path | PdfError]
 
 class Typesetter:
     """Typst, ready to typeset the pages handed to :meth:`submit` one after another
-    in a thread of this process, while the caller goes on.
+    in a thread of this process, while the caller goes on. (One thread: the pages
+    take about 0.35 s and the caller's other files as long, so a second thread,
+    with a compiler and a font scan of its own, would gain nothing on two cores.)
 
     It starts reading its fonts when made; pages wait for that. A context
     manager: the thread ends with the block, and the folder of fonts with it.
@@ -185,14 +188,36 @@ class Typesetter:
             return no_cjk_font()
         if files is not None:
             self._folder = font_folder(files)
-            return typst.Compiler(
+            compiler = typst.Compiler(
                 root=str(TEMPLATES), font_paths=[self._folder], ignore_system_fonts=True
             )
-        # no fontconfig: Typst reads every system font (about 0.1 s, holding the interpreter)
-        if sys.platform not in ("win32", "darwin"):  # those ship Chinese fonts
-            if not cjk_families(typst.Fonts(include_embedded_fonts=False).families()):
-                return no_cjk_font()
-        return typst.Compiler(root=str(TEMPLATES))
+        else:  # no fontconfig: Typst reads every system font (~0.1 s, holding the interpreter)
+            if sys.platform not in ("win32", "darwin"):  # those ship Chinese fonts
+                if not cjk_families(typst.Fonts(include_embedded_fonts=False).families()):
+                    return no_cjk_font()
+            compiler = typst.Compiler(root=str(TEMPLATES))
+        # the first page costs ~0.06 s more than the next (the fonts' glyphs, page.typ):
+        # paid here, while the plan is solved, instead of after
+        with contextlib.suppress(Exception):  # a page's own error is reported with the page
+            compiler.compile(input=WARM_PAGE, sys_inputs={"data": WARM_DATA})
+        return compiler
+
+
+#: A small page in the shared style, Chinese and bold included, typeset first.
+WARM_PAGE = (
+    '#import "page.typ": *\n#show: document-setup\n= 花名册 · Roster\n'
+    "#table(columns: 2, th[序号], [张三 ABC 123 *一二*])\n"
+).encode()
+WARM_DATA = json.dumps(
+    {
+        "lang": "zh",
+        "labels": {},
+        "event": {"name": "", "organiser": "", "footer": ""},
+        "title": "",
+        "mark": "",
+        "created": [2000, 1, 1, 0, 0, 0],
+    }
+)
 
 
 #: The families the templates ask for first (``fonts`` in page.typ), best first.
