@@ -1,6 +1,8 @@
 """HTML to PDF through headless Chromium (print CSS, CJK fonts from the system).
 
-Every page of a run is printed in one browser session, driven over the
+The follow-up ledger's growth booklets print here (the day's pages are
+typeset by Typst: :mod:`planner.render.typeset`). Every page of a run is
+printed in one browser session, driven over the
 DevTools protocol on a pipe (``--remote-debugging-pipe``: no port is opened,
 no other program can reach the browser), so Chromium starts once, not once
 per PDF::
@@ -67,7 +69,6 @@ __all__ = [
     "html_to_pdf",
     "print_pdfs",
     "stamp_pdf",
-    "warm_up",
 ]
 
 #: Browser binaries tried on PATH, in order, when PLANNER_CHROMIUM is not set.
@@ -408,8 +409,6 @@ class Browser:
 
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="planner-pdf")
             return self
-        if self._take_warm():
-            return self
         self._catch_sigterm()
         try:
             self._session = _Session(self.chromium, self.timeout_s, self.needs_cjk)
@@ -429,25 +428,6 @@ class Browser:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-    def _take_warm(self) -> bool:
-        """Take over the browser :func:`warm_up` started, if it is this one and still runs."""
-        global _warm
-        warm, _warm = _warm, None
-        if warm is None:
-            return False
-        if (warm.chromium, warm.needs_cjk) != (self.chromium, self.needs_cjk) or (
-            warm._session is None and warm._failed is None
-        ):
-            warm.close()
-            return False
-        self._session, self._failed, self._old_sigterm = (
-            warm._session,
-            warm._failed,
-            warm._old_sigterm,
-        )
-        warm._session, warm._old_sigterm = None, None
-        return True
 
     def close(self, *, wait: bool = True) -> None:
         """Stop the browser (its process group is killed: the profile is thrown away)
@@ -846,45 +826,6 @@ def _write(job: _Job, data: str) -> Path | PdfError:
         return write_bytes(job.pdf, stamp_pdf(raw, job.info) if job.info else raw)
     except OSError as exc:
         return PdfError(f"could not write {job.pdf.name}: {exc.strerror or exc}")
-
-
-#: The browser :func:`warm_up` started, until a :class:`Browser` takes it over.
-_warm: Browser | None = None
-
-
-def warm_up() -> None:
-    """Start the organiser's browser now, for this process's next :class:`Browser` to take over.
-
-    ``planner plan`` calls this before it loads and solves, so Chromium boots
-    and opens its tabs meanwhile (about 0.5 s, longer on a busy machine)
-    instead of after. Nothing happens without a browser, on Windows (no
-    pipe: a browser per page), or when one is already warming. A browser no
-    one takes is closed, and its profile folder removed, when the process
-    ends (also on exit 3 or 4, Ctrl-C or SIGTERM).
-    """
-    global _warm
-    if _warm is not None or os.name == "nt":
-        return
-    chromium = find_chromium()
-    if chromium is None:
-        return
-    import atexit
-
-    browser = Browser(chromium)
-    try:
-        browser.__enter__()  # a browser that cannot start is kept: its prints say why
-    except Exception:  # never the reason a plan fails: export starts its own
-        browser.close()
-        return
-    _warm = browser
-    atexit.register(_close_warm)
-
-
-def _close_warm() -> None:
-    global _warm
-    warm, _warm = _warm, None
-    if warm is not None:
-        warm.close()
 
 
 def _print_one_shot(chromium: str, html_path: Path, timeout_s: float) -> bytes:
