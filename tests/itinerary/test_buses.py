@@ -195,6 +195,26 @@ def test_stop_order_is_the_shortest():
     assert order_stops("d", stops, "v", minutes, 2) == route
 
 
+@pytest.mark.parametrize("n", [2, 3, 4, 5])
+def test_a_few_stops_are_ordered_exactly_and_ties_go_to_the_first_in_id_order(n: int) -> None:
+    """Up to EXACT_STOPS stops every order is tried (no routing search): the shortest,
+    and of equal ones the first with the stops in id order."""
+    coords = {"d": (0, 0), "v": (9, 9), **{str(i): ((i * 7) % 10, (i * 3) % 10) for i in range(n)}}
+
+    def minutes(a, b):
+        (x1, y1), (x2, y2) = coords[a], coords[b]
+        return abs(x1 - x2) + abs(y1 - y2)
+
+    stops = [str(i) for i in reversed(range(n))]
+    route = order_stops("d", stops, "v", minutes, 2)
+    best = min(
+        timed_route("d", list(p), "v", minutes, 2).total for p in itertools.permutations(stops)
+    )
+    assert route.total == best
+    # every stop the same distance from every other: all orders tie, the first is kept
+    assert order_stops(None, stops, None, lambda a, b: 5, 2).stops == tuple(sorted(stops))
+
+
 def test_without_buses_the_written_duration_is_kept():
     event = trip(buses=())
     plan = run(event, paired(event))
