@@ -1,8 +1,9 @@
-"""The order of one bus's stops, with the OR-Tools routing library.
+"""The order of one bus's stops: every order for a few stops, else the OR-Tools
+routing library.
 
 One vehicle leaves ``start``, visits every stop once and ends at ``end``;
 each stop costs its driving minutes plus the boarding minutes spent there.
-The search is deterministic: a cheapest-arc first route improved by
+Up to EXACT_STOPS stops every order is tried. Beyond, the search is deterministic: a cheapest-arc first route improved by
 guided local search that stops after a fixed number of solutions (a count,
 not a clock), so the same input gives the same order.
 """
