@@ -3,9 +3,10 @@ routing library.
 
 One vehicle leaves ``start``, visits every stop once and ends at ``end``;
 each stop costs its driving minutes plus the boarding minutes spent there.
-Up to EXACT_STOPS stops every order is tried. Beyond, the search is deterministic: a cheapest-arc first route improved by
-guided local search that stops after a fixed number of solutions (a count,
-not a clock), so the same input gives the same order.
+Up to EXACT_STOPS stops every order is tried. Beyond, the search is
+deterministic: a cheapest-arc first route improved by guided local search
+that stops after a fixed number of solutions (a count, not a clock), so the
+same input gives the same order.
 """
 
 from __future__ import annotations
