@@ -15,6 +15,7 @@ them all, which proves the markers were rendered at all.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -33,7 +34,8 @@ def file_text(path: Path) -> str:
         done = subprocess.run(
             [PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
         )
-        return done.stdout.decode("utf-8")
+        text = done.stdout.decode("utf-8")  # words broken across lines joined again
+        return re.sub(r"\u00ad\s*|\u200b", "", text)
     if path.suffix == ".xlsx":
         return ""
     return path.read_bytes().decode("utf-8-sig")

@@ -33,11 +33,13 @@ pytestmark = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-ut
 
 def pdf_text(pdf: Path) -> str:
     """The PDF's text in the order it was laid out, without any whitespace (nor the
-    zero-width spaces that let a long run of letters break)."""
+    zero-width spaces that let a long run of letters break, nor the soft
+    hyphens of English words broken at a line's end)."""
     done = subprocess.run(
         [PDFTOTEXT, "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
     )
-    return re.sub(r"[\s\u200b]+", "", done.stdout.decode("utf-8"))
+    # a word hyphenated at a line's end comes out with a soft hyphen (U+00AD)
+    return re.sub(r"[\s\u200b\u00ad]+", "", done.stdout.decode("utf-8"))
 
 
 class _Text(HTMLParser):
