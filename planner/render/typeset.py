@@ -36,7 +36,7 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -83,13 +83,9 @@ def no_cjk_font() -> PdfError:
 
 
 def _plain(value: Any) -> Any:
-    """What ``json`` cannot write by itself: the pages' dataclasses, dates, sets."""
+    """What ``json`` cannot write by itself: the pages' rows (dataclasses); nothing else."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, set | frozenset):
-        return sorted(value)
     raise TypeError(f"cannot hand {type(value).__name__} to a Typst template")
 
 
@@ -186,16 +182,19 @@ class Typesetter:
         files = font_files()
         if files == []:
             return no_cjk_font()
-        if files is not None:
-            self._folder = font_folder(files)
-            compiler = typst.Compiler(
-                root=str(TEMPLATES), font_paths=[self._folder], ignore_system_fonts=True
-            )
-        else:  # no fontconfig: Typst reads every system font (~0.1 s, holding the interpreter)
-            if sys.platform not in ("win32", "darwin"):  # those ship Chinese fonts
-                if not cjk_families(typst.Fonts(include_embedded_fonts=False).families()):
-                    return no_cjk_font()
-            compiler = typst.Compiler(root=str(TEMPLATES))
+        try:
+            if files is not None:
+                self._folder = font_folder(files)
+                compiler = typst.Compiler(
+                    root=str(TEMPLATES), font_paths=[self._folder], ignore_system_fonts=True
+                )
+            else:  # no fontconfig: Typst reads every system font (~0.1 s, holding the interpreter)
+                if sys.platform not in ("win32", "darwin"):  # those ship Chinese fonts
+                    if not cjk_families(typst.Fonts(include_embedded_fonts=False).families()):
+                        return no_cjk_font()
+                compiler = typst.Compiler(root=str(TEMPLATES))
+        except (OSError, RuntimeError) as exc:  # no temporary folder, fonts unreadable
+            return PdfError(f"typst could not read the fonts: {exc}")
         # the first page costs ~0.06 s more than the next (the fonts' glyphs, page.typ):
         # paid here, while the plan is solved, instead of after
         with contextlib.suppress(Exception):  # a page's own error is reported with the page
@@ -290,7 +289,7 @@ def font_folder(files: list[str]) -> str:
         link = os.path.join(folder, f"{i:02d}-{os.path.basename(file)}")
         try:
             os.symlink(file, link)
-        except OSError:  # no links here: a copy (a few MB, once per run)
+        except OSError:  # no links on this file system: a copy (tens of MB, once per run)
             shutil.copyfile(file, link)
     return folder
 

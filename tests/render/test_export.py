@@ -128,6 +128,21 @@ def test_a_page_that_does_not_typeset_is_a_note_not_a_crash(
     assert len(notes) == 1 and "PDF 生成失败（meal.pdf）" in notes[0] and "meal" in notes[0]
 
 
+def test_fonts_typst_cannot_read_are_one_note_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.render import typeset
+
+    def no_folder(files: list[str]) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(typeset, "font_folder", no_folder)
+    notes: list[str] = []
+    written = export(expo_plan(), tmp_path, on_note=notes.append)
+    assert not [p for p in written if p.suffix == ".pdf"]
+    assert len(notes) == 1 and "No space left on device" in notes[0], notes
+
+
 def test_default_notes_go_to_stderr(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
