@@ -453,7 +453,7 @@ def _group(rows: Iterable[Any]) -> dict[str, list[Any]]:
 # ------------------------------------------------------------------ writing
 @cache
 def _environment() -> Environment:
-    from planner.render.paper import template_cache
+    from planner.render.compiled import template_cache
 
     return Environment(
         loader=FileSystemLoader(TEMPLATES),

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from planner.model import BusPlan, Child, Volunteer
+from planner.render.compiled import template_cache
 from planner.render.invites import bus_lines, children_bus_lines
 from planner.render.labels import Labels
 from planner.render.money import format_yuan
@@ -49,23 +50,6 @@ def environment() -> Environment:
         bytecode_cache=template_cache(),
     )
     return env
-
-
-def template_cache() -> BytecodeCache | None:
-    """Jinja2's cache of compiled templates, or None where it cannot be kept.
-
-    Compiling the print templates from source takes about 0.15 s of every
-    run; the cache keeps the compiled code in Jinja2's own folder for this
-    user (``_jinja2-cache-<uid>`` in the temporary folder, mode 0700, refused
-    if another user owns it), keyed by each template's source, so an edited
-    template is compiled again.
-    """
-    from jinja2 import FileSystemBytecodeCache
-
-    try:
-        return FileSystemBytecodeCache()
-    except (OSError, RuntimeError):  # no private folder to be had: compile every time
-        return None
 
 
 @cache
