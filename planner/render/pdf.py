@@ -429,15 +429,12 @@ class Browser:
     ) -> None:
         self.close()
 
-    def close(self, *, wait: bool = True) -> None:
+    def close(self) -> None:
         """Stop the browser (its process group is killed: the profile is thrown away)
         and remove its profile folder; a page still printing fails.
 
         A second SIGTERM or Ctrl-C while this runs is ignored, so the clean-up
-        finishes (it takes at most CLOSE_TIMEOUT_S). ``wait=False`` leaves the
-        reaping and the folder to a thread that Python waits for before it
-        exits: the caller's last steps (``planner plan`` swapping its output
-        folder in, its summary) need not wait for the browser's teardown.
+        finishes (it takes at most CLOSE_TIMEOUT_S).
         """
         held = None
         if threading.current_thread() is threading.main_thread() and self._session:
@@ -447,7 +444,7 @@ class Browser:
                 signal.signal(signal.SIGTERM, signal.SIG_IGN)
             session, self._session = self._session, None
             if session is not None:
-                session.close(wait=wait)
+                session.close()
             if self._pool is not None:
                 self._pool.shutdown(wait=True)
                 self._pool = None
@@ -593,13 +590,9 @@ class _Session:
         self.thread = threading.Thread(target=self._work, name="planner-pdf", daemon=True)
         self.thread.start()
 
-    def close(self, *, wait: bool = True) -> None:
+    def close(self) -> None:
         """Kill the browser's process group (nothing in its profile is kept, so it is
-        not asked to shut down), end the thread, remove the profile folder.
-
-        ``wait=False``: the process is killed now and reaped, and its folder
-        removed, by a thread of its own that Python waits for before it exits.
-        """
+        not asked to shut down), reap it, end the thread, remove the profile folder."""
         with self.lock:
             self.closing = True
         self._wake()
@@ -609,15 +602,6 @@ class _Session:
                 os.killpg(proc.pid, signal.SIGKILL)
             except OSError:
                 proc.kill()
-        if wait:
-            self._reap(proc)
-        else:
-            threading.Thread(target=self._reap, args=(proc,), name="planner-pdf-close").start()
-
-    def _reap(self, proc: subprocess.Popen[bytes] | None) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            _signals_to_the_main_thread()
-        if proc is not None:
             proc.wait()
         if self.thread is not None:  # its reads end now the browser has gone
             self.thread.join(CLOSE_TIMEOUT_S)

@@ -172,31 +172,3 @@ def test_a_sigterm_while_printing_removes_the_profile_and_stops_the_browser(
     assert (tmp_path / "out.pdf").exists()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
-
-
-CLOSED_EARLY_CHILD = """
-import sys, tempfile
-from pathlib import Path
-from planner.render.pdf import Browser, find_chromium
-tempfile.tempdir = sys.argv[1]
-with Browser(find_chromium()) as browser:
-    browser.print(Path(sys.argv[2]), Path(sys.argv[1]) / "out.pdf")
-    print(browser._proc.pid, flush=True)
-    browser.close(wait=False)
-"""
-
-
-def test_a_browser_closed_without_waiting_is_gone_when_the_process_ends(tmp_path: Path) -> None:
-    """export closes the browser without waiting for it: the process still waits
-    for the teardown before it ends, so no browser or profile folder outlives it."""
-    html = page(tmp_path, "one", "<tr><td>1</td><td>王小明</td></tr>")
-    done = subprocess.run(
-        [sys.executable, "-c", CLOSED_EARLY_CHILD, str(tmp_path), str(html)],
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
-    assert profiles(tmp_path) == [] and (tmp_path / "out.pdf").exists()
-    with pytest.raises(ProcessLookupError):
-        os.kill(int(done.stdout), 0)
