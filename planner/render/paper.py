@@ -25,8 +25,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from planner.model import BusPlan, Child, Volunteer
+from planner.render.bus_lines import bus_lines, children_bus_lines
 from planner.render.compiled import template_cache
-from planner.render.invites import bus_lines, children_bus_lines
 from planner.render.labels import Labels
 from planner.render.money import format_yuan
 from planner.render.schedule import schedule_for
