@@ -605,8 +605,8 @@ def orphaned_folders(parent: Path, prefix: str) -> list[Path]:
     """The folders in ``parent`` named ``<prefix><pid>-...`` whose process is gone, sorted.
 
     Each run names what it leaves behind while it works (a staging folder,
-    the browser's profile) by its process id, so a later run can tell the
-    folders of killed runs from those of runs still going.
+    the links to the fonts Typst reads) by its process id, so a later run can
+    tell the folders of killed runs from those of runs still going.
     """
     found = []
     for path in sorted(parent.glob(f"{_glob_escape(prefix)}*")):

@@ -1,6 +1,6 @@
 """``planner plan --no-render`` imports what it needs and no more (issue 14: start-up
 time is most of an everyday run): no workbook writer, no live progress bar when
-stderr is not a terminal, no browser code. ``check`` and ``export`` solve nothing:
+stderr is not a terminal, no typesetter. ``check`` and ``export`` solve nothing:
 no CP-SAT, and so no pandas (which CP-SAT's Python module imports). A fresh process
 each, as an organiser runs it."""
 
@@ -30,7 +30,14 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.__std
 ENV = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
 
 #: Imported by other commands (export, init, budget.xlsx), never by planning alone.
-NOT_FOR_PLANNING = ("openpyxl", "jinja2", "icalendar", "rich.progress", "planner.render.pdf")
+NOT_FOR_PLANNING = (
+    "openpyxl",
+    "jinja2",
+    "icalendar",
+    "rich.progress",
+    "planner.render.typeset",
+    "typst",
+)
 
 #: The solvers and what they bring: for commands that solve.
 SOLVING = ("ortools.sat.python.cp_model", "ortools.constraint_solver.pywrapcp", "pandas")
@@ -52,7 +59,7 @@ def modules_of(tmp_path: Path, *args: str, env: dict[str, str] | None = None) ->
 
 
 @pytest.mark.parametrize("example", ["expo_day", "school_day"])
-def test_plan_without_render_imports_no_workbook_writer_bar_or_browser(
+def test_plan_without_render_imports_no_workbook_writer_bar_or_typesetter(
     tmp_path: Path, example: str
 ) -> None:
     loaded = modules_of(
@@ -94,7 +101,6 @@ def test_export_imports_no_solver_at_all(tmp_path: Path) -> None:
         str(tmp_path / "o" / "plan.json"),
         "--out",
         str(tmp_path / "x"),
-        env={"PLANNER_CHROMIUM": "no-such-browser"},  # the pages without printing them
     )
     assert (tmp_path / "x").is_dir() and "planner.render" in loaded
     assert sorted(m for m in loaded if m.split(".")[0] in ("ortools", "pandas")) == []

@@ -17,21 +17,22 @@
 
 Every file names children, so every file is private (0600, folders 0700).
 Cells from spreadsheets are written as text, never as formulas; HTML is
-autoescaped, without scripts or external URLs. PDFs are printed by Chromium
-when there is one, every booklet in one browser session
-(``planner.render.pdf.Browser``), stamped with the organiser and a creation
-date from ``as_of``, so the same ledger and day give the same bytes; a
-booklet whose page has not changed since the last run into the same folder
-keeps its PDF. Without Chromium the HTML is written, stderr says so, and
-no PDF of an older page is left beside a changed one.
+autoescaped, without scripts or external URLs. The booklets' PDFs are
+typeset by Typst in this process (``templates/growth.typ``, from the same
+rows as ``growth.html``; see :mod:`planner.render.typeset`), one typesetter
+for every booklet of a run, stamped with the organiser and a creation date
+from ``as_of``, so the same ledger and day give the same bytes; a booklet
+whose page has not changed since the last run into the same folder keeps
+its PDF. Without a font for Chinese the HTML is written, stderr says so in
+one line, and no PDF of an older page is left beside a changed one.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import sys
 from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
@@ -50,7 +51,7 @@ from planner.followup.remind import safe_name
 from planner.io import stable_zip, write_bytes, write_text
 
 if TYPE_CHECKING:
-    from planner.render.pdf import PdfInfo
+    from planner.render.typeset import PdfError, Typeset, Typesetter
 
 __all__ = [
     "CarerRow",
@@ -65,6 +66,14 @@ __all__ = [
 ]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+#: The booklet's Typst template, and the root Typst reads it under: the planner
+#: package, which holds the shared style (render/templates/page.typ) too.
+GROWTH_TYP = TEMPLATES / "growth.typ"
+TYPST_ROOT = TEMPLATES.parents[1]
+
+#: The command that typesets the booklets again (named when no font prints Chinese).
+REPORT_AGAIN = "planner followup report PROGRAMME --out DIR"
 
 #: Labels of the usual roles; any other role is shown as written.
 ROLE_LABELS: dict[str, tuple[str, str]] = {
@@ -619,7 +628,7 @@ def write_reports(
     engine: Engine, programme: Programme, *, out: Path, as_of: date, term: str | None, lang: str
 ) -> list[Path]:
     """Write the assessment, unit roll-up, open problems and growth booklets; return the paths."""
-    from planner.render.pdf import Browser, PdfError, find_chromium, pdf_date
+    from planner.render.typeset import Typesetter, creation_stamp
 
     w = words(lang)
     chosen = _term(programme, term)
@@ -659,68 +668,105 @@ def write_reports(
         ),
     ]
     books = growth_books(engine, report, lang=lang)
-    info = growth_pdf_info(programme, as_of)
-    stamp = pdf_date(info.created).encode("ascii")
-    pages = []  # growth pages to print: new, or changed since the last run
-    for book in books:
-        html = render(
-            "growth.html", title=f"{w['growth']} · {book.name}", book=book, **{**page, "scope": ""}
-        )
-        path = out / "growth" / f"{safe_name(book.child_id)}.html"
-        pdf = path.with_suffix(".pdf")
-        if _printed_from(path, pdf, html, stamp):
+    created = growth_created(programme, as_of)
+    stamp = creation_stamp(created)
+    printing: list[tuple[Path, Typeset]] = []  # booklets to typeset: new, or changed
+    with ExitStack() as stack:
+        typesetter: Typesetter | None = None  # started at the first booklet to typeset
+        for book in books:
+            html = render(
+                "growth.html", title=growth_title(book, w), book=book, **{**page, "scope": ""}
+            )
+            path = out / "growth" / f"{safe_name(book.child_id)}.html"
+            pdf = path.with_suffix(".pdf")
+            if _printed_from(path, pdf, html, stamp):
+                written.append(write_text(path, html, private=True))
+                written.append(pdf)  # typeset from this very page (title, organiser, day)
+                continue
+            pdf.unlink(missing_ok=True)  # never a PDF of another page beside this one
             written.append(write_text(path, html, private=True))
-            written.append(pdf)  # printed from this very page (title, organiser, day) last time
-            continue
-        pdf.unlink(missing_ok=True)  # never a PDF of another page beside this one
-        written.append(write_text(path, html, private=True))
-        pages.append(path)
-    chromium = find_chromium() if pages else None
-    if pages and chromium is None:
+            if typesetter is None:
+                typesetter = stack.enter_context(Typesetter(root=TYPST_ROOT, again=REPORT_AGAIN))
+            data = growth_data(book, programme, lang=lang, as_of=as_of, created=created)
+            # typeset while the next booklets are written
+            printing.append((path, typesetter.submit(data, GROWTH_TYP, pdf, private=True)))
+        results = [(path, future.result()) for path, future in printing]
+    return written + _typeset(results, lang)
+
+
+def growth_title(book: GrowthBook, w: dict[str, str]) -> str:
+    """A booklet's title: its heading, and the PDF's title before the programme's name."""
+    return f"{w['growth']} · {book.name}"
+
+
+def growth_data(
+    book: GrowthBook,
+    programme: Programme,
+    *,
+    lang: str,
+    as_of: date,
+    created: datetime,
+) -> str:
+    """The JSON document ``growth.typ`` reads: the booklet's rows (the
+    :class:`GrowthBook`, plain dataclasses) and its heading, as ``growth.html`` shows them."""
+    from planner.render.typeset import document
+
+    w = words(lang)
+    return document(
+        lang=lang,
+        labels=w,
+        event={"name": programme.name, "organiser": programme.organiser or "", "footer": ""},
+        title=growth_title(book, w),
+        mark=w["confidential"],
+        created=created,
+        rows={"as_of": as_of.isoformat(), "book": book},
+    )
+
+
+def _typeset(results: list[tuple[Path, Path | PdfError]], lang: str) -> list[Path]:
+    """The booklets' PDFs typeset, and one line on stderr for those that failed
+    (their PDF removed): one line when one reason stopped them all (no font
+    for Chinese)."""
+    from planner.render.typeset import PdfError
+
+    failed = [(path, r) for path, r in results if isinstance(r, PdfError)]
+    for path, _ in failed:
+        path.with_suffix(".pdf").unlink(missing_ok=True)
+    reasons = {str(error) for _, error in failed}
+    if len(failed) > 1 and len(reasons) == 1:
+        n, reason = len(failed), reasons.pop()
         print(
             _pick(
                 (
-                    f"未找到 Chromium：成长档案只写了 HTML（{len(pages)} 份），未生成 PDF",
-                    f"no Chromium found: growth records written as HTML only ({len(pages)}), no PDF",
+                    f"成长档案只写了 HTML（{n} 份），未生成 PDF：{reason}",
+                    f"growth records written as HTML only ({n}), no PDF: {reason}",
                 ),
                 lang,
             ),
             file=sys.stderr,
         )
-    elif chromium is not None:
-        # one browser session prints every booklet, page after page
-        with Browser(chromium) as browser:
-            results = browser.print_all([(path, path.with_suffix(".pdf"), info) for path in pages])
-        for path, result in zip(pages, results, strict=True):
-            if isinstance(result, PdfError):
-                path.with_suffix(".pdf").unlink(missing_ok=True)
-                print(f"{path.name}: PDF {result}", file=sys.stderr)
-            else:
-                os.chmod(result, 0o600)  # written with the usual mode; the folder is 0700
-                written.append(result)
-    return written
+    else:
+        for path, error in failed:
+            print(f"{path.with_suffix('.pdf').name}: PDF {error}", file=sys.stderr)
+    return [r for _, r in results if not isinstance(r, PdfError)]
 
 
-def growth_pdf_info(programme: Programme, as_of: date) -> PdfInfo:
-    """What a booklet's PDF says about itself: the organiser and midnight of ``as_of``.
-
-    The title is the page's own ``<title>`` (Chromium writes it), so the
-    same ledger and day print the same bytes, whatever the clock says.
-    """
-    from planner.render.pdf import PdfInfo
-
-    created = datetime.combine(as_of, time(0), ZoneInfo(programme.timezone))
-    return PdfInfo(created=created, author=programme.organiser)
+def growth_created(programme: Programme, as_of: date) -> datetime:
+    """A booklet's creation date: midnight of ``as_of`` in the programme's zone, so
+    the same ledger and day give the same bytes, whatever the clock says."""
+    return datetime.combine(as_of, time(0), ZoneInfo(programme.timezone))
 
 
 def _printed_from(path: Path, pdf: Path, html: str, stamp: bytes) -> bool:
-    """Whether ``pdf`` was printed from ``html`` as it stands, stamped with ``stamp``.
+    """Whether ``pdf`` was typeset from ``html`` as it stands, stamped with ``stamp``
+    (:func:`planner.render.typeset.creation_stamp`).
 
     The page shows its title, the organiser and the day, so the same page
-    means the same PDF; a PDF from another run (an unstamped one, or one
-    printed for another day) does not carry this day's stamp. A changed
-    page has its PDF removed before it is written, so a run stopped half
-    way never leaves a PDF beside a page it was not printed from.
+    means the same PDF; a PDF from another run (one dated by the clock or
+    written by another printer, or one typeset for another day) does not
+    carry this day's stamp. A changed page has its PDF removed before it is
+    written, so a run stopped half way never leaves a PDF beside a page it
+    was not typeset from.
     """
     try:
         return path.read_bytes() == html.encode() and stamp in pdf.read_bytes()

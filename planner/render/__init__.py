@@ -23,8 +23,7 @@ from planner.model import Plan
 from planner.render.audience import Audience, audience_of
 
 if TYPE_CHECKING:
-    from planner.render.pdf import PdfError
-    from planner.render.typeset import Typeset, Typesetter
+    from planner.render.typeset import PdfError, Typeset, Typesetter
 
 __all__ = ["Audience", "audience_of", "export"]
 
@@ -201,7 +200,7 @@ def _printed(
 ) -> list[Path]:
     """The PDFs typeset, in page order, and a note for those that failed (no stale
     PDF left): one note when one reason stopped them all (no font for Chinese)."""
-    from planner.render.pdf import PdfError
+    from planner.render.typeset import PdfError
 
     failed = [(page, r) for page, r in zip(pages, results, strict=True) if isinstance(r, PdfError)]
     for page, _ in failed:

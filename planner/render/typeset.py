@@ -12,6 +12,9 @@ spreadsheet cell cannot change the layout or smuggle a command in::
         ...                              # the caller goes on while it typesets
         printed.result()                 # the PDF's path, or the PdfError
 
+The follow-up ledger's growth booklets are typeset alike, by a typesetter
+whose root holds their template too (``Typesetter(root=...)``).
+
 Typst is a library (the ``typst`` package): nothing to install beside it,
 no browser, no other process. It typesets in a thread of this process and
 lets go of the interpreter meanwhile, so the caller's other files are
@@ -36,22 +39,40 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-
-from planner.render.pdf import CJK_FONT_FIX, PdfError
 
 if TYPE_CHECKING:
     from planner.render.labels import Labels
     from planner.render.paper import Page
     from planner.render.view import PlanView
 
-__all__ = ["Typesetter", "cjk_families", "page_data", "warm_up"]
+__all__ = [
+    "CJK_FONT_FIX",
+    "PdfError",
+    "Typesetter",
+    "cjk_families",
+    "creation_stamp",
+    "document",
+    "page_data",
+    "warm_up",
+]
 
 #: The Typst templates, beside the HTML ones.
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+class PdfError(RuntimeError):
+    """A PDF was not made: no font prints Chinese, a template did not typeset, a disk full."""
+
+
+#: What an organiser runs when no font can print Chinese (named in the error).
+CJK_FONT_FIX = "Debian/Ubuntu: sudo apt install fonts-noto-cjk; Fedora: sudo dnf install google-noto-sans-cjk-fonts"
+
+#: The command that prints the day's pages again without solving (named in the error).
+EXPORT_AGAIN = "planner export PLAN.json --out DIR"
 
 #: Font families that print Chinese: Noto/Source Han CJK, WenQuanYi, Droid and AR PL
 #: fallbacks, and the fonts Windows and macOS ship.
@@ -71,11 +92,12 @@ def cjk_families(families: list[str]) -> list[str]:
     return sorted(f for f in families if CJK_FAMILY.search(f))
 
 
-def no_cjk_font() -> PdfError:
-    """The error every page gets when no font Typst can find prints Chinese."""
+def no_cjk_font(again: str = EXPORT_AGAIN) -> PdfError:
+    """The error every page gets when no font Typst can find prints Chinese;
+    ``again`` is the command that prints the pages once one is installed."""
     return PdfError(
         "no font for Chinese found, so the PDF would show boxes instead of Chinese; "
-        f"install one ({CJK_FONT_FIX}) and run `planner export PLAN.json --out DIR` again"
+        f"install one ({CJK_FONT_FIX}) and run `{again}` again"
     )
 
 
@@ -83,10 +105,54 @@ def no_cjk_font() -> PdfError:
 
 
 def _plain(value: Any) -> Any:
-    """What ``json`` cannot write by itself: the pages' rows (dataclasses); nothing else."""
+    """What ``json`` cannot write by itself: rows (dataclasses) and dates (as the HTML
+    prints them, ``2027-03-01``); nothing else."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, date):
+        return str(value)
     raise TypeError(f"cannot hand {type(value).__name__} to a Typst template")
+
+
+def document(
+    *,
+    lang: str,
+    labels: dict[str, str],
+    event: dict[str, Any],
+    title: str,
+    mark: str,
+    created: datetime,
+    rows: dict[str, Any],
+) -> str:
+    """The JSON document a template reads as ``sys.inputs.data`` (``page.typ``): the
+    language and its labels, the heading's facts (``event``: at least ``name``,
+    ``organiser`` and ``footer``), the title, the mark on every page, the creation
+    date (``created``, timezone-aware) and the template's own ``rows``."""
+    return json.dumps(
+        {
+            "lang": lang,
+            "labels": labels,
+            "event": event,
+            "title": title,
+            "mark": mark,
+            # Typst writes the date as UTC ("Z"): the same instant, without the zone's offset
+            "created": list(created.astimezone(UTC).timetuple()[:6]),
+            **rows,
+        },
+        ensure_ascii=False,
+        default=_plain,
+    )
+
+
+def creation_stamp(created: datetime) -> bytes:
+    """The creation date as Typst writes it in a PDF's document information, to
+    tell a PDF typeset for ``created`` (timezone-aware) from any other.
+
+    >>> from datetime import timedelta, timezone
+    >>> creation_stamp(datetime(2027, 3, 1, tzinfo=timezone(timedelta(hours=8))))
+    b'/CreationDate(D:20270228160000Z)'
+    """
+    return f"/CreationDate(D:{created.astimezone(UTC):%Y%m%d%H%M%S}Z)".encode("ascii")
 
 
 def page_data(view: PlanView, t: Labels, page: Page, created: datetime) -> str:
@@ -98,17 +164,15 @@ def page_data(view: PlanView, t: Labels, page: Page, created: datetime) -> str:
 
     facts = dataclasses.asdict(event_facts(view, t))
     facts["footer"] = emergency_line(view, t)  # plain text here; the HTML's is a CSS string
-    document = {
-        "lang": t.lang,
-        "labels": {key: t[key] for key in TEXT},
-        "event": facts,
-        "title": page.title,
-        "mark": page.mark,
-        # Typst writes the date as UTC ("Z"): the same instant, without the zone's offset
-        "created": list(created.astimezone(UTC).timetuple()[:6]),
-        **page.context,
-    }
-    return json.dumps(document, ensure_ascii=False, default=_plain)
+    return document(
+        lang=t.lang,
+        labels={key: t[key] for key in TEXT},
+        event=facts,
+        title=page.title,
+        mark=page.mark,
+        created=created,
+        rows=page.context,
+    )
 
 
 # --------------------------------------------------------------------------- typesetting
@@ -125,9 +189,15 @@ class Typesetter:
 
     It starts reading its fonts when made; pages wait for that. A context
     manager: the thread ends with the block, and the folder of fonts with it.
+
+    ``root`` is the folder Typst may read templates from (default: the day's,
+    :data:`TEMPLATES`); it must hold every file a template imports, ``page.typ``
+    included. ``again`` is the command named when no font prints Chinese.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, root: Path | None = None, again: str = EXPORT_AGAIN) -> None:
+        self._root = root
+        self._again = again
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="planner-typeset")
         self._folder: str | None = None  # links to the font files Typst reads
         self._compiler: Future[Any] = self._pool.submit(self._start)
@@ -150,25 +220,28 @@ class Typesetter:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
 
-    def submit(self, data: str, template: str, pdf: Path) -> Typeset:
-        """Typeset ``<template>.typ`` with ``data`` (see :func:`page_data`) into ``pdf``
-        (atomically); the future gives the PDF written or the :class:`PdfError`."""
-        return self._pool.submit(self._typeset, data, template, Path(pdf))
+    def submit(
+        self, data: str, template: str | Path, pdf: Path, *, private: bool = False
+    ) -> Typeset:
+        """Typeset ``template`` (a stem in :data:`TEMPLATES`, or a ``.typ`` file under
+        the root) with ``data`` (see :func:`document`) into ``pdf``, atomically and,
+        when ``private``, readable by its owner only; the future gives the PDF
+        written or the :class:`PdfError`."""
+        typ = template if isinstance(template, Path) else TEMPLATES / f"{template}.typ"
+        return self._pool.submit(self._typeset, data, typ, Path(pdf), private)
 
-    def _typeset(self, data: str, template: str, pdf: Path) -> Path | PdfError:
+    def _typeset(self, data: str, typ: Path, pdf: Path, private: bool) -> Path | PdfError:
         from planner.io import write_bytes
 
         compiler = self._compiler.result()
         if isinstance(compiler, PdfError):
             return compiler
         try:
-            out = compiler.compile(
-                input=str(TEMPLATES / f"{template}.typ"), sys_inputs={"data": data}
-            )
+            out = compiler.compile(input=str(typ), sys_inputs={"data": data})
         except Exception as exc:  # a template that does not typeset: say which, never crash
-            return PdfError(f"typst could not typeset {template}: {exc}")
+            return PdfError(f"typst could not typeset {typ.stem}: {exc}")
         try:
-            return write_bytes(pdf, out)
+            return write_bytes(pdf, out, private=private)
         except OSError as exc:
             return PdfError(f"could not write {pdf.name}: {exc.strerror or exc}")
 
@@ -181,32 +254,38 @@ class Typesetter:
             return PdfError(f"typst is not installed ({exc}); reinstall planner")
         files = font_files()
         if files == []:
-            return no_cjk_font()
+            return no_cjk_font(self._again)
+        root = self._root or TEMPLATES
         try:
             if files is not None:
                 self._folder = font_folder(files)
                 compiler = typst.Compiler(
-                    root=str(TEMPLATES), font_paths=[self._folder], ignore_system_fonts=True
+                    root=str(root), font_paths=[self._folder], ignore_system_fonts=True
                 )
             else:  # no fontconfig: Typst reads every system font (~0.1 s, holding the interpreter)
                 if sys.platform not in ("win32", "darwin"):  # those ship Chinese fonts
                     if not cjk_families(typst.Fonts(include_embedded_fonts=False).families()):
-                        return no_cjk_font()
-                compiler = typst.Compiler(root=str(TEMPLATES))
+                        return no_cjk_font(self._again)
+                compiler = typst.Compiler(root=str(root))
         except (OSError, RuntimeError) as exc:  # no temporary folder, fonts unreadable
             return PdfError(f"typst could not read the fonts: {exc}")
         # the first page costs ~0.06 s more than the next (the fonts' glyphs, page.typ):
         # paid here, while the plan is solved, instead of after
         with contextlib.suppress(Exception):  # a page's own error is reported with the page
-            compiler.compile(input=WARM_PAGE, sys_inputs={"data": WARM_DATA})
+            compiler.compile(input=warm_page(root), sys_inputs={"data": WARM_DATA})
         return compiler
 
 
-#: A small page in the shared style, Chinese and bold included, typeset first.
-WARM_PAGE = (
-    '#import "page.typ": *\n#show: document-setup\n= 花名册 · Roster\n'
-    "#table(columns: 2, th[序号], [张三 ABC 123 *一二*])\n"
-).encode()
+def warm_page(root: Path) -> bytes:
+    """A small page in the shared style, Chinese and bold included, typeset first
+    (by a compiler whose root is ``root``, which holds page.typ)."""
+    shared = (TEMPLATES / "page.typ").relative_to(root).as_posix()
+    return (
+        f'#import "/{shared}": *\n#show: document-setup\n= 花名册 · Roster\n'
+        "#table(columns: 2, th[序号], [张三 ABC 123 *一二*])\n"
+    ).encode()
+
+
 WARM_DATA = json.dumps(
     {
         "lang": "zh",

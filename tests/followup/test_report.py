@@ -1,8 +1,10 @@
-"""Reports: assessment per carer, units roll-up, open problems, growth booklets; private and stable."""
+"""Reports: assessment per carer, units roll-up, open problems, growth booklets; private and
+stable. The booklets' PDFs are typeset by Typst and read back with poppler's pdftotext."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import stat
 import zipfile
 from collections.abc import Iterator
@@ -12,18 +14,20 @@ from pathlib import Path
 import pytest
 from followup.test_due import SCHOOL, LedgerBuilder, school
 from openpyxl import load_workbook
+from render.test_pdf import pages, run, words_outside_page
+from render.test_typeset import html_text, pdf_text
 from sqlalchemy import Engine, create_engine, insert, update
 
 from planner.errors import InvalidInput
 from planner.followup import schema
 from planner.followup.due import compute_due
 from planner.followup.model import Programme
-from planner.followup.report import assessment_rows, unit_rows, write_reports
-from planner.render.pdf import find_chromium
+from planner.followup.report import assessment_rows, unit_rows, words, write_reports
 
 AS_OF = date(2027, 3, 1)
 FORMULA = '=HYPERLINK("http://evil.invalid","x")'
 HOSTILE = "<script>alert(1)</script>"
+PDFTOTEXT = shutil.which("pdftotext")
 
 
 @pytest.fixture
@@ -36,8 +40,12 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def no_chromium(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("PLANNER_CHROMIUM", str(tmp_path / "no-such-chromium"))
+def no_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No font for Chinese on this machine: the booklets stay HTML (and the tests
+    that read only the HTML run without typesetting)."""
+    from planner.render import typeset
+
+    monkeypatch.setattr(typeset, "font_files", lambda: [])
 
 
 def problem(engine: Engine, record_id: int, found: date, text: str, **more: object) -> None:
@@ -131,18 +139,21 @@ def test_a_child_who_has_not_joined_yet_is_not_in_the_units_count(engine: Engine
 
 
 def test_files_private_text_never_formulas_and_byte_stable(
-    engine: Engine, tmp_path: Path, no_chromium: None, capsys: pytest.CaptureFixture[str]
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     autumn(engine)
     paths = write_reports(engine, SCHOOL, out=tmp_path / "a", as_of=AS_OF, term=None, lang="zh")
-    assert "Chromium" in capsys.readouterr().err
+    assert capsys.readouterr().err == ""
     names = sorted(str(p.relative_to(tmp_path / "a")) for p in paths)
     assert names == [
         "assessment.html",
         "assessment.xlsx",
         "growth/C1.html",
+        "growth/C1.pdf",
         "growth/C2.html",
+        "growth/C2.pdf",
         "growth/C3.html",
+        "growth/C3.pdf",
         "problems.html",
         "units.html",
     ]
@@ -158,12 +169,17 @@ def test_files_private_text_never_formulas_and_byte_stable(
     assert hostile and all(c.data_type == "s" for c in hostile)
     with zipfile.ZipFile(tmp_path / "a" / "assessment.xlsx") as z:
         assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets"))
+    # the same ledger and day give the same bytes, the booklets' PDFs included
     again = write_reports(engine, SCHOOL, out=tmp_path / "b", as_of=AS_OF, term=None, lang="zh")
-    assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in again]
+    assert [p.relative_to(tmp_path / "b") for p in again] == [
+        p.relative_to(tmp_path / "a") for p in paths
+    ]
+    for first, second in zip(paths, again, strict=True):
+        assert first.read_bytes() == second.read_bytes(), first.name
 
 
 def test_html_is_escaped_without_scripts_or_external_urls(
-    engine: Engine, tmp_path: Path, no_chromium: None
+    engine: Engine, tmp_path: Path, no_pdf: None
 ) -> None:
     autumn(engine)
     paths = write_reports(engine, SCHOOL, out=tmp_path, as_of=AS_OF, term="2026秋", lang="zh")
@@ -182,7 +198,7 @@ def test_html_is_escaped_without_scripts_or_external_urls(
 
 
 def test_growth_booklet_holds_the_childs_records_over_time(
-    engine: Engine, tmp_path: Path, no_chromium: None
+    engine: Engine, tmp_path: Path, no_pdf: None
 ) -> None:
     autumn(engine)
     write_reports(engine, SCHOOL, out=tmp_path, as_of=AS_OF, term=None, lang="zh")
@@ -196,7 +212,7 @@ def test_growth_booklet_holds_the_childs_records_over_time(
     assert "按时完成作业" in c1 and "谈心" in c1 and "2026秋" in c1
 
 
-def test_english_labels(engine: Engine, tmp_path: Path, no_chromium: None) -> None:
+def test_english_labels(engine: Engine, tmp_path: Path, no_pdf: None) -> None:
     autumn(engine)
     write_reports(engine, SCHOOL, out=tmp_path, as_of=AS_OF, term=None, lang="en")
     assert "Year-end assessment" in (tmp_path / "assessment.html").read_text(encoding="utf-8")
@@ -211,49 +227,141 @@ def test_an_unknown_term_is_an_input_error(engine: Engine, tmp_path: Path) -> No
     assert not (tmp_path / "assessment.xlsx").exists()
 
 
-@pytest.mark.skipif(find_chromium() is None, reason="no Chromium to print the PDF")
-def test_growth_pdf_printed_private(tmp_path: Path) -> None:
+def sqlite_autumn(tmp_path: Path) -> tuple[Engine, LedgerBuilder]:
+    """The autumn ledger in a SQLite file (the booklets' PDFs do not depend on the database)."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+    return engine, autumn(engine)
+
+
+def test_growth_pdf_metadata_comes_from_the_ledger_and_the_day(tmp_path: Path) -> None:
+    import pikepdf
+
+    engine, _ = sqlite_autumn(tmp_path)
+    write_reports(engine, SCHOOL, out=tmp_path / "out", as_of=AS_OF, term=None, lang="zh")
+    engine.dispose()
+    with pikepdf.open(tmp_path / "out" / "growth" / "C1.pdf") as pdf:
+        info = {str(k): str(v) for k, v in pdf.docinfo.items()}
+        width, height = (float(x) for x in pdf.pages[0].mediabox[2:])
+    assert info["/Title"] == f"成长档案 · 陈小明 · {SCHOOL.name}"  # the page's <title>
+    assert info["/Author"] == SCHOOL.organiser
+    # midnight of the day in the programme's zone (+08:00), written in UTC
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20270228160000Z"
+    assert (round(width), round(height)) == (595, 842)  # A4
+
+
+def test_an_unchanged_booklet_is_not_typeset_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.render import typeset
+
+    engine, built = sqlite_autumn(tmp_path)
+    out = tmp_path / "out"
+    write_reports(engine, SCHOOL, out=out, as_of=AS_OF, term=None, lang="zh")
+    pdfs = {name: (out / "growth" / name).stat().st_mtime_ns for name in ("C1.pdf", "C2.pdf")}
+
+    def no_typesetting(**how: object) -> typeset.Typesetter:
+        raise AssertionError("nothing changed, so nothing is typeset")
+
+    monkeypatch.setattr(typeset, "Typesetter", no_typesetting)
+    again = write_reports(engine, SCHOOL, out=out, as_of=AS_OF, term=None, lang="zh")
+    assert {out / "growth" / name for name in pdfs} <= set(again)
+    for name, typeset_at in pdfs.items():
+        assert (out / "growth" / name).stat().st_mtime_ns == typeset_at, name
+
+    monkeypatch.undo()  # a record for 小明: his booklet alone is typeset again
+    built.record("T2", "C1", "visit", date(2027, 2, 26))
+    third = write_reports(engine, SCHOOL, out=out, as_of=AS_OF, term=None, lang="zh")
+    engine.dispose()
+    assert out / "growth" / "C1.pdf" in third
+    assert (out / "growth" / "C1.pdf").stat().st_mtime_ns != pdfs["C1.pdf"]
+    assert (out / "growth" / "C2.pdf").stat().st_mtime_ns == pdfs["C2.pdf"]
+    assert stat.S_IMODE((out / "growth" / "C1.pdf").stat().st_mode) == 0o600
+
+
+needs_pdftotext = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) missing")
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_booklet_pdf_holds_the_text_of_its_html_twin(tmp_path: Path, lang: str) -> None:
+    """growth.typ and growth.html read the same rows: every piece of text the page
+    shows is in the PDF (a booklet of several pages, the mark on each of them)."""
+    engine, built = sqlite_autumn(tmp_path)
+    for day in range(60):
+        built.record(
+            "T2", "C1", "help", date(2026, 11, 16) + timedelta(days=day), done=f"辅导作业 {day}"
+        )
+    out = tmp_path / "out"
+    write_reports(engine, SCHOOL, out=out, as_of=AS_OF, term=None, lang=lang)
+    engine.dispose()
+    pdfs = sorted((out / "growth").glob("*.pdf"))
+    assert [p.name for p in pdfs] == ["C1.pdf", "C2.pdf", "C3.pdf"]
+    for pdf in pdfs:
+        text = pdf_text(pdf)
+        missing = [piece for piece in html_text(pdf.with_suffix(".html")) if piece not in text]
+        assert missing == [], (pdf.name, missing[:10])
+        assert words_outside_page(pdf) == [], pdf.name
+    mark = words(lang)["confidential"]
+    count = pages(out / "growth" / "C1.pdf")
+    assert count >= 2
+    for page in range(1, count + 1):  # the mark at the top of every page
+        text = run(
+            "pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(pdfs[0]), "-"
+        )
+        assert mark in text and re.search(rf"\b{page}\s*/\s*{count}\b", text), page
+
+
+#: What a cell must never do in a template: change the page, close a bracket,
+#: escape, or run as HTML.
+TYPST_HOSTILE = '#set page(width: 1cm) ] [ \\ <script>x</script> *b* $x$ @ref #panic("x")'
+#: A pasted link: 150 letters without a space.
+LONG_RUN = "https://example.invalid/" + "a" * 126
+
+
+@needs_pdftotext
+def test_a_hostile_cell_prints_as_text_and_a_long_run_wraps(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
     one = Programme(
         id="one", name="一个孩子", start=date(2026, 9, 1), end=date(2027, 7, 10), duties=()
     )
-    LedgerBuilder(engine, one).child("K1", "孙小美", unit=None)
-    paths = write_reports(engine, one, out=tmp_path / "out", as_of=AS_OF, term=None, lang="zh")
-    pdf = tmp_path / "out" / "growth" / "K1.pdf"
-    assert pdf in paths
-    assert pdf.read_bytes().startswith(b"%PDF")
-    assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
-    printed = pdf.stat().st_mtime_ns
-    again = write_reports(engine, one, out=tmp_path / "out", as_of=AS_OF, term=None, lang="zh")
-    assert pdf in again and pdf.stat().st_mtime_ns == printed  # same page: not printed again
+    built = LedgerBuilder(engine, one).carer("T1", LONG_RUN, "teacher", unit=None)
+    built.child("K1", TYPST_HOSTILE, unit=None, grade=LONG_RUN).pair("T1", "K1", date(2026, 9, 1))
+    built.record(
+        "T1", "K1", "visit", date(2026, 10, 1), done=TYPST_HOSTILE, problems=LONG_RUN,
+        study=TYPST_HOSTILE, progress=LONG_RUN,
+    )  # fmt: skip
+    out = tmp_path / "out"
+    write_reports(engine, one, out=out, as_of=AS_OF, term=None, lang="zh")
     engine.dispose()
+    pdf = out / "growth" / "K1.pdf"
+    text = pdf_text(pdf)
+    assert text.count(re.sub(r"\s+", "", TYPST_HOSTILE)) >= 3  # the title, the facts, the cells
+    assert text.count(LONG_RUN) >= 4  # the carer, the grade, a record, a growth field
+    missing = [piece for piece in html_text(pdf.with_suffix(".html")) if piece not in text]
+    assert missing == []
+    assert words_outside_page(pdf) == []
+    assert "Page size:       595.276 x 841.89 pts (A4)" in run("pdfinfo", str(pdf))
 
 
-@pytest.mark.skipif(find_chromium() is None, reason="no Chromium to print the PDFs")
-def test_growth_pdfs_are_byte_identical_across_runs_with_metadata_from_the_day(
-    tmp_path: Path,
+def test_without_a_chinese_font_the_booklets_stay_html_with_one_line_naming_the_fix(
+    tmp_path: Path, no_pdf: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import pikepdf
-
-    engine = create_engine(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
-    autumn(engine)
-    first, second = tmp_path / "first", tmp_path / "second"
-    write_reports(engine, SCHOOL, out=first, as_of=AS_OF, term=None, lang="zh")
-    write_reports(engine, SCHOOL, out=second, as_of=AS_OF, term=None, lang="zh")
+    engine, _ = sqlite_autumn(tmp_path)
+    stale = tmp_path / "out" / "growth" / "C1.pdf"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"%PDF typeset from another page")
+    paths = write_reports(engine, SCHOOL, out=tmp_path / "out", as_of=AS_OF, term=None, lang="zh")
     engine.dispose()
-    pdfs = sorted(p.name for p in (first / "growth").glob("*.pdf"))
-    assert pdfs == ["C1.pdf", "C2.pdf", "C3.pdf"]  # every booklet, in one browser session
-    for name in pdfs:
-        assert (first / "growth" / name).read_bytes() == (second / "growth" / name).read_bytes()
-    with pikepdf.open(first / "growth" / "C1.pdf") as pdf:
-        meta = pdf.docinfo
-        assert str(meta["/Author"]) == SCHOOL.organiser
-        assert "陈小明" in str(meta["/Title"])
-        assert str(meta["/CreationDate"]).startswith(f"D:{AS_OF:%Y%m%d}000000+08'00'")
+    assert not [p for p in paths if p.suffix == ".pdf"]
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+    assert len([p for p in paths if p.parent.name == "growth"]) == 3
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1, err
+    assert "3" in err[0] and "fonts-noto-cjk" in err[0] and "planner followup report" in err[0]
 
 
 def test_a_changed_page_never_keeps_the_pdf_of_the_old_one(
-    engine: Engine, tmp_path: Path, no_chromium: None
+    engine: Engine, tmp_path: Path, no_pdf: None
 ) -> None:
     autumn(engine)
     growth = tmp_path / "growth"
@@ -264,6 +372,7 @@ def test_a_changed_page_never_keeps_the_pdf_of_the_old_one(
     write_reports(engine, SCHOOL, out=tmp_path, as_of=later, term=None, lang="zh")
     assert not old.exists()  # the page changed (another day): its old PDF is gone
     unstamped = growth / "C2.pdf"  # beside the same page, but not stamped for the day
-    unstamped.write_bytes(b"%PDF printed by an older version, dated by the clock")
+    # an older planner's, dated by the clock or written with the zone's offset
+    unstamped.write_bytes(b"%PDF /CreationDate (D:20270302000000+08'00')")
     paths = write_reports(engine, SCHOOL, out=tmp_path, as_of=later, term=None, lang="zh")
     assert not unstamped.exists() and unstamped not in paths

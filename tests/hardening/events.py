@@ -91,9 +91,7 @@ def expo_event(
     return dest
 
 
-def planner_process(
-    *args: str, pdf: bool = False, umask: int | None = None, **kw
-) -> subprocess.Popen:
+def planner_process(*args: str, umask: int | None = None, **kw) -> subprocess.Popen:
     """``planner ARGS`` as its own process (Ctrl-C reaches it as at a terminal)."""
 
     def child_setup() -> None:
@@ -106,8 +104,6 @@ def planner_process(
             os.umask(umask)
 
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    if not pdf:
-        env["PLANNER_CHROMIUM"] = "/nonexistent/chromium"
     return subprocess.Popen(
         [sys.executable, "-m", "planner.cli", *args],
         stdout=subprocess.PIPE,
@@ -119,8 +115,8 @@ def planner_process(
     )
 
 
-def planner(*args: str, pdf: bool = False, umask: int | None = None) -> tuple[int, str, str]:
-    proc = planner_process(*args, pdf=pdf, umask=umask)
+def planner(*args: str, umask: int | None = None) -> tuple[int, str, str]:
+    proc = planner_process(*args, umask=umask)
     out, err = proc.communicate(timeout=600)
     return proc.returncode, out.decode(), err.decode()
 

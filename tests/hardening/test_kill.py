@@ -20,7 +20,7 @@ KILLS = 20
 @pytest.mark.slow
 def test_plan_killed_at_twenty_moments(tmp_path):
     out = tmp_path / "out"
-    code, _, err = planner("plan", str(EXPO), "--out", str(out), pdf=True)  # old: Chinese
+    code, _, err = planner("plan", str(EXPO), "--out", str(out))  # old: Chinese
     assert code == 0, err
     (out / "mine.txt").write_text("the organiser's own file", encoding="utf-8")
     old = snapshot(out)
@@ -32,7 +32,7 @@ def test_plan_killed_at_twenty_moments(tmp_path):
     reference = tmp_path / "reference"
     shutil.copytree(pristine, reference, symlinks=True)
     started = time.monotonic()
-    proc = planner_process("plan", str(EXPO), "--out", str(reference), "--lang", "en", pdf=True)
+    proc = planner_process("plan", str(EXPO), "--out", str(reference), "--lang", "en")
     staged_at = _staging_appears(proc, reference)
     _, err = proc.communicate(timeout=600)
     length = time.monotonic() - started
@@ -44,7 +44,7 @@ def test_plan_killed_at_twenty_moments(tmp_path):
     seen = []
     for i in range(KILLS):
         how = signal.SIGKILL if i % 2 == 0 else signal.SIGINT
-        proc = planner_process("plan", str(EXPO), "--out", str(out), "--lang", "en", pdf=True)
+        proc = planner_process("plan", str(EXPO), "--out", str(out), "--lang", "en")
         if i < KILLS // 2:  # spread over the whole run
             at = 0.9 * length * (i + 1) / (KILLS // 2 + 1)
         else:  # spread over the writing, from the moment the staging folder appears

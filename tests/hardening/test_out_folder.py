@@ -123,7 +123,6 @@ def test_a_failed_run_leaves_the_old_folder_as_it_was(planned, monkeypatch):
 
     for module in (io, planner.render.tables, planner.budget.output):
         monkeypatch.setattr(module, "write_bytes", full_disk)
-    monkeypatch.setenv("PLANNER_CHROMIUM", "/nonexistent/chromium")
     result = CliRunner().invoke(app, ["plan", str(EXPO), "--out", str(planned)])
 
     assert result.exit_code == 3  # ordinary trouble, named

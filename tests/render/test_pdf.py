@@ -3,8 +3,8 @@ outside the page, and a PNG of each page kept under tests/output/render/.
 
 Needs poppler-utils (pdfinfo, pdffonts, pdftotext, pdftoppm) and a CJK font
 (fonts-noto-cjk). Skipped when they are missing, except under CI (``CI`` set),
-where a missing tool is a failure. The last test prints with Chromium (the
-growth booklets' printer) and needs it too.
+where a missing tool is a failure. The growth booklets' PDFs are checked alike
+in tests/followup/test_report.py.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from render.plans import expo_plan
 from planner.model import Group, Pair
 from planner.render import export
 from planner.render.paper import CARDS_PER_PAGE
-from planner.render.pdf import find_chromium
 
 TOOLS = ("pdfinfo", "pdffonts", "pdftotext", "pdftoppm")
 MISSING = [t for t in TOOLS if shutil.which(t) is None]
@@ -67,12 +66,11 @@ def words_outside_page(pdf: Path) -> list[str]:
 
 
 def median_word_height(pdf: Path) -> float:
-    """Median height of the words' boxes in points: 10 for Typst's 10 pt body text,
-    about 11.7 for Chromium's.
+    """Median height of the words' boxes in points: 10 for Typst's 10 pt body text.
 
-    Chromium never clips a page that is too wide: it shrinks the whole page to
-    fit, so "cut off" shows up as text smaller than the stylesheet's. Typst
-    never shrinks: a line too long runs past the edge (``words_outside_page``).
+    Typst never shrinks a page to fit (a line too long runs past the edge:
+    ``words_outside_page``); text set smaller than the body's, to squeeze a
+    page in, shows up here.
     """
     html = run("pdftotext", "-bbox", str(pdf), "-")
     heights = sorted(
@@ -82,11 +80,8 @@ def median_word_height(pdf: Path) -> float:
     return heights[len(heights) // 2]
 
 
-#: Below this median word height (points) the page was shrunk to fit (Typst's pages).
+#: Below this median word height (points) the page was set too small to read.
 MIN_MEDIAN_WORD_PT = 9.5
-
-#: The same for a page Chromium printed (its word boxes are taller).
-CHROMIUM_MIN_MEDIAN_WORD_PT = 11.0
 
 
 def keep_pngs(pdf: Path, folder: Path) -> list[Path]:
@@ -174,21 +169,16 @@ def test_a_long_roster_repeats_its_header_on_every_page(output_dir: Path) -> Non
     keep_pngs(roster, output_dir / "png")
 
 
-@pytest.mark.skipif(find_chromium() is None, reason="chromium is not installed")
-def test_a_page_too_wide_is_caught_as_shrunk(tmp_path: Path) -> None:
-    """The check above can fail: a 400 mm wide line makes Chromium shrink the page."""
-    from planner.render.pdf import html_to_pdf
+def test_text_past_the_page_edge_is_caught(tmp_path: Path) -> None:
+    """The checks above can fail: a line that cannot break runs past Typst's page
+    (pdftotext drops the letters wholly outside it; the word across the edge is caught)."""
+    import typst
 
-    page = tmp_path / "wide.html"
-    text = "很长" * 60
-    page.write_text(
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>'
-        'body{font-family:"WenQuanYi Micro Hei";font-size:10pt} p{width:400mm;white-space:nowrap}'
-        f"</style></head><body><p>{text}</p><p>{text}</p><p>{text}</p></body></html>",
-        encoding="utf-8",
+    wide = tmp_path / "wide.pdf"
+    wide.write_bytes(
+        typst.compile(b'#set page(paper: "a4")\n#box(width: 187mm)[left #h(1fr) rightmost]\n')
     )
-    pdf = html_to_pdf(page, tmp_path / "wide.pdf", chromium=find_chromium())
-    assert median_word_height(pdf) < CHROMIUM_MIN_MEDIAN_WORD_PT
+    assert [word[:5] for word in words_outside_page(wide)] == ["right"]
 
 
 def test_a_long_word_breaks_instead_of_running_off_the_page(output_dir: Path) -> None:

@@ -1,6 +1,7 @@
 """The day's PDFs, typeset by Typst in process: each holds the text of its HTML twin,
 two runs of ``planner plan`` give the same bytes, the metadata comes from the plan,
-and a spreadsheet cell is printed as text, never read as Typst markup.
+a spreadsheet cell is printed as text, never read as Typst markup, and no PDF
+goes out with boxes instead of Chinese when fontconfig knows no font for it.
 
 Reads the PDFs with poppler's pdftotext; skipped without it, except under CI.
 """
@@ -23,7 +24,7 @@ from support import EXAMPLES
 
 from planner.render import PRINT_PAGES, export
 from planner.render.paper import Page
-from planner.render.typeset import page_data
+from planner.render.typeset import font_files, page_data
 
 PDFTOTEXT = shutil.which("pdftotext")
 if PDFTOTEXT is None and os.environ.get("CI"):
@@ -148,3 +149,82 @@ def test_only_plain_rows_reach_a_template() -> None:
     page = Page("roster", "x", "", {"sections": [plan.people.children[0]]})
     with pytest.raises(TypeError, match="Child"):
         page_data(PlanView(plan, "zh"), t, page, datetime(2026, 5, 9, tzinfo=UTC))
+
+
+# --------------------------------------------------------------------------- Chinese fonts
+
+
+@pytest.fixture
+def no_fonts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """fontconfig pointed at an empty font folder."""
+    folder = tmp_path / "fontconfig"
+    (folder / "fonts").mkdir(parents=True)
+    config = folder / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+        f"<fontconfig><dir>{folder / 'fonts'}</dir>"
+        f"<cachedir>{folder / 'cache'}</cachedir></fontconfig>\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    return folder
+
+
+needs_fc_list = pytest.mark.skipif(
+    shutil.which("fc-list") is None, reason="fontconfig's fc-list is not installed"
+)
+
+
+@needs_fc_list
+def test_fontconfig_without_fonts_knows_no_chinese_font(no_fonts: Path) -> None:
+    assert font_files() == []
+
+
+@needs_fc_list
+def test_the_fonts_the_pages_ask_for_are_what_fontconfig_finds_here() -> None:
+    """The machine the PDF tests run on can print Chinese (or they would print boxes)."""
+    assert font_files(), "no CJK font: install fonts-noto-cjk"
+
+
+@needs_fc_list
+def test_no_pdf_goes_out_without_a_chinese_font_and_the_note_names_the_fix(
+    no_fonts: Path, tmp_path: Path
+) -> None:
+    notes: list[str] = []
+    out = tmp_path / "out"
+    written = export(expo_plan(), out, on_note=notes.append)
+    assert not list(out.rglob("*.pdf"))
+    assert not [p for p in written if p.suffix == ".pdf"]
+    assert (out / "print" / "roster.html").exists()  # the pages are still there to print later
+    assert len(notes) == 1 and "fonts-noto-cjk" in notes[0], notes
+    assert "planner export PLAN.json --out DIR" in notes[0]
+    assert set(notes[0].split("（")[1].split("）")[0].split(", ")) == {
+        p.with_suffix(".pdf").name for p in (out / "print").glob("*.html")
+    }
+
+
+@needs_fc_list
+def test_planner_plan_without_a_chinese_font_says_so_and_exits_0(
+    no_fonts: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from planner.cli import main; main()",
+            "plan",
+            str(EXAMPLES / "expo_day"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert "fonts-noto-cjk" in done.stderr.decode("utf-8")
+    assert (out / "plan.json").exists() and (out / "print" / "cards.html").exists()
+    assert not list(out.rglob("*.pdf"))
+    assert not list(tmp_path.glob("planner-*"))  # nothing of its own left in the temp folder
