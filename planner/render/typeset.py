@@ -198,6 +198,7 @@ class Typesetter:
     def __init__(self, *, root: Path | None = None, again: str = EXPORT_AGAIN) -> None:
         self._root = root
         self._again = again
+        _import_what_the_thread_uses()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="planner-typeset")
         self._folder: str | None = None  # links to the font files Typst reads
         self._compiler: Future[Any] = self._pool.submit(self._start)
@@ -296,6 +297,24 @@ WARM_DATA = json.dumps(
         "created": [2000, 1, 1, 0, 0, 0],
     }
 )
+
+
+def _import_what_the_thread_uses() -> None:
+    """Import, in the caller's thread, every module the typesetting thread uses.
+
+    An import in that thread could wait forever: Ctrl-C can break off an import
+    in the caller's thread at a moment that leaves the module's lock held, and
+    the process would then hang at exit, waiting for the thread (seen once in
+    ``tests/hardening/test_kill.py``). A module already imported is looked up
+    without its lock.
+    """
+    import glob  # noqa: F401  (planner.io's orphaned_folders)
+    import tempfile  # noqa: F401  (font_folder, planner.io's write_bytes)
+
+    import planner.io  # noqa: F401  (orphaned_folders, write_bytes)
+
+    with contextlib.suppress(ImportError):  # a broken install: the thread says so
+        import typst  # noqa: F401
 
 
 #: The families the templates ask for first (``fonts`` in page.typ), best first.
