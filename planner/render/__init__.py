@@ -190,7 +190,7 @@ def _pdf_created(plan: Plan, now: datetime | None) -> datetime:
     """The PDFs' creation date, fixed by the plan (the invites' DTSTAMP), in its zone."""
     from zoneinfo import ZoneInfo
 
-    from planner.render.invites import stamp_for
+    from planner.render.view import stamp_for
 
     return stamp_for(plan, now).astimezone(ZoneInfo(plan.event.timezone))
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vRecur
 
@@ -28,7 +28,7 @@ from planner.model import Plan, TimelineItem, Volunteer
 from planner.render.bus_lines import bus_label, bus_lines, children_bus_lines, every_bus_lines
 from planner.render.labels import Labels
 from planner.render.schedule import schedule_for, team_items
-from planner.render.view import PlanView
+from planner.render.view import PlanView, stamp_for
 
 #: A bus round's timeline kind -> its legs' direction.
 TRAVEL_DIRECTIONS = {"travel_out": "out", "travel_back": "back"}
@@ -46,9 +46,6 @@ HOUR_BEFORE = timedelta(hours=1)
 FOLLOWUP_AT = time(19, 0)
 FOLLOWUP_LENGTH = timedelta(minutes=30)
 FOLLOWUP_MONTHS = 12
-
-#: When no clock is passed in, DTSTAMP is this long before the event day.
-STAMP_LEAD = timedelta(days=7)
 
 #: Latest day of the month a monthly reminder starts on (every month has it).
 LAST_SAFE_MONTHDAY = 28
@@ -71,16 +68,6 @@ def item_uid(event_id: str, person: str, item: str) -> str:
     False
     """
     return str(uuid.uuid5(UID_NAMESPACE, f"{event_id}/{person}/{item}"))
-
-
-def stamp_for(plan: Plan, now: datetime | None) -> datetime:
-    """DTSTAMP in UTC: ``now`` when given, else fixed by the plan (repeatable output)."""
-    if now is not None:
-        if now.tzinfo is None:
-            raise ValueError("now must be timezone-aware")
-        return now.astimezone(UTC).replace(microsecond=0)
-    midnight = datetime.combine(plan.event.date, time(0), PlanView(plan).tz)
-    return (midnight - STAMP_LEAD).astimezone(UTC)
 
 
 def followup_start(plan: Plan) -> datetime:

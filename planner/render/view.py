@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -245,3 +245,19 @@ class PlanView:
         moments += [m.time for m in self.plan.meals]
         dates = [self.local(m).date() for m in moments]
         return min([self.event_date, *dates])
+
+
+#: When no clock is passed in, the outputs are stamped this long before the event day.
+STAMP_LEAD = timedelta(days=7)
+
+
+def stamp_for(plan: Plan, now: datetime | None) -> datetime:
+    """When the plan's outputs say they were made, in UTC: ``now`` when given, else
+    fixed by the plan (repeatable output). The invites' DTSTAMP and the PDFs'
+    creation date."""
+    if now is not None:
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        return now.astimezone(UTC).replace(microsecond=0)
+    midnight = datetime.combine(plan.event.date, time(0), PlanView(plan).tz)
+    return (midnight - STAMP_LEAD).astimezone(UTC)
