@@ -86,23 +86,24 @@ def test_each_pdf_holds_the_text_of_its_html_twin(tmp_path: Path, lang: str) -> 
         assert missing == [], (stem, missing[:10])
 
 
+PLANNER = (sys.executable, "-c", "from planner.cli import main; main()")
+
+
+def plan_expo_day(out: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``planner plan`` on the Expo day into ``out``, in a fresh process."""
+    return subprocess.run(
+        [*PLANNER, "plan", str(EXAMPLES / "expo_day"), "--out", str(out)],
+        capture_output=True,
+        timeout=300,
+        check=False,
+        env=env,
+    )
+
+
 def test_two_runs_of_planner_plan_give_byte_identical_pdfs(tmp_path: Path) -> None:
     outs = (tmp_path / "first", tmp_path / "second")
     for out in outs:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from planner.cli import main; main()",
-                "plan",
-                str(EXAMPLES / "expo_day"),
-                "--out",
-                str(out),
-            ],
-            capture_output=True,
-            timeout=300,
-            check=False,
-        )
+        done = plan_expo_day(out)
         assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     first, second = (
         {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
@@ -208,21 +209,7 @@ def test_planner_plan_without_a_chinese_font_says_so_and_exits_0(
     no_fonts: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from planner.cli import main; main()",
-            "plan",
-            str(EXAMPLES / "expo_day"),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, "TMPDIR": str(tmp_path)},
-    )
+    done = plan_expo_day(out, env={**os.environ, "TMPDIR": str(tmp_path)})
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert "fonts-noto-cjk" in done.stderr.decode("utf-8")
     assert (out / "plan.json").exists() and (out / "print" / "cards.html").exists()
