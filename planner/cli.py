@@ -295,8 +295,10 @@ def main() -> None:
     except (SystemExit, Exception) as exc:
         # Ctrl-C outside a command's error reporting (while a command imports its
         # libraries, say) still ends as an interrupt: exit 130, never a traceback
-        from planner.clikit import _caused_by_ctrl_c, interrupted
+        from planner.clikit import EXIT_INTERRUPTED, _caused_by_ctrl_c, interrupted
 
+        if isinstance(exc, SystemExit) and exc.code == EXIT_INTERRUPTED:
+            raise  # the command said so already
         if not _caused_by_ctrl_c(exc):
             raise
         args = sys.argv[1:]

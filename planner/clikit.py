@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import errno
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, Any
 
 import typer
@@ -73,6 +76,7 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> None:
     (exit 2: an unknown option, a missing argument) is a JSON object on stdout
     as well, like every other error."""
     args = sys.argv[1:] if args is None else args
+    _watch_ctrl_c()
     if "--json" not in args:
         app(args=args)
         return
@@ -216,7 +220,32 @@ def interrupted(lang: Lang, as_json: bool) -> None:
     raise typer.Exit(EXIT_INTERRUPTED)
 
 
+#: Whether Ctrl-C reached this process (see :func:`_watch_ctrl_c`).
+_ctrl_c_seen = False
+
+
+def _on_ctrl_c(signum: int, frame: FrameType | None) -> None:
+    global _ctrl_c_seen
+    _ctrl_c_seen = True
+    signal.default_int_handler(signum, frame)
+
+
+def _watch_ctrl_c() -> None:
+    """Note each Ctrl-C before Python raises its KeyboardInterrupt: a library may
+    turn that into an error of its own (pydantic's serialiser reports "Error
+    serializing to JSON: KeyboardInterrupt"), and the run still ends as
+    interrupted, not as an internal error. Only in the main thread, and only
+    over Python's own handler."""
+    if (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    ):
+        signal.signal(signal.SIGINT, _on_ctrl_c)
+
+
 def _caused_by_ctrl_c(exc: BaseException) -> bool:
+    if _ctrl_c_seen:
+        return True
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:

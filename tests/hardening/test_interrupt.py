@@ -3,6 +3,7 @@ says so in Chinese and English, and writes nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -86,6 +87,7 @@ def test_ctrl_c_during_plan_exits_130_and_writes_nothing(tmp_path):
 
     assert proc.returncode == 130, stderr.decode()
     assert "已中断" in stderr.decode() and "interrupted (Ctrl-C)" in stderr.decode()
+    assert stderr.decode().count("interrupted (Ctrl-C)") == 1, stderr.decode()  # said once
     assert "Traceback" not in stderr.decode()
     assert snapshot(out) == before
     assert leftovers(out) == []
@@ -116,3 +118,27 @@ def test_no_solver_resets_ctrl_c():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "python"
+
+
+def test_an_interrupt_a_library_turned_into_its_own_error_ends_as_interrupted(monkeypatch, capsys):
+    """pydantic's serialiser reports a Ctrl-C that lands inside it as its own error
+    ("Error serializing to JSON: KeyboardInterrupt"), not linked to the
+    KeyboardInterrupt: the run still ends as interrupted (exit 130), not as an
+    internal error to report."""
+    import pytest
+    import typer
+
+    from planner import clikit
+
+    monkeypatch.setattr(clikit, "_ctrl_c_seen", False)
+
+    def work() -> None:
+        with contextlib.suppress(KeyboardInterrupt):  # swallowed inside the library
+            clikit._on_ctrl_c(signal.SIGINT, None)  # what Ctrl-C runs
+        raise RuntimeError("Error serializing to JSON: KeyboardInterrupt")
+
+    with pytest.raises(typer.Exit) as done:
+        clikit.run_reporting(work, lang=clikit.Lang.en, as_json=False)
+    assert done.value.exit_code == clikit.EXIT_INTERRUPTED
+    said = capsys.readouterr().err
+    assert "interrupted (Ctrl-C)" in said and "internal error" not in said
