@@ -85,7 +85,12 @@ def test_ctrl_c_during_plan_exits_130_and_writes_nothing(tmp_path):
     os.kill(proc.pid, signal.SIGINT)
     _, stderr = proc.communicate(timeout=600)
 
-    assert proc.returncode == 130, stderr.decode()
+    # 130; or, when the Ctrl-C landed while OR-Tools ran Python code of its own
+    # (pybind11_abseil's status module calls PyRun_StringFlags, which marks the
+    # KeyboardInterrupt unhandled for the whole interpreter), the process ends by
+    # SIGINT once its exit is done (CPython's exit_sigint): a shell shows 130 as well.
+    # Seen in 4 of 40 runs on a busy machine, traced with strace.
+    assert proc.returncode in (130, -signal.SIGINT), stderr.decode()
     assert "已中断" in stderr.decode() and "interrupted (Ctrl-C)" in stderr.decode()
     assert stderr.decode().count("interrupted (Ctrl-C)") == 1, stderr.decode()  # said once
     assert "Traceback" not in stderr.decode()
