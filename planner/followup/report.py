@@ -727,19 +727,16 @@ def _typeset(results: list[tuple[Path, Path | PdfError]], lang: str) -> list[Pat
     """The booklets' PDFs typeset, and one line on stderr for those that failed
     (their PDF removed): one line when one reason stopped them all (no font
     for Chinese)."""
-    from planner.render.typeset import PdfError
+    from planner.render.typeset import settle
 
-    failed = [(path, r) for path, r in results if isinstance(r, PdfError)]
-    for path, _ in failed:
-        path.with_suffix(".pdf").unlink(missing_ok=True)
-    reasons = {str(error) for _, error in failed}
-    if len(failed) > 1 and len(reasons) == 1:
-        n, reason = len(failed), reasons.pop()
+    done, failed, common = settle(results)
+    if common is not None:
+        n = len(failed)
         print(
             _pick(
                 (
-                    f"成长档案只写了 HTML（{n} 份），未生成 PDF：{reason}",
-                    f"growth records written as HTML only ({n}), no PDF: {reason}",
+                    f"成长档案只写了 HTML（{n} 份），未生成 PDF：{common}",
+                    f"growth records written as HTML only ({n}), no PDF: {common}",
                 ),
                 lang,
             ),
@@ -748,7 +745,7 @@ def _typeset(results: list[tuple[Path, Path | PdfError]], lang: str) -> list[Pat
     else:
         for path, error in failed:
             print(f"{path.with_suffix('.pdf').name}: PDF {error}", file=sys.stderr)
-    return [r for _, r in results if not isinstance(r, PdfError)]
+    return done
 
 
 def growth_created(programme: Programme, as_of: date) -> datetime:

@@ -200,19 +200,16 @@ def _printed(
 ) -> list[Path]:
     """The PDFs typeset, in page order, and a note for those that failed (no stale
     PDF left): one note when one reason stopped them all (no font for Chinese)."""
-    from planner.render.typeset import PdfError
+    from planner.render.typeset import settle
 
-    failed = [(page, r) for page, r in zip(pages, results, strict=True) if isinstance(r, PdfError)]
-    for page, _ in failed:
-        page.with_suffix(".pdf").unlink(missing_ok=True)
-    reasons = {str(error) for _, error in failed}
-    if len(failed) > 1 and len(reasons) == 1:
+    done, failed, common = settle(zip(pages, results, strict=True))
+    if common is not None:
         files = ", ".join(page.with_suffix(".pdf").name for page, _ in failed)
-        note(t("pdf_skipped", files=files, error=reasons.pop()))
+        note(t("pdf_skipped", files=files, error=common))
     else:
         for page, error in failed:
             note(t("pdf_failed", file=page.with_suffix(".pdf").name, error=error))
-    return [r for r in results if not isinstance(r, PdfError)]
+    return done
 
 
 def _remove_stale(folder: Path, pattern: str, *, keep: list[Path]) -> None:

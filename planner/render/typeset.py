@@ -38,6 +38,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -57,6 +58,7 @@ __all__ = [
     "creation_stamp",
     "document",
     "page_data",
+    "settle",
     "warm_up",
 ]
 
@@ -142,6 +144,26 @@ def document(
         ensure_ascii=False,
         default=_plain,
     )
+
+
+def settle(
+    printed: Iterable[tuple[Path, Path | PdfError]],
+) -> tuple[list[Path], list[tuple[Path, PdfError]], str | None]:
+    """Sort out what a typesetter gave for each page (``(html page, result)``): the
+    PDFs written, in order; the pages that failed with their error, each failed
+    page's PDF removed (no PDF of an older page is left beside it); and the one
+    reason that stopped them all when more than one failed for it (no font for
+    Chinese), for the caller to say once."""
+    done: list[Path] = []
+    failed: list[tuple[Path, PdfError]] = []
+    for page, result in printed:
+        if isinstance(result, PdfError):
+            page.with_suffix(".pdf").unlink(missing_ok=True)
+            failed.append((page, result))
+        else:
+            done.append(result)
+    reasons = {str(error) for _, error in failed}
+    return done, failed, reasons.pop() if len(failed) > 1 and len(reasons) == 1 else None
 
 
 def creation_stamp(created: datetime) -> bytes:
@@ -287,15 +309,14 @@ def warm_page(root: Path) -> bytes:
     ).encode()
 
 
-WARM_DATA = json.dumps(
-    {
-        "lang": "zh",
-        "labels": {},
-        "event": {"name": "", "organiser": "", "footer": ""},
-        "title": "",
-        "mark": "",
-        "created": [2000, 1, 1, 0, 0, 0],
-    }
+WARM_DATA = document(
+    lang="zh",
+    labels={},
+    event={"name": "", "organiser": "", "footer": ""},
+    title="",
+    mark="",
+    created=datetime(2000, 1, 1, tzinfo=UTC),
+    rows={},
 )
 
 
