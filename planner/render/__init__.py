@@ -103,7 +103,7 @@ def _export(
             bool(view.selected),
             lambda: paper.volunteer_sheets_page(view, t, view.selected),
         ),
-        "guardian_slips": (bool(notices), lambda: paper.guardian_slips_page(view, t)),
+        "guardian_slips": (bool(notices), lambda: paper.guardian_slips_page(view, t, notices)),
         "signin": (
             bool(view.selected) and view.plans_a_day,
             lambda: paper.sign_in_page(view, t),

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -31,6 +32,9 @@ from planner.render.labels import Labels
 from planner.render.money import format_yuan
 from planner.render.schedule import schedule_for
 from planner.render.view import BusLeg, PlanView
+
+if TYPE_CHECKING:
+    from planner.render.guardians import FamilyNotice
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -842,11 +846,10 @@ class Slip:
     contact: str
 
 
-def guardian_slips_page(view: PlanView, t: Labels) -> Page:
-    """One slip per family to cut apart: their children's pickup and return, the
-    coordinator's phone (:mod:`planner.render.guardians`)."""
-    from planner.render.guardians import family_notices
-
+def guardian_slips_page(view: PlanView, t: Labels, notices: list[FamilyNotice]) -> Page:
+    """One slip per family to cut apart (``notices``, from
+    :func:`planner.render.guardians.family_notices`): their children's pickup and
+    return, the coordinator's phone."""
     return Page(
         "guardian_slips",
         t["guardian_slips"],
@@ -859,14 +862,16 @@ def guardian_slips_page(view: PlanView, t: Labels) -> Page:
                     lines=n.lines,
                     contact=t("notice_contact", contact=n.contact) if n.contact else "",
                 )
-                for n in family_notices(view, t)
+                for n in notices
             ],
         ),
     )
 
 
 def guardian_slips_html(view: PlanView, t: Labels) -> str:
-    return page_html(view, t, guardian_slips_page(view, t))
+    from planner.render.guardians import family_notices
+
+    return page_html(view, t, guardian_slips_page(view, t, family_notices(view, t)))
 
 
 __all__ = [
