@@ -23,7 +23,10 @@ try:
     main()
 except SystemExit as exc:
     code = exc.code
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.__stderr__)
+loader = sys.modules.get("pydantic.plugin._loader")
+plugins_looked_for = loader is not None and loader._plugins is not None
+report = {"code": code, "modules": sorted(sys.modules), "plugins_looked_for": plugins_looked_for}
+print(json.dumps(report), file=sys.__stderr__)
 """
 
 #: This environment without what makes Rich take a pipe for a terminal.
@@ -44,18 +47,28 @@ SOLVING = ("ortools.sat.python.cp_model", "ortools.constraint_solver.pywrapcp", 
 
 
 def modules_of(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> set[str]:
+    return set(probe(tmp_path, *args, env=env)["modules"])
+
+
+def probe(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None, unset: tuple[str, ...] = ()
+) -> dict[str, object]:
+    """What ``planner ARGS`` left behind in a fresh process (this environment with
+    ``env`` and without ``unset``): its exit code, the modules it imported, whether
+    pydantic looked for plugins."""
+    environ = {k: v for k, v in {**ENV, **(env or {})}.items() if k not in unset}
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
-        env={**ENV, **(env or {})},
+        env=environ,
         cwd=tmp_path,
     )
-    report = json.loads(done.stderr.strip().splitlines()[-1])
+    report: dict[str, object] = json.loads(done.stderr.strip().splitlines()[-1])
     assert report["code"] in (0, None), done.stderr
-    return set(report["modules"])
+    return report
 
 
 @pytest.mark.parametrize("example", ["expo_day", "school_day"])
@@ -104,3 +117,12 @@ def test_export_imports_no_solver_at_all(tmp_path: Path) -> None:
     )
     assert (tmp_path / "x").is_dir() and "planner.render" in loaded
     assert sorted(m for m in loaded if m.split(".")[0] in ("ortools", "pandas")) == []
+
+
+def test_pydantic_plugins_are_not_looked_for_unless_asked(tmp_path: Path) -> None:
+    # looking reads the entry points of every installed package (~0.02 s a command)
+    args = ("plan", str(EXAMPLES / "school_day"), "--out", str(tmp_path / "o"), "--no-render")
+    unasked = probe(tmp_path, *args, unset=("PYDANTIC_DISABLE_PLUGINS",))
+    assert unasked["plugins_looked_for"] is False
+    asked = probe(tmp_path, *args, env={"PYDANTIC_DISABLE_PLUGINS": ""})
+    assert asked["plugins_looked_for"] is True
