@@ -32,8 +32,10 @@ print(json.dumps(report), file=sys.__stderr__)
 #: This environment without what makes Rich take a pipe for a terminal.
 ENV = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
 
-#: Imported by other commands (export, init, budget.xlsx), never by planning alone.
+#: Imported by other commands (export, init, budget.xlsx, the ledger's), never by
+#: planning alone.
 NOT_FOR_PLANNING = (
+    "planner.followup",
     "openpyxl",
     "jinja2",
     "icalendar",

@@ -27,6 +27,13 @@ def test_help_lists_the_commands() -> None:
     assert "followup" in runner.invoke(app, ["--help"]).output
 
 
+def test_a_misspelt_followup_is_suggested() -> None:
+    # the group is made only when named (planning never reads its parameters)
+    result = runner.invoke(app, ["folowup", "due"])
+    assert result.exit_code == 2
+    assert "Did you mean 'followup'?" in result.output
+
+
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert _run("sheets").exit_code == 2
     assert _run("import", str(tmp_path)).exit_code == 2  # no FILE
