@@ -318,11 +318,21 @@ def budget(
 PYDANTIC_PLUGINS_OFF = ("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
+#: CPython's collector thresholds for a command (as mypy sets its own). A command is
+#: short-lived and most of what it makes lives as long as it does (modules, models,
+#: the plan): collecting every 700 new objects cost ~0.06 s of ``plan --no-render``
+#: and ~0.13 s of ``plan`` on the Expo day, for no memory saved (peak RSS of the
+#: 5000 x 3000 pairing: 931 MB without any collection against 942 MB).
+GC_THRESHOLDS = (200_000, 30, 30)
+
+
 def main() -> None:
+    import gc
     import os
 
     from planner.clikit import run_app
 
+    gc.set_threshold(*GC_THRESHOLDS)
     os.environ.setdefault(*PYDANTIC_PLUGINS_OFF)
     try:
         run_app(app)

@@ -11,12 +11,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import EXAMPLES
 
 PROBE = """
-import json, sys
+import gc, json, sys
 from planner.cli import main
 sys.argv = ["planner", *sys.argv[1:]]
 try:
@@ -25,7 +26,12 @@ except SystemExit as exc:
     code = exc.code
 loader = sys.modules.get("pydantic.plugin._loader")
 plugins_looked_for = loader is not None and loader._plugins is not None
-report = {"code": code, "modules": sorted(sys.modules), "plugins_looked_for": plugins_looked_for}
+report = {
+    "code": code,
+    "modules": sorted(sys.modules),
+    "plugins_looked_for": plugins_looked_for,
+    "gc": gc.get_threshold(),
+}
 print(json.dumps(report), file=sys.__stderr__)
 """
 
@@ -54,10 +60,10 @@ def modules_of(tmp_path: Path, *args: str, env: dict[str, str] | None = None) ->
 
 def probe(
     tmp_path: Path, *args: str, env: dict[str, str] | None = None, unset: tuple[str, ...] = ()
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """What ``planner ARGS`` left behind in a fresh process (this environment with
     ``env`` and without ``unset``): its exit code, the modules it imported, whether
-    pydantic looked for plugins."""
+    pydantic looked for plugins, the garbage collector's thresholds."""
     environ = {k: v for k, v in {**ENV, **(env or {})}.items() if k not in unset}
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
@@ -68,7 +74,7 @@ def probe(
         env=environ,
         cwd=tmp_path,
     )
-    report: dict[str, object] = json.loads(done.stderr.strip().splitlines()[-1])
+    report: dict[str, Any] = json.loads(done.stderr.strip().splitlines()[-1])
     assert report["code"] in (0, None), done.stderr
     return report
 
@@ -128,3 +134,12 @@ def test_pydantic_plugins_are_not_looked_for_unless_asked(tmp_path: Path) -> Non
     assert unasked["plugins_looked_for"] is False
     asked = probe(tmp_path, *args, env={"PYDANTIC_DISABLE_PLUGINS": ""})
     assert asked["plugins_looked_for"] is True
+
+
+def test_the_collector_runs_seldom_in_a_command(tmp_path: Path) -> None:
+    # most of what a command makes lives as long as it does: ~0.06 s of plan --no-render
+    # went on collections at CPython's default thresholds (700, 10, 10)
+    from planner.cli import GC_THRESHOLDS
+
+    ran = probe(tmp_path, "check", str(EXAMPLES / "school_day"))
+    assert tuple(ran["gc"]) == GC_THRESHOLDS != (700, 10, 10)
