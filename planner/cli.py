@@ -363,5 +363,47 @@ def main() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def entry() -> None:
+    """The ``planner`` command as installed (its console script, ``python -m
+    planner.cli``): :func:`main`, then out at once.
+
+    What CPython does on its way out is done here (the exit handlers run, the
+    output is flushed), but not its tearing down of every module and object:
+    ~0.15 s after ``plan --no-render`` and ~0.3 s after ``plan`` (OR-Tools,
+    pandas, Typst's caches), for memory the system takes back anyway. A thread
+    still at work, or an error that ends in a traceback, leaves the usual way.
+    """
+    import atexit
+    import contextlib
+    import os
+    import threading
+
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exit_status(exc.code)
+    atexit._run_exitfuncs()
+    others = (t for t in threading.enumerate() if t is not threading.main_thread())
+    if any(t.is_alive() and not t.daemon for t in others):
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        # a closed pipe (planner ... | head): nothing left to keep
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+def exit_status(code: object) -> int:
+    """The exit status ``SystemExit(code)`` gives, as CPython has it: None is 0, a
+    number is itself, anything else is printed on stderr and gives 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
 if __name__ == "__main__":
-    main()
+    entry()

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
+from support import EXAMPLES
 from typer.testing import CliRunner
 
-from planner.cli import app
+from planner.cli import app, exit_status
 
 runner = CliRunner()
 
@@ -68,3 +74,87 @@ def test_export_of_a_file_that_is_not_a_plan(tmp_path):
 
 def test_unknown_option_is_a_usage_error():
     assert runner.invoke(app, ["plan", "--nope"]).exit_code == 2
+
+
+def installed(*args: str, tmp: Path) -> subprocess.CompletedProcess[str]:
+    """``planner ARGS`` as installed (``entry``), its temporary files under ``tmp``."""
+    tmp.mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-m", "planner.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "TMPDIR": str(tmp)},
+        check=False,
+    )
+
+
+def font_folders(tmp: Path) -> list[str]:
+    """The typesetters' folders of font links left in ``tmp`` (Jinja2's cache stays)."""
+    from planner.render.typeset import FONTS_PREFIX
+
+    return [p.name for p in tmp.iterdir() if p.name.startswith(FONTS_PREFIX)]
+
+
+def test_the_installed_command_leaves_at_once_with_its_work_done(tmp_path: Path) -> None:
+    """``entry`` skips the tearing down of every module (os._exit) but not what a
+    user relies on: the whole output flushed, every file written, the exit handlers
+    run (the typesetter's folder of font links is gone)."""
+    done = installed(
+        "plan", str(EXAMPLES / "expo_day"), "--out", str(tmp_path / "o"), "--json",
+        tmp=tmp_path / "tmp",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)  # whole
+    assert report["ok"] and all(Path(f).is_file() for f in report["files"])
+    assert len([f for f in report["files"] if f.endswith(".pdf")]) == 7
+    assert font_folders(tmp_path / "tmp") == []
+
+
+def test_an_impossible_event_still_closes_the_typesetter_it_started(tmp_path: Path) -> None:
+    # plan starts Typst before it solves; an event that cannot be planned leaves
+    # without taking it, and the exit handler must still close it
+    event = shutil.copytree(EXAMPLES / "expo_day", tmp_path / "e")
+    toml = event / "event.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("count = 3", "count = 99", 1))
+    done = installed("plan", str(event), "--out", str(tmp_path / "o"), tmp=tmp_path / "tmp")
+    assert done.returncode == 4, done.stderr
+    assert "99" in done.stderr
+    assert not (tmp_path / "o").exists()
+    assert font_folders(tmp_path / "tmp") == []
+
+
+TEARDOWN_PROBE = """
+import atexit, sys
+class Marker:
+    def __del__(self):
+        print("torn down", flush=True)
+keep = Marker()  # freed only if the modules are torn down
+atexit.register(lambda: print("exit handlers ran", flush=True))
+sys.argv = ["planner", *sys.argv[1:]]
+from planner.cli import {function}
+{function}()
+"""
+
+
+@pytest.mark.parametrize(
+    ("function", "torn_down"), [("entry", False), ("main", True)]
+)  # main() in a process of one's own leaves as Python does: the probe's own check
+def test_entry_runs_the_exit_handlers_but_tears_nothing_down(
+    function: str, torn_down: bool
+) -> None:
+    code = TEARDOWN_PROBE.format(function=function)
+    done = subprocess.run(
+        [sys.executable, "-c", code, "--help"], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert "plan" in done.stdout and "exit handlers ran" in done.stdout
+    assert ("torn down" in done.stdout) is torn_down
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "printed"), [(None, 0, ""), (3, 3, ""), ("stopped", 1, "stopped\n")]
+)
+def test_exit_status_is_cpythons(code: object, status: int, printed: str, capsys) -> None:
+    assert exit_status(code) == status
+    assert capsys.readouterr().err == printed
