@@ -348,7 +348,7 @@ PREFERRED_FAMILIES: tuple[str, ...] = (
 
 
 def font_files() -> list[str] | None:
-    """The font files to typeset with, from fontconfig: those of the first family
+    """The font files to typeset with, from fontconfig: the faces of the first family
     of PREFERRED_FAMILIES that is installed (else every font that prints Chinese,
     ``fc-list :lang=zh``) and the system's sans-serif for other scripts; [] when
     no font prints Chinese; None without fontconfig's tools (Windows, macOS).
@@ -356,37 +356,49 @@ def font_files() -> list[str] | None:
     Typst reads each font file whole to learn what it holds, and holds the
     interpreter meanwhile: every system font takes about 0.1 s (Noto's four CJK
     collections, 80 MB, most of it), which would stall the plan being solved.
-    One family's files take a third of that.
+    So it is given the family's faces alone, each cut out of its collection
+    (:func:`planner.render.fontfaces.one_face`): ~0.01 s.
     """
+    from planner.render.fontfaces import one_face
+
     fc_list, fc_match = shutil.which("fc-list"), shutil.which("fc-match")
     if fc_list is None or fc_match is None:
         return None
     try:
         chinese = subprocess.run(
-            [fc_list, ":lang=zh", "file", "family"], capture_output=True, timeout=60, check=True
+            [fc_list, "-f", "%{file}\t%{index}\t%{family}\n", ":lang=zh"],
+            capture_output=True,
+            timeout=60,
+            check=True,
         )
         sans = subprocess.run(
             [fc_match, "-f", "%{file}", "sans-serif"], capture_output=True, timeout=60, check=False
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    families: dict[str, set[str]] = {}  # file -> its families
+    families: dict[tuple[str, int], set[str]] = {}  # (file, face) -> its families
     for line in chinese.stdout.decode("utf-8", "replace").splitlines():
-        path, _, names = line.partition(": ")
-        if path.strip():
-            families.setdefault(path.strip(), set()).update(n.strip() for n in names.split(","))
+        path, _, rest = line.partition("\t")
+        index, _, names = rest.partition("\t")
+        if path.strip() and index.strip().isdigit():
+            face = (path.strip(), int(index))
+            families.setdefault(face, set()).update(n.strip() for n in names.split(","))
     if not families:
         return []
     chosen = next(
         (
-            {path for path, names in families.items() if family in names}
+            [face for face, names in families.items() if family in names]
             for family in PREFERRED_FAMILIES
             if any(family in names for names in families.values())
         ),
-        set(families),
+        None,
     )
+    if chosen is None:  # no family of ours: every file that prints Chinese, whole
+        files = {path for path, _ in families}
+    else:
+        files = {one_face(path, index) for path, index in chosen}
     other = sans.stdout.decode("utf-8", "replace").strip()
-    return sorted(chosen | ({other} if other else set()))
+    return sorted(files | ({other} if other else set()))
 
 
 #: The folder of font links in the temporary folder: planner-fonts-<pid>-...
