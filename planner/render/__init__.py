@@ -117,12 +117,12 @@ def _export(
         html_path = out / "print" / f"{stem}.html"
         if present:
             page = build()
-            html_pages.append(write_text(html_path, paper.page_html(view, t, page)))
-            if typesetter is not None:
+            if typesetter is not None:  # to Typst first: it needs neither HTML nor Jinja2
                 data = page_data(view, t, page, created)
                 printing.append(
                     typesetter.submit(data, page.template, html_path.with_suffix(".pdf"))
                 )
+            html_pages.append(write_text(html_path, paper.page_html(view, t, page)))
         else:
             html_path.unlink(missing_ok=True)
             html_path.with_suffix(".pdf").unlink(missing_ok=True)

@@ -4,7 +4,10 @@ command loads only Jinja2 for it, not the day's page builders."""
 
 from __future__ import annotations
 
-from jinja2 import BytecodeCache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jinja2 import BytecodeCache
 
 __all__ = ["template_cache"]
 

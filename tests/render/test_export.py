@@ -230,3 +230,42 @@ def test_who_filter_pairs_item_needs_a_pair() -> None:
     plan = expo_plan()
     plan.pairs = [p for p in plan.pairs if p.volunteer_id != "V05"]
     assert "tour_pm" not in [t.id for t in schedule_for(plan, "V05")]
+
+
+FIRST_PAGE_PROBE = """
+import sys
+from pathlib import Path
+from planner.model import Plan
+from planner.render import export, typeset
+
+seen = []
+submit = typeset.Typesetter.submit
+
+def noting(self, *args, **kwargs):
+    seen.append(sorted(m for m in ("jinja2", "openpyxl", "icalendar") if m in sys.modules))
+    return submit(self, *args, **kwargs)
+
+typeset.Typesetter.submit = noting
+plan = Plan.model_validate_json(Path(sys.argv[1]).read_text(encoding="utf-8"))
+export(plan, Path(sys.argv[2]), on_note=lambda line: None)
+print(seen[0], len(seen))
+"""
+
+
+def test_the_first_page_reaches_typst_before_the_other_outputs_libraries(
+    tmp_path: Path,
+) -> None:
+    # Typst typesets while the rest is written: it should not wait for Jinja2 (the
+    # HTML twins), openpyxl or icalendar to load (~0.2 s together)
+    import subprocess
+    import sys
+
+    plan_json = write_plan(expo_plan(), tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_PAGE_PROBE, str(plan_json), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert done.stdout.split() == ["[]", str(len(PRINT_PAGES))]
