@@ -332,7 +332,8 @@ def _import_what_the_thread_uses() -> None:
     import glob  # noqa: F401  (planner.io's orphaned_folders)
     import tempfile  # noqa: F401  (font_folder, planner.io's write_bytes)
 
-    import planner.io  # noqa: F401  (orphaned_folders, write_bytes)
+    import planner.io  # (orphaned_folders, write_bytes)
+    import planner.render.fontfaces  # noqa: F401  (font_files's one_face)
 
     with contextlib.suppress(ImportError):  # a broken install: the thread says so
         import typst  # noqa: F401

@@ -215,3 +215,27 @@ def test_planner_plan_without_a_chinese_font_says_so_and_exits_0(
     assert (out / "plan.json").exists() and (out / "print" / "cards.html").exists()
     assert not list(out.rglob("*.pdf"))
     assert not list(tmp_path.glob("planner-*"))  # nothing of its own left in the temp folder
+
+
+THREAD_IMPORTS = """
+import sys
+from planner.render.typeset import Typesetter, _import_what_the_thread_uses
+
+_import_what_the_thread_uses()  # what the caller imports for the thread: then nothing more
+before = set(sys.modules)
+typesetter = Typesetter()
+typesetter._compiler.result()  # its thread has found the fonts and warmed up
+print(sorted(set(sys.modules) - before))
+typesetter.close()
+"""
+
+
+def test_the_typesetting_thread_imports_nothing() -> None:
+    # a Ctrl-C that breaks off an import in the main thread can leave Python's import
+    # lock held: a thread importing then waits for ever, and plan with it (seen once
+    # when font_files began to import planner.render.fontfaces in the thread)
+    done = subprocess.run(
+        [sys.executable, "-c", THREAD_IMPORTS], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
