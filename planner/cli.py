@@ -336,12 +336,18 @@ def main() -> None:
     os.environ.setdefault(*PYDANTIC_PLUGINS_OFF)
     try:
         run_app(app)
-    except (SystemExit, Exception) as exc:
+    except (SystemExit, KeyboardInterrupt, Exception) as exc:
         # Ctrl-C outside a command's error reporting (while a command imports its
-        # libraries, say) still ends as an interrupt: exit 130, never a traceback
-        from planner.clikit import EXIT_INTERRUPTED, _caused_by_ctrl_c, interrupted
+        # libraries, or Typer reads the commands) still ends as an interrupt: exit 130
+        # with the message, never a traceback (Typer's own exit 130 says nothing)
+        from planner.clikit import (
+            EXIT_INTERRUPTED,
+            _caused_by_ctrl_c,
+            interrupted,
+            interruption_told,
+        )
 
-        if isinstance(exc, SystemExit) and exc.code == EXIT_INTERRUPTED:
+        if isinstance(exc, SystemExit) and exc.code == EXIT_INTERRUPTED and interruption_told():
             raise  # the command said so already
         if not _caused_by_ctrl_c(exc):
             raise

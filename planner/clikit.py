@@ -211,6 +211,8 @@ EXIT_INTERRUPTED = 130
 
 def interrupted(lang: Lang, as_json: bool) -> None:
     """Ctrl-C: say so in both languages and exit 130 (nothing unfinished was written)."""
+    global _interruption_told
+    _interruption_told = True
     zh = "已中断(Ctrl-C):运行已停止,未完成的结果没有写入。"
     en = "interrupted (Ctrl-C): the run stopped; nothing unfinished was written."
     if as_json:
@@ -222,6 +224,14 @@ def interrupted(lang: Lang, as_json: bool) -> None:
 
 #: Whether Ctrl-C reached this process (see :func:`_watch_ctrl_c`).
 _ctrl_c_seen = False
+#: Whether :func:`interrupted` has said so (Typer ends a command a Ctrl-C broke off
+#: with exit 130 too, silently).
+_interruption_told = False
+
+
+def interruption_told() -> bool:
+    """Whether the user has been told the run was interrupted."""
+    return _interruption_told
 
 
 def _on_ctrl_c(signum: int, frame: FrameType | None) -> None:
