@@ -18,6 +18,12 @@ distorts less than wall time:
 * for ``plan`` (which prints the PDFs), also ``plan --no-render``: printing
   is what it adds.
 
+Each ratio is given three ways: of the medians, of the fastest runs, and
+"paired": the median, over the rounds, of the command's time over its
+floor's in the same round (a slow spell on a shared machine that hits one
+mostly hits both, so this moves least from one run of the benchmark to the
+next).
+
 The planner's own bytecode is compiled first (``compileall``), as installing
 it does: with ``PYTHONDONTWRITEBYTECODE`` set, as in some shells and CI, every
 fresh process would otherwise compile the planner's sources again (~0.1 s of
@@ -148,7 +154,7 @@ def planner(*args: str) -> tuple[str, ...]:
 
 
 def jobs(example: str, work: Path) -> list[Job]:
-    """Every command on ``example``, writing under ``work``, then the import floors."""
+    """Every command on ``example``, writing under ``work``, each followed by its import floor."""
     folder = str(ROOT / "examples" / example)
     plan_json = work / "base" / "plan.json"
     if not plan_json.exists():  # export and rematch read a plan written once
@@ -173,10 +179,12 @@ def jobs(example: str, work: Path) -> list[Job]:
             ),
         ),
     ]
-    floors = [
-        Job(f"imports of {name}", ("-c", floor_code(mods))) for name, mods in FLOOR_IMPORTS.items()
-    ]
-    return commands + floors
+    floors = {
+        name: Job(f"imports of {name}", ("-c", floor_code(mods)))
+        for name, mods in FLOOR_IMPORTS.items()
+    }
+    # each floor right after its command: the paired ratio compares runs made together
+    return [job for command in commands for job in (command, floors[command.name])]
 
 
 def floor_code(modules: tuple[str, ...]) -> str:
@@ -196,13 +204,19 @@ def spread(samples: list[float]) -> str:
     return f"{statistics.median(samples):7.3f} {min(samples):7.3f} {max(samples):7.3f}"
 
 
+def paired(times: dict[str, list[float]], name: str, floor: str) -> float:
+    """The median of the command's time over its floor's, round by round (both ran in
+    every round, one soon after the other: a slow spell that hits one mostly hits both)."""
+    return statistics.median(a / b for a, b in zip(times[name], times[floor], strict=True))
+
+
 def report(example: str, times: dict[str, list[float]], cpu: dict[str, list[float]]) -> None:
     median = {name: statistics.median(s) for name, s in times.items()}
     print(f"\n## {example}: wall seconds")
     least = {name: min(s) for name, s in times.items()}
     print(
         f"{'command':22} {'median':>7} {'min':>7} {'max':>7}   {'floor':24} {'median':>7}"
-        f" {'ratio':>6} {'min/min':>7}"
+        f" {'ratio':>6} {'min/min':>7} {'paired':>7}"
     )
     for name in FLOOR_IMPORTS:
         floors = [f"imports of {name}", *([FLOOR_COMMAND[name]] if name in FLOOR_COMMAND else [])]
@@ -211,7 +225,7 @@ def report(example: str, times: dict[str, list[float]], cpu: dict[str, list[floa
             label = "its imports" if floor.startswith("imports of") else floor
             print(
                 f"{head}   {label:24} {median[floor]:7.3f} {median[name] / median[floor]:5.2f}×"
-                f" {least[name] / least[floor]:6.2f}×"
+                f" {least[name] / least[floor]:6.2f}× {paired(times, name, floor):6.2f}×"
             )
     print(f"\n## {example}: CPU seconds (user + system, helpers included; steadier when busy)")
     cpu_median = {name: statistics.median(s) for name, s in cpu.items()}
@@ -222,7 +236,7 @@ def report(example: str, times: dict[str, list[float]], cpu: dict[str, list[floa
             label = "its imports" if floor.startswith("imports of") else floor
             print(
                 f"{head}   {label:24} {cpu_median[floor]:7.3f}"
-                f" {cpu_median[name] / cpu_median[floor]:5.2f}×"
+                f" {cpu_median[name] / cpu_median[floor]:5.2f}× {paired(cpu, name, floor):6.2f}×"
             )
     print("\nimports timed (fresh python -c), wall median min max:")
     for name, mods in FLOOR_IMPORTS.items():
