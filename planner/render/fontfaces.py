@@ -55,7 +55,8 @@ def one_face(path: str, index: int) -> str:
             face = cut_face(font, index)
         folder.mkdir(parents=True, exist_ok=True)
         for older in folder.glob(f"{stem}*.otf"):  # the font was upgraded
-            older.unlink(missing_ok=True)
+            if older != kept:  # (another run may have just cut this one)
+                older.unlink(missing_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{stem}", suffix=".part")
         with os.fdopen(handle, "wb") as out:
             out.write(face)
