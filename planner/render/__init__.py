@@ -61,7 +61,7 @@ def export(
     Chinese, a page that failed); by default the lines go to stderr.
 
     Typst typesets each printed page in a thread of this process as soon as
-    its HTML is written, while the other files are written.
+    its rows are ready (before its HTML), while the other files are written.
     """
     from contextlib import nullcontext
 

@@ -45,6 +45,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from planner.render.fontfaces import one_face  # stdlib only: cheap, and no import in the thread
+
 if TYPE_CHECKING:
     from planner.render.labels import Labels
     from planner.render.paper import Page
@@ -332,8 +334,7 @@ def _import_what_the_thread_uses() -> None:
     import glob  # noqa: F401  (planner.io's orphaned_folders)
     import tempfile  # noqa: F401  (font_folder, planner.io's write_bytes)
 
-    import planner.io  # (orphaned_folders, write_bytes)
-    import planner.render.fontfaces  # noqa: F401  (font_files's one_face)
+    import planner.io  # noqa: F401  (orphaned_folders, write_bytes)
 
     with contextlib.suppress(ImportError):  # a broken install: the thread says so
         import typst  # noqa: F401
@@ -360,8 +361,6 @@ def font_files() -> list[str] | None:
     So it is given the family's faces alone, each cut out of its collection
     (:func:`planner.render.fontfaces.one_face`): ~0.01 s.
     """
-    from planner.render.fontfaces import one_face
-
     fc_list, fc_match = shutil.which("fc-list"), shutil.which("fc-match")
     if fc_list is None or fc_match is None:
         return None
