@@ -28,18 +28,17 @@ Then the input forms: instances of 2,500 volunteers and 5,000 children
 ``assign`` as a list of tuples, a tuple of three arrays, a ``(k, 3)`` array
 and a matrix with ``inf`` outside the arcs; several fresh processes each,
 median and spread of wall time, and the median CPU time of the timed part
-(steadier on a busy machine). Each is set beside two floors, the bare
+(steadier on a busy machine). Each is set beside its floor: the bare
 solver making the same calls (arcs, supplies, solve, the flows read back)
-on the same arcs, as a ratio of medians and paired (the median over rounds
-of the ratio on one instance: the solver's own time moves with the
-instance, and with the order of equal costs, by a fifth either way; one
-instance alone once made the matrix look 1.5x slower than its arcs):
-
-* as given (in the order ``np.argpartition`` leaves each child's nearest):
-  what calling the solver directly costs;
-* in the order ``assign`` hands them over (child by child, cheapest first:
-  see ``planner.matching.flow._cheapest_first``): the ratio is only what
-  ``assign`` adds (checks, converting the input, the sort).
+on the same arcs in the same order, which ``assign`` keeps: the triples in
+the order given (the order ``np.argpartition`` leaves each child's
+nearest), the matrix's cells in row order. The ratio is then only what
+``assign`` adds (checks, converting the input, finding a matrix's cells).
+It is given as a ratio of medians and paired (the median over rounds of the
+ratio on one instance), and, for comparison, paired over the bare solver
+on the order given: the solver's own time on one instance moves with the
+order of its arcs by a fifth either way, with no order faster on average
+(see ``planner.matching.flow.assign``).
 
 Then both example events: screening and matching wall time (solver
 imports warmed up first, as in ``planner plan``; matching then gets the
@@ -173,12 +172,21 @@ FORMS_VOLUNTEERS = 2500
 FORMS_SEED = 2026
 FORMS = (
     "bare, as given",
-    "bare, cheapest first",
+    "bare, row order",
     "list of tuples",
     "tuple of arrays",
     "(k, 3) array",
     "matrix, inf",
 )
+#: each form's floor: the bare solver on the arcs in the order assign hands them over
+FLOOR = {
+    FORMS[0]: FORMS[0],
+    FORMS[1]: FORMS[1],
+    "list of tuples": FORMS[0],
+    "tuple of arrays": FORMS[0],
+    "(k, 3) array": FORMS[0],
+    "matrix, inf": FORMS[1],
+}
 
 
 def run_form(form: str, seed: int = FORMS_SEED) -> dict:
@@ -189,8 +197,8 @@ def run_form(form: str, seed: int = FORMS_SEED) -> dict:
 
     kids, vols = points(FORMS_VOLUNTEERS, seed)
     rows, cols, costs = sparse_arcs(kids, vols)
-    if form == FORMS[1]:  # the order assign hands the arcs over in
-        order = np.lexsort((costs, rows))
+    if form == FORMS[1]:  # a matrix's cells, as assign reads them
+        order = np.lexsort((cols, rows))
         rows, cols, costs = rows[order], cols[order], costs[order]
     n, m = len(kids), len(vols)
     caps = np.full(m, 2, dtype=np.int64)
@@ -246,15 +254,16 @@ def input_forms(runs: int) -> None:
         f" a new instance each round (seeds {FORMS_SEED}–{FORMS_SEED + runs - 1})"
     )
     print(
-        "paired: the median over rounds of the form's time over the floor's on the same"
-        " instance\n(the solver's time moves with the instance, and with the order of equal"
-        " costs, by a fifth either way)"
+        "floor: the bare solver on the same arcs in the order assign hands them over"
+        " (triples as given,\na matrix's cells in row order); paired: the median over rounds"
+        " of the form's time over the\nfloor's on the same instance; last column: paired over"
+        " the bare solver on the order given"
     )
     print(
-        f"{'':24} {'wall s':>23}   {'wall / floor':>17}   {'paired wall / floor':>19}"
+        f"{'':24} {'wall s':>23}   {'wall / floor':>12}   {'paired':>6}   {'paired':>8}"
         f"   {'cpu s':>5}\n"
-        f"{'form':24} {'median':>7} {'min':>7} {'max':>7}   {'given':>8} {'same':>8}"
-        f"   {'given':>9} {'same':>9}   {'median':>5}"
+        f"{'form':24} {'median':>7} {'min':>7} {'max':>7}   {'medians':>12}   {'/ floor':>6}"
+        f"   {'/ given':>8}   {'median':>5}"
     )
     samples: dict[str, list[dict]] = {form: [] for form in FORMS}
     for round_ in range(runs):  # interleaved, so a busy spell hits every form alike
@@ -262,7 +271,6 @@ def input_forms(runs: int) -> None:
             samples[form].append(fresh_form(form, FORMS_SEED + round_))
     wall = {form: statistics.median(r["seconds"] for r in samples[form]) for form in FORMS}
     cpu = {form: statistics.median(r["cpu"] for r in samples[form]) for form in FORMS}
-    given, same = FORMS[0], FORMS[1]
 
     def paired(form: str, floor: str) -> float:
         pairs = zip(samples[form], samples[floor], strict=True)
@@ -270,10 +278,11 @@ def input_forms(runs: int) -> None:
 
     for form in FORMS:
         seconds = [r["seconds"] for r in samples[form]]
+        floor = FLOOR[form]
         print(
             f"{form:24} {wall[form]:7.3f} {min(seconds):7.3f} {max(seconds):7.3f}   "
-            f"{wall[form] / wall[given]:8.2f} {wall[form] / wall[same]:8.2f}   "
-            f"{paired(form, given):9.2f} {paired(form, same):9.2f}   {cpu[form]:5.3f}"
+            f"{wall[form] / wall[floor]:12.2f}   {paired(form, floor):6.2f}   "
+            f"{paired(form, FORMS[0]):8.2f}   {cpu[form]:5.3f}"
         )
         sys.stdout.flush()
     disagree = [
