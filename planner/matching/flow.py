@@ -229,7 +229,8 @@ def _finite_cells(matrix: np.ndarray) -> np.ndarray:
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(bands, thread_name_prefix="planner-scan") as pool:
-        return np.concatenate(list(pool.map(band, range(bands))))
+        parts: list[np.ndarray] = list(pool.map(band, range(bands)))
+    return np.concatenate(parts)
 
 
 def _cores() -> int:
