@@ -224,7 +224,8 @@ def _finite_cells(matrix: np.ndarray) -> np.ndarray:
     cut = [len(matrix) * i // bands * matrix.shape[1] for i in range(bands + 1)]
 
     def band(i: int) -> np.ndarray:
-        return np.flatnonzero(np.isfinite(flat[cut[i] : cut[i + 1]])) + cut[i]
+        cells: np.ndarray = np.flatnonzero(np.isfinite(flat[cut[i] : cut[i + 1]]))
+        return cells + cut[i]
 
     from concurrent.futures import ThreadPoolExecutor
 
