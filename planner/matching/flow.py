@@ -225,7 +225,8 @@ def _finite_cells(matrix: np.ndarray) -> np.ndarray:
 
     def band(i: int) -> np.ndarray:
         cells: np.ndarray = np.flatnonzero(np.isfinite(flat[cut[i] : cut[i + 1]]))
-        return cells + cut[i]
+        cells += cut[i]
+        return cells
 
     from concurrent.futures import ThreadPoolExecutor
 
