@@ -33,7 +33,9 @@ solver making the same calls (arcs, supplies, solve, the flows read back)
 on the same arcs in the same order, which ``assign`` keeps: the triples in
 the order given (the order ``np.argpartition`` leaves each child's
 nearest), the matrix's cells in row order. The ratio is then only what
-``assign`` adds (checks, converting the input, finding a matrix's cells).
+``assign`` adds (checks, converting the input, finding a matrix's cells);
+the last column is the part of it spent reading the input (median ms).
+Each round runs the forms in a shuffled order.
 It is given as a ratio of medians and paired (the median over rounds of the
 ratio on one instance), and, for comparison, paired over the bare solver
 on the order given: the solver's own time on one instance moves with the
@@ -48,6 +50,7 @@ answer screening proved for the same team, as in ``planner plan``).
 from __future__ import annotations
 
 import argparse
+import random
 import resource
 import statistics
 import sys
@@ -194,7 +197,9 @@ def run_form(form: str, seed: int = FORMS_SEED) -> dict:
     from ortools.graph.python import min_cost_flow
 
     from planner.matching import assign
+    from planner.matching import flow as flow_module
 
+    reading = _timed(flow_module, "_arcs")  # assign's reading of its input
     kids, vols = points(FORMS_VOLUNTEERS, seed)
     rows, cols, costs = sparse_arcs(kids, vols)
     if form == FORMS[1]:  # a matrix's cells, as assign reads them
@@ -239,7 +244,24 @@ def run_form(form: str, seed: int = FORMS_SEED) -> dict:
         "seconds": time.perf_counter() - start,
         "cpu": time.process_time() - cpu,
         "objective": objective,
+        "reading": sum(reading),
     }
+
+
+def _timed(module: object, name: str) -> list[float]:
+    """Wrap ``module.name`` so each call's wall time is appended to the list returned."""
+    function = getattr(module, name)
+    seconds: list[float] = []
+
+    def timed(*args: object, **kwargs: object) -> object:
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            seconds.append(time.perf_counter() - start)
+
+    setattr(module, name, timed)
+    return seconds
 
 
 def fresh_form(form: str, seed: int = FORMS_SEED) -> dict:
@@ -260,14 +282,16 @@ def input_forms(runs: int) -> None:
         " the bare solver on the order given"
     )
     print(
-        f"{'':24} {'wall s':>23}   {'wall / floor':>12}   {'paired':>6}   {'paired':>8}"
-        f"   {'cpu s':>5}\n"
-        f"{'form':24} {'median':>7} {'min':>7} {'max':>7}   {'medians':>12}   {'/ floor':>6}"
-        f"   {'/ given':>8}   {'median':>5}"
+        f"{'':24} {'wall s':>23}   {'wall / floor':>12}   {'paired':>7}   {'paired':>7}"
+        f"   {'cpu s':>6}   {'reading':>7}\n"
+        f"{'form':24} {'median':>7} {'min':>7} {'max':>7}   {'medians':>12}   {'/ floor':>7}"
+        f"   {'/ given':>7}   {'median':>6}   {'ms':>7}"
     )
     samples: dict[str, list[dict]] = {form: [] for form in FORMS}
-    for round_ in range(runs):  # interleaved, so a busy spell hits every form alike
-        for form in FORMS:
+    for round_ in range(runs):  # interleaved, so a busy spell hits every form alike ...
+        order = list(FORMS)
+        random.Random(round_).shuffle(order)  # ... and none always runs first or last
+        for form in order:
             samples[form].append(fresh_form(form, FORMS_SEED + round_))
     wall = {form: statistics.median(r["seconds"] for r in samples[form]) for form in FORMS}
     cpu = {form: statistics.median(r["cpu"] for r in samples[form]) for form in FORMS}
@@ -279,10 +303,15 @@ def input_forms(runs: int) -> None:
     for form in FORMS:
         seconds = [r["seconds"] for r in samples[form]]
         floor = FLOOR[form]
+        reading = (
+            f"{statistics.median(r['reading'] for r in samples[form]) * 1000:.1f}"
+            if form not in (FORMS[0], FORMS[1])
+            else "-"
+        )
         print(
             f"{form:24} {wall[form]:7.3f} {min(seconds):7.3f} {max(seconds):7.3f}   "
-            f"{wall[form] / wall[floor]:12.2f}   {paired(form, floor):6.2f}   "
-            f"{paired(form, FORMS[0]):8.2f}   {cpu[form]:5.3f}"
+            f"{wall[form] / wall[floor]:12.2f}   {paired(form, floor):7.2f}   "
+            f"{paired(form, FORMS[0]):7.2f}   {cpu[form]:6.3f}   {reading:>7}"
         )
         sys.stdout.flush()
     disagree = [

@@ -207,27 +207,39 @@ def _matrix_arcs(
 
 #: cells per thread when scanning a matrix for its allowed cells
 SCAN_CELLS = 2_000_000
+#: cells read at a time by one thread (its flags fit a core's cache, and are reused)
+SCAN_BLOCK = 1 << 18
 
 
 def _finite_cells(matrix: np.ndarray) -> np.ndarray:
     """The flat indices of a float matrix's finite cells, in row order.
 
-    A large matrix is scanned in bands of rows on as many threads as there
-    are cores (NumPy lets go of the GIL): a 5,000 × 2,500 matrix took ~20 ms
-    on one core and ~11 ms on two. The bands are joined in order, so the
-    answer does not depend on the threads.
+    Read a block at a time into one small reused array of flags (a flag per
+    cell of the whole matrix is 12.5 MB of fresh memory for 5,000 × 2,500),
+    and a large matrix in bands on as many threads as there are cores (NumPy
+    lets go of the GIL). 5,000 × 2,500 in a fresh process on two cores:
+    ~20 ms in one pass, ~18 ms in two bands, 12–15 ms in two bands of
+    blocks. The parts are joined in order, so the answer does not depend on
+    the threads.
     """
     flat = np.ascontiguousarray(matrix).reshape(-1)
-    bands = min(_cores(), max(1, flat.size // SCAN_CELLS), len(matrix))
-    if bands <= 1:
-        return np.flatnonzero(np.isfinite(flat))
+    bands = min(_cores(), max(1, flat.size // SCAN_CELLS), max(1, len(matrix)))
     cut = [len(matrix) * i // bands * matrix.shape[1] for i in range(bands + 1)]
 
     def band(i: int) -> np.ndarray:
-        cells: np.ndarray = np.flatnonzero(np.isfinite(flat[cut[i] : cut[i + 1]]))
-        cells += cut[i]
-        return cells
+        flags = np.empty(min(SCAN_BLOCK, cut[i + 1] - cut[i]), dtype=bool)
+        parts = [np.zeros(0, dtype=np.int64)]
+        for start in range(cut[i], cut[i + 1], SCAN_BLOCK):
+            block = flat[start : min(start + SCAN_BLOCK, cut[i + 1])]
+            found = flags[: len(block)]
+            np.isfinite(block, out=found)
+            cells: np.ndarray = np.flatnonzero(found)
+            cells += start
+            parts.append(cells)
+        return np.concatenate(parts)
 
+    if bands == 1:
+        return band(0)
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(bands, thread_name_prefix="planner-scan") as pool:

@@ -96,6 +96,7 @@ def test_a_matrix_scanned_in_bands_gives_the_cells_one_pass_gives(monkeypatch, c
     matrix[3, 4] = np.nan
     matrix[5, :] = -np.inf
     monkeypatch.setattr(flow, "SCAN_CELLS", 10)
+    monkeypatch.setattr(flow, "SCAN_BLOCK", 7)  # blocks end inside rows and inside bands
     monkeypatch.setattr(flow, "_cores", lambda: cores)
     for form in (matrix, matrix.T.copy().T):  # C order, and a view in Fortran order
         cells = flow._finite_cells(form)
