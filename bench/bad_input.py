@@ -74,7 +74,7 @@ def main() -> None:
                 parse = min(parse, time.process_time() - start_cpu)
             start = time.perf_counter()
             done = subprocess.run(
-                [sys.executable, "-m", "planner.cli", "check", str(folder)],
+                [sys.executable, "-m", "planner", "check", str(folder)],
                 capture_output=True,
                 text=True,
                 cwd=tmp,
@@ -82,7 +82,7 @@ def main() -> None:
             wall = time.perf_counter() - start
             printed = len(done.stderr.splitlines())
             as_json = subprocess.run(
-                [sys.executable, "-m", "planner.cli", "check", str(folder), "--json"],
+                [sys.executable, "-m", "planner", "check", str(folder), "--json"],
                 capture_output=True,
                 text=True,
                 cwd=tmp,

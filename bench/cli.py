@@ -50,7 +50,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ("expo_day", "school_day")
-PLANNER = "from planner.cli import entry; entry()"
+PLANNER = "from planner.launch import entry; entry()"
 
 #: What each command must import: the libraries it uses by design (the CLI, the
 #: models, the spreadsheet reader, the solvers it calls, the table it prints).

@@ -63,7 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     python = sys.executable
     compileall.compile_dir(ROOT / "planner", quiet=1)  # as an install does: see the module
-    cli = [python, "-c", "from planner.cli import entry; entry()"]
+    cli = [python, "-c", "from planner.launch import entry; entry()"]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "plan"
         subprocess.run(

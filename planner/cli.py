@@ -351,13 +351,11 @@ def main() -> None:
             raise  # the command said so already
         if not _caused_by_ctrl_c(exc):
             raise
-        args = sys.argv[1:]
-        english = "--lang=en" in args or any(
-            a == "--lang" and args[i + 1 : i + 2] == ["en"] for i, a in enumerate(args)
-        )
-        lang = Lang.en if english else Lang.zh
+        from planner.launch import asked_for
+
+        english, as_json = asked_for(sys.argv[1:])
         try:
-            interrupted(lang, "--json" in sys.argv)
+            interrupted(Lang.en if english else Lang.zh, as_json)
         except typer.Exit as done:
             raise SystemExit(done.exit_code) from None
     finally:
@@ -370,8 +368,8 @@ def main() -> None:
 
 
 def entry() -> None:
-    """The ``planner`` command as installed (its console script, ``python -m
-    planner.cli``): :func:`main`, then out at once.
+    """The ``planner`` command as installed (its console script and ``python -m
+    planner`` reach it through :mod:`planner.launch`): :func:`main`, then out at once.
 
     What CPython does on its way out is done here (the exit handlers run, the
     output is flushed), but not its tearing down of every module and object:

@@ -20,6 +20,8 @@ from typing import Annotated, Any
 
 import typer
 
+from planner.launch import EXIT_INTERRUPTED, INTERRUPTED_EN, INTERRUPTED_ZH, interrupted_json
+
 
 class Lang(StrEnum):
     zh = "zh"
@@ -205,20 +207,13 @@ def _report_other(code: int, kind: str, text: str, lang: Lang, as_json: bool) ->
     raise typer.Exit(int(code))
 
 
-#: Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
-EXIT_INTERRUPTED = 130
-
-
 def interrupted(lang: Lang, as_json: bool) -> None:
     """Ctrl-C: say so in both languages and exit 130 (nothing unfinished was written)."""
     global _interruption_told
     _interruption_told = True
-    zh = "已中断(Ctrl-C):运行已停止,未完成的结果没有写入。"
-    en = "interrupted (Ctrl-C): the run stopped; nothing unfinished was written."
     if as_json:
-        payload = {"ok": False, "error": "interrupted", "messages": [say(lang, zh, en)]}
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-    err(f"{zh}\n{en}")
+        print(interrupted_json(lang == Lang.en))
+    err(f"{INTERRUPTED_ZH}\n{INTERRUPTED_EN}")
     raise typer.Exit(EXIT_INTERRUPTED)
 
 

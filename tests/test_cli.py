@@ -80,7 +80,7 @@ def installed(*args: str, tmp: Path) -> subprocess.CompletedProcess[str]:
     """``planner ARGS`` as installed (``entry``), its temporary files under ``tmp``."""
     tmp.mkdir(exist_ok=True)
     return subprocess.run(
-        [sys.executable, "-m", "planner.cli", *args],
+        [sys.executable, "-m", "planner", *args],
         capture_output=True,
         text=True,
         timeout=600,

@@ -105,7 +105,7 @@ def planner_process(*args: str, umask: int | None = None, **kw) -> subprocess.Po
 
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
-        [sys.executable, "-m", "planner.cli", *args],
+        [sys.executable, "-m", "planner", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,

@@ -4,6 +4,7 @@ says so in Chinese and English, and writes nothing."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -160,3 +161,52 @@ def test_ctrl_c_while_the_command_loads_its_libraries_says_so_too(tmp_path):
     assert stderr.decode().count("interrupted (Ctrl-C)") == 1, stderr.decode()
     assert "Traceback" not in stderr.decode()
     assert not out.exists()
+
+
+#: The installed command with a Ctrl-C arriving as it starts loading its command
+#: line (Typer): the first thing ``planner.launch`` does.
+EARLY = textwrap.dedent(
+    """
+    import importlib.abc, os, signal, sys
+
+    class CtrlC(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name == "typer":
+                os.kill(os.getpid(), signal.SIGINT)
+            return None
+
+    sys.meta_path.insert(0, CtrlC())
+    sys.argv = ["planner", *sys.argv[1:]]
+    from planner.launch import entry
+
+    entry()
+    """
+)
+
+
+def test_ctrl_c_while_the_command_line_loads_says_so_and_exits_130(tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-c", EARLY, "plan", str(EXPO), "--out", str(out), "--lang", "en"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=600,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    stderr = proc.stderr.decode()
+    assert proc.returncode == 130, stderr
+    assert stderr.count("interrupted (Ctrl-C)") == 1 and "已中断" in stderr, stderr
+    assert "Traceback" not in stderr and "typer" not in stderr, stderr
+    assert proc.stdout == b"" and not out.exists()
+
+    as_json = subprocess.run(
+        [sys.executable, "-c", EARLY, "check", str(EXPO), "--json"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=600,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert as_json.returncode == 130, as_json.stderr.decode()
+    said = json.loads(as_json.stdout)
+    assert said["ok"] is False and said["error"] == "interrupted"
+    assert said["messages"] == ["已中断(Ctrl-C):运行已停止,未完成的结果没有写入。"]

@@ -128,7 +128,7 @@ def test_one_cell_at_xfd1048576_is_refused_before_reading(tiny_event, guarded):
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
     done = subprocess.run(
-        [sys.executable, "-m", "planner.cli", "check", str(tiny_event), "--lang", "en"],
+        [sys.executable, "-m", "planner", "check", str(tiny_event), "--lang", "en"],
         capture_output=True,
         text=True,
         preexec_fn=limit,
