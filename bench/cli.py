@@ -189,15 +189,19 @@ def jobs(example: str, work: Path) -> list[Job]:
 
 def floor_code(modules: tuple[str, ...]) -> str:
     """The program a floor times: the imports, and pydantic's first model where it is one,
-    run as ``planner`` runs (its garbage collector's setting, and out at once without
-    tearing the modules down, as :func:`planner.cli.entry` leaves): what the command
-    spares itself in collections and teardown is not counted as its gain."""
-    from planner.cli import GC_THRESHOLDS
+    run as ``planner`` runs (the environment it sets for its libraries, its garbage
+    collector's setting, and out at once without tearing the modules down, as
+    :func:`planner.cli.entry` leaves): what the command spares itself in plugin
+    searches, threads, collections and teardown is not counted as its gain."""
+    from planner.cli import ENVIRONMENT, GC_THRESHOLDS
 
-    code = f"import gc; gc.set_threshold{GC_THRESHOLDS}\nimport " + ", ".join(modules)
+    code = "import os\n" + "".join(
+        f"os.environ.setdefault({name!r}, {value!r})\n" for name, value in ENVIRONMENT
+    )
+    code += f"import gc; gc.set_threshold{GC_THRESHOLDS}\nimport " + ", ".join(modules)
     if "pydantic.main" in modules:
         code += f"\n{FIRST_MODEL}"
-    return code + "\nimport os; os._exit(0)"
+    return code + "\nos._exit(0)"
 
 
 def spread(samples: list[float]) -> str:

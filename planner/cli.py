@@ -311,11 +311,17 @@ def budget(
     run_reporting(work, lang=lang, as_json=as_json)
 
 
-#: pydantic looks for plugins (the entry points of every installed package) before
-#: it builds its first model: ~0.02 s of every command, for plugins no command uses.
-#: Typer turns them off for its own parameters likewise. Set the variable to ""
-#: to have them.
-PYDANTIC_PLUGINS_OFF = ("PYDANTIC_DISABLE_PLUGINS", "__all__")
+#: What a command sets in its environment for the libraries it loads, unless the
+#: user has set it (``main`` does it before any of them loads):
+#:
+#: - pydantic looks for plugins (the entry points of every installed package)
+#:   before it builds its first model: ~0.02 s of every command, for plugins no
+#:   command uses. Typer turns them off for its own parameters likewise. Set the
+#:   variable to "" to have them.
+#: - NumPy's OpenBLAS starts a worker thread per extra core as NumPy loads, which
+#:   spins ~0.15 s of CPU on the other core (measured on two); the planner
+#:   multiplies no matrices.
+ENVIRONMENT = (("PYDANTIC_DISABLE_PLUGINS", "__all__"), ("OPENBLAS_NUM_THREADS", "1"))
 
 
 #: CPython's collector thresholds for a command (as mypy sets its own). A command is
@@ -333,7 +339,8 @@ def main() -> None:
     from planner.clikit import run_app
 
     gc.set_threshold(*GC_THRESHOLDS)
-    os.environ.setdefault(*PYDANTIC_PLUGINS_OFF)
+    for name, value in ENVIRONMENT:
+        os.environ.setdefault(name, value)
     try:
         run_app(app)
     except (SystemExit, KeyboardInterrupt, Exception) as exc:

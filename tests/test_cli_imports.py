@@ -17,7 +17,7 @@ import pytest
 from support import EXAMPLES
 
 PROBE = """
-import gc, json, sys
+import gc, json, os, sys, threading
 from planner.cli import main
 sys.argv = ["planner", *sys.argv[1:]]
 try:
@@ -31,6 +31,12 @@ report = {
     "modules": sorted(sys.modules),
     "plugins_looked_for": plugins_looked_for,
     "gc": gc.get_threshold(),
+    # threads no Python code started (a library's own workers)
+    "native_threads": (
+        len(os.listdir("/proc/self/task")) - threading.active_count()
+        if os.path.isdir("/proc/self/task")
+        else None
+    ),
 }
 print(json.dumps(report), file=sys.__stderr__)
 """
@@ -143,3 +149,20 @@ def test_the_collector_runs_seldom_in_a_command(tmp_path: Path) -> None:
 
     ran = probe(tmp_path, "check", str(EXAMPLES / "school_day"))
     assert tuple(ran["gc"]) == GC_THRESHOLDS != (700, 10, 10)
+
+
+def test_numpys_blas_starts_no_threads_in_a_command(tmp_path: Path) -> None:
+    # OpenBLAS's worker spun ~0.15 s of CPU on the other core as NumPy loaded
+    ran = probe(
+        tmp_path,
+        "plan",
+        str(EXAMPLES / "expo_day"),
+        "--out",
+        str(tmp_path / "o"),
+        "--no-render",
+        unset=("OPENBLAS_NUM_THREADS",),
+    )
+    if ran["native_threads"] is None:
+        pytest.skip("no /proc/self/task to count threads in")
+    assert "numpy" in ran["modules"] and ran["code"] == 0
+    assert ran["native_threads"] == 0
