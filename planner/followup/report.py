@@ -628,7 +628,7 @@ def write_reports(
     engine: Engine, programme: Programme, *, out: Path, as_of: date, term: str | None, lang: str
 ) -> list[Path]:
     """Write the assessment, unit roll-up, open problems and growth booklets; return the paths."""
-    from planner.render.typeset import Typesetter, creation_stamp
+    from planner.render.typeset import Typesetter, creation_stamp, printer_mark
 
     w = words(lang)
     chosen = _term(programme, term)
@@ -670,6 +670,7 @@ def write_reports(
     books = growth_books(engine, report, lang=lang)
     created = growth_created(programme, as_of)
     stamp = creation_stamp(created)
+    printer = printer_mark(TYPST_ROOT).encode("ascii")
     printing: list[tuple[Path, Typeset]] = []  # booklets to typeset: new, or changed
     with ExitStack() as stack:
         typesetter: Typesetter | None = None  # started at the first booklet to typeset
@@ -679,7 +680,7 @@ def write_reports(
             )
             path = out / "growth" / f"{safe_name(book.child_id)}.html"
             pdf = path.with_suffix(".pdf")
-            if _printed_from(path, pdf, html, stamp):
+            if _printed_from(path, pdf, html, (stamp, printer)):
                 written.append(write_text(path, html, private=True))
                 written.append(pdf)  # typeset from this very page (title, organiser, day)
                 continue
@@ -754,18 +755,22 @@ def growth_created(programme: Programme, as_of: date) -> datetime:
     return datetime.combine(as_of, time(0), ZoneInfo(programme.timezone))
 
 
-def _printed_from(path: Path, pdf: Path, html: str, stamp: bytes) -> bool:
-    """Whether ``pdf`` was typeset from ``html`` as it stands, stamped with ``stamp``
-    (:func:`planner.render.typeset.creation_stamp`).
+def _printed_from(path: Path, pdf: Path, html: str, stamps: tuple[bytes, ...]) -> bool:
+    """Whether ``pdf`` was typeset from ``html`` as it stands, and carries each of
+    ``stamps``: this day's (:func:`planner.render.typeset.creation_stamp`) and
+    this printer's (:func:`planner.render.typeset.printer_mark`).
 
     The page shows its title, the organiser and the day, so the same page
     means the same PDF; a PDF from another run (one dated by the clock or
-    written by another printer, or one typeset for another day) does not
-    carry this day's stamp. A changed page has its PDF removed before it is
-    written, so a run stopped half way never leaves a PDF beside a page it
-    was not typeset from.
+    written by another printer, one typeset for another day, or by another
+    Typst or other templates) does not carry both stamps. A changed page has
+    its PDF removed before it is written, so a run stopped half way never
+    leaves a PDF beside a page it was not typeset from.
     """
     try:
-        return path.read_bytes() == html.encode() and stamp in pdf.read_bytes()
+        if path.read_bytes() != html.encode():
+            return False
+        printed = pdf.read_bytes()
     except OSError:
         return False
+    return all(stamp in printed for stamp in stamps)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import re
 import shutil
@@ -41,6 +42,7 @@ import threading
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -60,6 +62,7 @@ __all__ = [
     "creation_stamp",
     "document",
     "page_data",
+    "printer_mark",
     "settle",
     "warm_up",
 ]
@@ -223,6 +226,7 @@ class Typesetter:
         self._root = root
         self._again = again
         _import_what_the_thread_uses()
+        self._printer = printer_mark(root or TEMPLATES)
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="planner-typeset")
         self._folder: str | None = None  # links to the font files Typst reads
         self._compiler: Future[Any] = self._pool.submit(self._start)
@@ -262,7 +266,9 @@ class Typesetter:
         if isinstance(compiler, PdfError):
             return compiler
         try:
-            out = compiler.compile(input=str(typ), sys_inputs={"data": data})
+            out = compiler.compile(
+                input=str(typ), sys_inputs={"data": data, "printer": self._printer}
+            )
         except Exception as exc:  # a template that does not typeset: say which, never crash
             return PdfError(f"typst could not typeset {typ.stem}: {exc}")
         try:
@@ -299,6 +305,21 @@ class Typesetter:
         with contextlib.suppress(Exception):  # a page's own error is reported with the page
             compiler.compile(input=warm_page(root), sys_inputs={"data": WARM_DATA})
         return compiler
+
+
+@cache
+def printer_mark(root: Path) -> str:
+    """What typesets pages under ``root``, as the word each PDF carries in its
+    keywords: a digest of Typst's version and of every template Typst may read
+    there. A PDF kept from an earlier run without the current word came from
+    another Typst or other templates (an upgraded planner): typeset it again."""
+    import typst
+
+    digest = hashlib.sha256(f"typst {getattr(typst, '__version__', '')}".encode())
+    for typ in sorted(root.rglob("*.typ")):
+        digest.update(f"\0{typ.relative_to(root).as_posix()}\0".encode())
+        digest.update(typ.read_bytes())
+    return f"planner-typeset-{digest.hexdigest()[:16]}"
 
 
 def warm_page(root: Path) -> bytes:

@@ -278,6 +278,45 @@ def test_an_unchanged_booklet_is_not_typeset_again(
     assert stat.S_IMODE((out / "growth" / "C1.pdf").stat().st_mode) == 0o600
 
 
+def test_a_booklet_from_another_printer_is_typeset_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upgraded planner (its templates) or Typst: the same page, a new PDF."""
+    import pikepdf
+
+    from planner.render import typeset
+
+    engine, _ = sqlite_autumn(tmp_path)
+    out = tmp_path / "out"
+    write_reports(engine, SCHOOL, out=out, as_of=AS_OF, term=None, lang="zh")
+    with pikepdf.open(out / "growth" / "C1.pdf") as pdf:
+        mark = str(pdf.docinfo["/Keywords"])
+    assert mark == typeset.printer_mark(typeset.TEMPLATES.parents[1])
+    typeset_at = (out / "growth" / "C1.pdf").stat().st_mtime_ns
+
+    monkeypatch.setattr(typeset, "printer_mark", lambda root: "planner-typeset-upgraded")
+    again = write_reports(engine, SCHOOL, out=out, as_of=AS_OF, term=None, lang="zh")
+    engine.dispose()
+    assert out / "growth" / "C1.pdf" in again
+    assert (out / "growth" / "C1.pdf").stat().st_mtime_ns != typeset_at
+    with pikepdf.open(out / "growth" / "C1.pdf") as pdf:
+        assert str(pdf.docinfo["/Keywords"]) == "planner-typeset-upgraded"
+
+
+def test_the_printer_mark_follows_the_templates(tmp_path: Path) -> None:
+    from planner.render import typeset
+
+    root = tmp_path / "root"
+    (root / "t").mkdir(parents=True)
+    (root / "t" / "a.typ").write_text("#let a = 1\n")
+    first = typeset.printer_mark(root)
+    assert first.startswith("planner-typeset-") and first == typeset.printer_mark(root)
+    other = tmp_path / "other"
+    (other / "t").mkdir(parents=True)
+    (other / "t" / "a.typ").write_text("#let a = 2\n")
+    assert typeset.printer_mark(other) != first
+
+
 needs_pdftotext = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) missing")
 
 

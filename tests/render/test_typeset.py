@@ -22,7 +22,7 @@ import pytest
 from render.plans import expo_plan
 from support import EXAMPLES
 
-from planner.render import PRINT_PAGES, export
+from planner.render import PRINT_PAGES, export, typeset
 from planner.render.paper import Page
 from planner.render.typeset import font_files, page_data
 
@@ -122,6 +122,8 @@ def test_two_runs_of_planner_plan_give_byte_identical_pdfs(tmp_path: Path) -> No
     assert info["/Author"] == "西安市红十字会 / 长安花公益联盟"
     # the invites' DTSTAMP, a week before the day's midnight in Xi'an (+08:00), in UTC
     assert info["/CreationDate"] == info["/ModDate"] == "D:20261204160000Z"
+    # what typeset it: Typst's version and the templates, digested
+    assert info["/Keywords"] == typeset.printer_mark(typeset.TEMPLATES)
     assert tagged, "the PDF carries its structure for screen readers"
 
 
