@@ -60,6 +60,11 @@ NOT_FOR_PLANNING = (
 SOLVING = ("ortools.sat.python.cp_model", "ortools.constraint_solver.pywrapcp", "pandas")
 
 
+def planning(tmp_path: Path, example: str = "expo_day") -> tuple[str, ...]:
+    """``plan EXAMPLE --out TMP/o --no-render``."""
+    return ("plan", str(EXAMPLES / example), "--out", str(tmp_path / "o"), "--no-render")
+
+
 def modules_of(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> set[str]:
     return set(probe(tmp_path, *args, env=env)["modules"])
 
@@ -89,23 +94,14 @@ def probe(
 def test_plan_without_render_imports_no_workbook_writer_bar_or_typesetter(
     tmp_path: Path, example: str
 ) -> None:
-    loaded = modules_of(
-        tmp_path, "plan", str(EXAMPLES / example), "--out", str(tmp_path / "o"), "--no-render"
-    )  # stderr is a pipe here
+    loaded = modules_of(tmp_path, *planning(tmp_path, example))  # stderr is a pipe here
     assert (tmp_path / "o" / "plan.json").exists()
     assert sorted(m for m in NOT_FOR_PLANNING if m in loaded) == []
 
 
 def test_a_terminal_still_gets_the_progress_bar(tmp_path: Path) -> None:
-    loaded = modules_of(
-        tmp_path,
-        "plan",
-        str(EXAMPLES / "expo_day"),
-        "--out",
-        str(tmp_path / "o"),
-        "--no-render",
-        env={"TTY_COMPATIBLE": "1"},  # Rich's switch for "this is a terminal"
-    )
+    # Rich's switch for "this is a terminal"
+    loaded = modules_of(tmp_path, *planning(tmp_path), env={"TTY_COMPATIBLE": "1"})
     assert "rich.progress" in loaded
 
 
@@ -118,9 +114,7 @@ def test_check_imports_no_cp_sat_routing_or_pandas(tmp_path: Path, example: str)
 
 
 def test_export_imports_no_solver_at_all(tmp_path: Path) -> None:
-    planned = modules_of(
-        tmp_path, "plan", str(EXAMPLES / "expo_day"), "--out", str(tmp_path / "o"), "--no-render"
-    )
+    planned = modules_of(tmp_path, *planning(tmp_path))
     assert "ortools.sat.python.cp_model" in planned  # the probe sees what a command loads
     loaded = modules_of(
         tmp_path,
@@ -135,7 +129,7 @@ def test_export_imports_no_solver_at_all(tmp_path: Path) -> None:
 
 def test_pydantic_plugins_are_not_looked_for_unless_asked(tmp_path: Path) -> None:
     # looking reads the entry points of every installed package (~0.02 s a command)
-    args = ("plan", str(EXAMPLES / "school_day"), "--out", str(tmp_path / "o"), "--no-render")
+    args = planning(tmp_path, "school_day")
     unasked = probe(tmp_path, *args, unset=("PYDANTIC_DISABLE_PLUGINS",))
     assert unasked["plugins_looked_for"] is False
     asked = probe(tmp_path, *args, env={"PYDANTIC_DISABLE_PLUGINS": ""})
@@ -153,15 +147,7 @@ def test_the_collector_runs_seldom_in_a_command(tmp_path: Path) -> None:
 
 def test_numpys_blas_starts_no_threads_in_a_command(tmp_path: Path) -> None:
     # OpenBLAS's worker spun ~0.15 s of CPU on the other core as NumPy loaded
-    ran = probe(
-        tmp_path,
-        "plan",
-        str(EXAMPLES / "expo_day"),
-        "--out",
-        str(tmp_path / "o"),
-        "--no-render",
-        unset=("OPENBLAS_NUM_THREADS",),
-    )
+    ran = probe(tmp_path, *planning(tmp_path), unset=("OPENBLAS_NUM_THREADS",))
     if ran["native_threads"] is None:
         pytest.skip("no /proc/self/task to count threads in")
     assert "numpy" in ran["modules"] and ran["code"] == 0
