@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hardening.events import planner
 from support import EXAMPLES
 from typer.testing import CliRunner
 
@@ -76,17 +76,11 @@ def test_unknown_option_is_a_usage_error():
     assert runner.invoke(app, ["plan", "--nope"]).exit_code == 2
 
 
-def installed(*args: str, tmp: Path) -> subprocess.CompletedProcess[str]:
-    """``planner ARGS`` as installed (``entry``), its temporary files under ``tmp``."""
+def installed(*args: str, tmp: Path) -> tuple[int, str, str]:
+    """``planner ARGS`` as installed (exit code, stdout, stderr), its temporary files
+    under ``tmp``."""
     tmp.mkdir(exist_ok=True)
-    return subprocess.run(
-        [sys.executable, "-m", "planner", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "TMPDIR": str(tmp)},
-        check=False,
-    )
+    return planner(*args, env={"TMPDIR": str(tmp)})
 
 
 def font_folders(tmp: Path) -> list[str]:
@@ -100,12 +94,12 @@ def test_the_installed_command_leaves_at_once_with_its_work_done(tmp_path: Path)
     """``entry`` skips the tearing down of every module (os._exit) but not what a
     user relies on: the whole output flushed, every file written, the exit handlers
     run (the typesetter's folder of font links is gone)."""
-    done = installed(
+    code, out, err = installed(
         "plan", str(EXAMPLES / "expo_day"), "--out", str(tmp_path / "o"), "--json",
         tmp=tmp_path / "tmp",
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)  # whole
+    assert code == 0, err
+    report = json.loads(out)  # whole
     assert report["ok"] and all(Path(f).is_file() for f in report["files"])
     assert len([f for f in report["files"] if f.endswith(".pdf")]) == 7
     assert font_folders(tmp_path / "tmp") == []
@@ -117,9 +111,9 @@ def test_an_impossible_event_still_closes_the_typesetter_it_started(tmp_path: Pa
     event = shutil.copytree(EXAMPLES / "expo_day", tmp_path / "e")
     toml = event / "event.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("count = 3", "count = 99", 1))
-    done = installed("plan", str(event), "--out", str(tmp_path / "o"), tmp=tmp_path / "tmp")
-    assert done.returncode == 4, done.stderr
-    assert "99" in done.stderr
+    code, _, err = installed("plan", str(event), "--out", str(tmp_path / "o"), tmp=tmp_path / "tmp")
+    assert code == 4, err
+    assert "99" in err
     assert not (tmp_path / "o").exists()
     assert font_folders(tmp_path / "tmp") == []
 

@@ -91,8 +91,11 @@ def expo_event(
     return dest
 
 
-def planner_process(*args: str, umask: int | None = None, **kw) -> subprocess.Popen:
-    """``planner ARGS`` as its own process (Ctrl-C reaches it as at a terminal)."""
+def planner_process(
+    *args: str, umask: int | None = None, env: dict[str, str] | None = None, **kw
+) -> subprocess.Popen:
+    """``planner ARGS`` as installed, in its own process (Ctrl-C reaches it as at a
+    terminal), with ``env`` added to this environment."""
 
     def child_setup() -> None:
         import signal
@@ -103,20 +106,22 @@ def planner_process(*args: str, umask: int | None = None, **kw) -> subprocess.Po
         if umask is not None:
             os.umask(umask)
 
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
         [sys.executable, "-m", "planner", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=env,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         cwd=ROOT,
         preexec_fn=child_setup,
         **kw,
     )
 
 
-def planner(*args: str, umask: int | None = None) -> tuple[int, str, str]:
-    proc = planner_process(*args, umask=umask)
+def planner(
+    *args: str, umask: int | None = None, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    """``planner ARGS`` as installed: its exit code, stdout and stderr."""
+    proc = planner_process(*args, umask=umask, env=env)
     out, err = proc.communicate(timeout=600)
     return proc.returncode, out.decode(), err.decode()
 
