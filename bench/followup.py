@@ -312,20 +312,9 @@ def fresh_db(kind: str, pg_admin: str | None, scratch: Path) -> Iterator[str]:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
     assert pg_admin
-    name = f"planner_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(pg_admin, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(pg_admin).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with _ledger_helpers().pg_database(pg_admin, "planner_bench") as url:
+        yield url
 
 
 def run_step(step: str, **args: str) -> dict[str, float]:

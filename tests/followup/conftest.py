@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import os
 import sys
-import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -23,23 +23,14 @@ PG_ENV = "PLANNER_TEST_PG_URL"
 
 
 def _pg_database(admin_url: str) -> Iterator[str]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from followup.ledger_helpers import pg_database
 
-    name = f"planner_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # the server is set but cannot be reached
-        admin.dispose()
-        pytest.skip(f"PostgreSQL at {PG_ENV} cannot be used: {exc}")
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(pg_database(admin_url, "planner_test"))
+        except Exception as exc:  # the server is set but cannot be reached
+            pytest.skip(f"PostgreSQL at {PG_ENV} cannot be used: {exc}")
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -159,3 +162,24 @@ def fill(sheet: Path, rows: list[dict[str, object]], out: Path | None = None, *,
     target = out or sheet
     book.save(target)
     return target
+
+
+@contextmanager
+def pg_database(admin_url: str, prefix: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database on the server ``admin_url`` reaches
+    (named ``prefix`` and a random suffix), dropped afterwards even while connected."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
