@@ -31,6 +31,13 @@ CPU that no organiser's install pays).
 
 The PDFs are typeset by Typst in the planner's own process (see
 ``planner.render.typeset``); the header names its version.
+
+On a busy machine the times move by a fifth between runs of the same code.
+``--instructions`` counts instead the instructions ``plan --no-render`` and
+``plan`` and their floors execute, under Valgrind (callgrind), every thread
+together: the same from run to run within a tenth of a percent, however busy
+the machine. An instruction is not a fixed time (import code waits on memory
+more than a solver does), so it is a second measure, not the target's.
 """
 
 from __future__ import annotations
@@ -39,7 +46,9 @@ import argparse
 import compileall
 import json
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -214,6 +223,11 @@ def paired(times: dict[str, list[float]], name: str, floor: str) -> float:
     return statistics.median(a / b for a, b in zip(times[name], times[floor], strict=True))
 
 
+def floors_of(name: str) -> list[str]:
+    """The jobs a command is set beside: its imports, and the command it adds to."""
+    return [f"imports of {name}", *([FLOOR_COMMAND[name]] if name in FLOOR_COMMAND else [])]
+
+
 def report(example: str, times: dict[str, list[float]], cpu: dict[str, list[float]]) -> None:
     median = {name: statistics.median(s) for name, s in times.items()}
     print(f"\n## {example}: wall seconds")
@@ -223,8 +237,7 @@ def report(example: str, times: dict[str, list[float]], cpu: dict[str, list[floa
         f" {'ratio':>6} {'min/min':>7} {'paired':>7}"
     )
     for name in FLOOR_IMPORTS:
-        floors = [f"imports of {name}", *([FLOOR_COMMAND[name]] if name in FLOOR_COMMAND else [])]
-        for i, floor in enumerate(floors):
+        for i, floor in enumerate(floors_of(name)):
             head = f"{name:22} {spread(times[name])}" if i == 0 else " " * 46
             label = "its imports" if floor.startswith("imports of") else floor
             print(
@@ -234,8 +247,7 @@ def report(example: str, times: dict[str, list[float]], cpu: dict[str, list[floa
     print(f"\n## {example}: CPU seconds (user + system, helpers included; steadier when busy)")
     cpu_median = {name: statistics.median(s) for name, s in cpu.items()}
     for name in FLOOR_IMPORTS:
-        floors = [f"imports of {name}", *([FLOOR_COMMAND[name]] if name in FLOOR_COMMAND else [])]
-        for i, floor in enumerate(floors):
+        for i, floor in enumerate(floors_of(name)):
             head = f"{name:22} {cpu_median[name]:7.3f}" if i == 0 else " " * 30
             label = "its imports" if floor.startswith("imports of") else floor
             print(
@@ -249,10 +261,69 @@ def report(example: str, times: dict[str, list[float]], cpu: dict[str, list[floa
     sys.stdout.flush()
 
 
+#: The commands ``--instructions`` counts (each beside its floors): the two the
+#: issue's targets name. Under Valgrind a run takes about a minute.
+COUNTED = ("plan --no-render", "plan")
+
+
+def instructions(argv: tuple[str, ...]) -> int:
+    """The instructions one fresh ``python`` process executes, all its threads
+    together (Valgrind's callgrind runs them one at a time): the same from run
+    to run within a tenth of a percent, however busy the machine is."""
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+         sys.executable, *argv],
+        capture_output=True, check=False, cwd=ROOT,
+    )  # fmt: skip
+    found = re.search(rb"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or found is None:
+        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+        raise SystemExit(f"{' '.join(argv)} under valgrind: exit {done.returncode}: {tail}")
+    return int(found.group(1))
+
+
+def count_instructions(examples: list[str]) -> None:
+    """Instructions of the counted commands and their floors, run two at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (Debian: apt install valgrind)")
+    print(
+        "# instructions executed (Valgrind callgrind, one run each, every thread counted):"
+        " a measure of work the machine's load does not move"
+    )
+    with tempfile.TemporaryDirectory(prefix="planner-bench-") as tmp:
+        for example in examples:
+            todo = [
+                job
+                for job in jobs(example, Path(tmp) / example)
+                if job.name in COUNTED or job.name.removeprefix("imports of ") in COUNTED
+            ]
+            with ThreadPoolExecutor(2) as pool:
+                counted = pool.map(instructions, (job.argv for job in todo))
+                counts = dict(zip((job.name for job in todo), counted, strict=True))
+            print(f"\n## {example}")
+            for name in COUNTED:
+                for i, floor in enumerate(floors_of(name)):
+                    head = f"{name:22} {counts[name] / 1e9:6.3f} G" if i == 0 else " " * 31
+                    label = "its imports" if floor.startswith("imports of") else floor
+                    print(
+                        f"{head}   {label:24} {counts[floor] / 1e9:6.3f} G"
+                        f" {counts[name] / counts[floor]:5.2f}×"
+                    )
+            sys.stdout.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="fresh processes per command")
     parser.add_argument("--examples", nargs="+", default=list(EXAMPLES), choices=EXAMPLES)
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count the instructions of plan --no-render and plan and their floors"
+        " under Valgrind instead of timing every command",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from importlib.metadata import version
@@ -260,6 +331,9 @@ def main() -> None:
     adopted = adopt_orphans()
 
     compileall.compile_dir(ROOT / "planner", quiet=1)  # as an install does: see the module
+    if args.instructions:
+        count_instructions(args.examples)
+        return
     print(
         f"# planner commands, fresh processes, {args.runs} runs each; python {sys.version.split()[0]}; "
         f"PDFs by Typst (typst {version('typst')})"
