@@ -54,6 +54,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -228,6 +229,18 @@ def floors_of(name: str) -> list[str]:
     return [f"imports of {name}", *([FLOOR_COMMAND[name]] if name in FLOOR_COMMAND else [])]
 
 
+def beside_floors(
+    names: Iterable[str], head: Callable[[str], str]
+) -> Iterator[tuple[str, str, str, str]]:
+    """A table's rows: (the row's head, the floor's label, command, floor), the
+    command's ``head`` on its first row and blanks as wide on the next."""
+    for name in names:
+        first = head(name)
+        for i, floor in enumerate(floors_of(name)):
+            label = "its imports" if floor.startswith("imports of") else floor
+            yield (first if i == 0 else " " * len(first)), label, name, floor
+
+
 def report(example: str, times: dict[str, list[float]], cpu: dict[str, list[float]]) -> None:
     median = {name: statistics.median(s) for name, s in times.items()}
     print(f"\n## {example}: wall seconds")
@@ -236,24 +249,22 @@ def report(example: str, times: dict[str, list[float]], cpu: dict[str, list[floa
         f"{'command':22} {'median':>7} {'min':>7} {'max':>7}   {'floor':24} {'median':>7}"
         f" {'ratio':>6} {'min/min':>7} {'paired':>7}"
     )
-    for name in FLOOR_IMPORTS:
-        for i, floor in enumerate(floors_of(name)):
-            head = f"{name:22} {spread(times[name])}" if i == 0 else " " * 46
-            label = "its imports" if floor.startswith("imports of") else floor
-            print(
-                f"{head}   {label:24} {median[floor]:7.3f} {median[name] / median[floor]:5.2f}×"
-                f" {least[name] / least[floor]:6.2f}× {paired(times, name, floor):6.2f}×"
-            )
+    for head, label, name, floor in beside_floors(
+        FLOOR_IMPORTS, lambda name: f"{name:22} {spread(times[name])}"
+    ):
+        print(
+            f"{head}   {label:24} {median[floor]:7.3f} {median[name] / median[floor]:5.2f}×"
+            f" {least[name] / least[floor]:6.2f}× {paired(times, name, floor):6.2f}×"
+        )
     print(f"\n## {example}: CPU seconds (user + system, helpers included; steadier when busy)")
     cpu_median = {name: statistics.median(s) for name, s in cpu.items()}
-    for name in FLOOR_IMPORTS:
-        for i, floor in enumerate(floors_of(name)):
-            head = f"{name:22} {cpu_median[name]:7.3f}" if i == 0 else " " * 30
-            label = "its imports" if floor.startswith("imports of") else floor
-            print(
-                f"{head}   {label:24} {cpu_median[floor]:7.3f}"
-                f" {cpu_median[name] / cpu_median[floor]:5.2f}× {paired(cpu, name, floor):6.2f}×"
-            )
+    for head, label, name, floor in beside_floors(
+        FLOOR_IMPORTS, lambda name: f"{name:22} {cpu_median[name]:7.3f}"
+    ):
+        print(
+            f"{head}   {label:24} {cpu_median[floor]:7.3f}"
+            f" {cpu_median[name] / cpu_median[floor]:5.2f}× {paired(cpu, name, floor):6.2f}×"
+        )
     print("\nimports timed (fresh python -c), wall median min max:")
     for name, mods in FLOOR_IMPORTS.items():
         model = " + one pydantic model" if "pydantic.main" in mods else ""
@@ -303,14 +314,13 @@ def count_instructions(examples: list[str]) -> None:
                 counted = pool.map(instructions, (job.argv for job in todo))
                 counts = dict(zip((job.name for job in todo), counted, strict=True))
             print(f"\n## {example}")
-            for name in COUNTED:
-                for i, floor in enumerate(floors_of(name)):
-                    head = f"{name:22} {counts[name] / 1e9:6.3f} G" if i == 0 else " " * 31
-                    label = "its imports" if floor.startswith("imports of") else floor
-                    print(
-                        f"{head}   {label:24} {counts[floor] / 1e9:6.3f} G"
-                        f" {counts[name] / counts[floor]:5.2f}×"
-                    )
+            for head, label, name, floor in beside_floors(
+                COUNTED, lambda name, counts=counts: f"{name:22} {counts[name] / 1e9:6.3f} G"
+            ):
+                print(
+                    f"{head}   {label:24} {counts[floor] / 1e9:6.3f} G"
+                    f" {counts[name] / counts[floor]:5.2f}×"
+                )
             sys.stdout.flush()
 
 
