@@ -139,10 +139,12 @@ def _rows_table(costs: Any) -> np.ndarray | None:
     in one strict pass (``struct`` refuses a float, a string, a number
     beyond 64 bits and a row not of three); 150,000 rows take ~17 ms,
     against ~45 ms for ``np.asarray``. Any other rows are read as floats
-    (``np.fromiter``, ~25 ms), and give integers when the first row's cost
-    is an integer and every number is whole, as ``np.asarray`` would. None
-    for anything else (rows not all of three, matrices, numbers beyond float
-    precision): the caller takes the general path.
+    (``np.fromiter``, ~25 ms): integers again when the first row's cost is
+    an integer and every number is whole (where ``np.asarray`` would give
+    floats for a whole float among integers: the same arcs, the same
+    optimum), else floats. None for anything else (rows not all of three,
+    matrices, numbers beyond float precision): the caller takes the general
+    path.
     """
     if not isinstance(costs, list) or not costs:
         return None
