@@ -20,6 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from planner.clikit import EventArg, JsonOpt, Lang, LangOpt, OutOpt, err, run_reporting, say
+from planner.launch import asked_for
 
 if TYPE_CHECKING:
     from typer._click import Command, Context  # Typer's own Click
@@ -358,8 +359,6 @@ def main() -> None:
             raise  # the command said so already
         if not _caused_by_ctrl_c(exc):
             raise
-        from planner.launch import asked_for
-
         english, as_json = asked_for(sys.argv[1:])
         try:
             interrupted(Lang.en if english else Lang.zh, as_json)

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 import typer
 
-from planner.launch import EXIT_INTERRUPTED, INTERRUPTED_EN, INTERRUPTED_ZH, interrupted_json
+from planner.launch import EXIT_INTERRUPTED, tell_interrupted
 
 
 class Lang(StrEnum):
@@ -211,9 +211,7 @@ def interrupted(lang: Lang, as_json: bool) -> None:
     """Ctrl-C: say so in both languages and exit 130 (nothing unfinished was written)."""
     global _interruption_told
     _interruption_told = True
-    if as_json:
-        print(interrupted_json(lang == Lang.en))
-    err(f"{INTERRUPTED_ZH}\n{INTERRUPTED_EN}")
+    tell_interrupted(lang == Lang.en, as_json)
     raise typer.Exit(EXIT_INTERRUPTED)
 
 

@@ -26,11 +26,7 @@ def entry() -> None:
     try:
         from planner.cli import entry as run
     except KeyboardInterrupt:
-        english, as_json = asked_for(sys.argv[1:])
-        if as_json:
-            print(interrupted_json(english), flush=True)
-        sys.stderr.write(f"{INTERRUPTED_ZH}\n{INTERRUPTED_EN}\n")
-        sys.stderr.flush()
+        tell_interrupted(*asked_for(sys.argv[1:]))
         os._exit(EXIT_INTERRUPTED)
     run()
 
@@ -44,8 +40,11 @@ def asked_for(args: Sequence[str]) -> tuple[bool, bool]:
     return english, "--json" in args
 
 
-def interrupted_json(english: bool) -> str:
-    """The JSON a ``--json`` run prints on Ctrl-C."""
-    message = INTERRUPTED_EN if english else INTERRUPTED_ZH
-    payload = {"ok": False, "error": "interrupted", "messages": [message]}
-    return json.dumps(payload, ensure_ascii=False, indent=2)
+def tell_interrupted(english: bool, as_json: bool) -> None:
+    """What a run stopped by Ctrl-C says: both languages on stderr and, with
+    ``--json``, the error object (in the run's language) on stdout."""
+    if as_json:
+        message = INTERRUPTED_EN if english else INTERRUPTED_ZH
+        payload = {"ok": False, "error": "interrupted", "messages": [message]}
+        print(json.dumps(payload, ensure_ascii=False, indent=2), flush=True)
+    print(f"{INTERRUPTED_ZH}\n{INTERRUPTED_EN}", file=sys.stderr, flush=True)

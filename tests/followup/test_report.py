@@ -284,6 +284,7 @@ def test_a_booklet_from_another_printer_is_typeset_again(
     """An upgraded planner (its templates) or Typst: the same page, a new PDF."""
     import pikepdf
 
+    from planner.followup.report import TYPST_ROOT
     from planner.render import typeset
 
     engine, _ = sqlite_autumn(tmp_path)
@@ -291,7 +292,7 @@ def test_a_booklet_from_another_printer_is_typeset_again(
     write_reports(engine, SCHOOL, out=out, as_of=AS_OF, term=None, lang="zh")
     with pikepdf.open(out / "growth" / "C1.pdf") as pdf:
         mark = str(pdf.docinfo["/Keywords"])
-    assert mark == typeset.printer_mark(typeset.TEMPLATES.parents[1])
+    assert mark == typeset.printer_mark(TYPST_ROOT)
     typeset_at = (out / "growth" / "C1.pdf").stat().st_mtime_ns
 
     monkeypatch.setattr(typeset, "printer_mark", lambda root: "planner-typeset-upgraded")
