@@ -4,12 +4,10 @@ Each stage reads its own settings block (``event.screening``,
 ``event.matching`` ...). Weights and limits live here, never in code.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
@@ -127,7 +125,7 @@ class Quota(Frozen):
     per_group: bool = False
 
     @model_validator(mode="after")
-    def _one_trait(self) -> Quota:
+    def _one_trait(self) -> Self:
         if (self.skill is None) == (self.gender is None):
             raise ValueError("a quota names exactly one of skill or gender")
         return self
@@ -192,7 +190,7 @@ class MatchingSettings(Frozen):
     age_gap_worst: int = Field(default=30, gt=0)
 
     @model_validator(mode="after")
-    def _scales(self) -> MatchingSettings:
+    def _scales(self) -> Self:
         if self.distance_worst_km <= self.distance_best_km:
             raise ValueError("distance_worst_km must be larger than distance_best_km")
         if self.age_gap_worst <= self.age_gap_best:
@@ -255,7 +253,7 @@ class Travel(Frozen):
     """Travel minutes between places: a matrix, or coordinates and a speed."""
 
     speed_kmh: float = Field(default=40.0, gt=0, le=1000)
-    minutes: dict[str, dict[str, int]] = Field(default_factory=dict)
+    minutes: dict[str, dict[str, int]] = Field(default={})
     boarding_minutes: int = Field(default=3, ge=0)
 
 
@@ -353,7 +351,7 @@ class Event(Frozen):
     location: str | None = None
     meeting_point: str | None = None
     coordinator: Person | None = None
-    emergency_phones: dict[str, str] = Field(default_factory=dict)
+    emergency_phones: dict[str, str] = Field(default={})
     files: Files = Files()
     places: tuple[Place, ...] = ()
     staff: tuple[StaffMember, ...] = ()

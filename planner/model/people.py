@@ -4,8 +4,6 @@ IDs become objects once, at load time; everything downstream reads these
 models, never spreadsheet rows.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from enum import StrEnum
 

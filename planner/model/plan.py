@@ -5,11 +5,9 @@ other output is rendered from it alone, so it also carries the people and
 settings a renderer needs.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
@@ -57,13 +55,13 @@ class EventInfo(Part):
     location: str | None = None
     meeting_point: str | None = None
     coordinator: Person | None = None
-    emergency_phones: dict[str, str] = Field(default_factory=dict)
+    emergency_phones: dict[str, str] = {}
 
 
 class Rejection(Part):
     volunteer_id: str
     reason: str
-    reasons: list[str] = Field(default_factory=list)
+    reasons: list[str] = []
     reason_en: str | None = None
 
 
@@ -71,19 +69,19 @@ class Pair(Part):
     volunteer_id: str
     child_ids: list[str] = Field(min_length=1, max_length=2)
     score: float = 0
-    reasons: list[str] = Field(default_factory=list)
-    points: dict[str, float] = Field(default_factory=dict)
+    reasons: list[str] = []
+    points: dict[str, float] = {}
     locked: bool = False
-    reasons_en: list[str] = Field(default_factory=list)
+    reasons_en: list[str] = []
 
 
 class Group(Part):
     id: str
     name: str | None = None
-    volunteer_ids: list[str] = Field(default_factory=list)
-    child_ids: list[str] = Field(default_factory=list)
+    volunteer_ids: list[str] = []
+    child_ids: list[str] = []
     leader_id: str | None = None
-    first_aider_ids: list[str] = Field(default_factory=list)
+    first_aider_ids: list[str] = []
 
 
 class TimelineItem(Part):
@@ -93,7 +91,7 @@ class TimelineItem(Part):
     kind: str | None = None
     start: datetime
     end: datetime
-    who: list[str] = Field(default_factory=list)
+    who: list[str] = []
     place: str | None = None
     note: str | None = None
     note_en: str | None = Field(
@@ -104,7 +102,7 @@ class TimelineItem(Part):
 class Stop(Part):
     point: str
     time: datetime
-    child_ids: list[str] = Field(default_factory=list)
+    child_ids: list[str] = []
     kind: str | None = Field(default=None, description="pickup or dropoff")
 
 
@@ -113,9 +111,9 @@ class Leg(Part):
     to: str
     depart: datetime
     arrive: datetime
-    volunteer_ids: list[str] = Field(default_factory=list)
-    child_ids: list[str] = Field(default_factory=list)
-    stops: list[Stop] = Field(default_factory=list)
+    volunteer_ids: list[str] = []
+    child_ids: list[str] = []
+    stops: list[Stop] = []
     direction: str | None = None
 
 
@@ -126,7 +124,7 @@ class BusPlan(Part):
     driver: str | None = None
     driver_phone: str | None = None
     cost: Decimal | None = None
-    legs: list[Leg] = Field(default_factory=list)
+    legs: list[Leg] = []
     seat_of: dict[str, int] = Field(
         default_factory=dict,
         description="each rider's seat (1 by the door), kept all day and by a re-plan "
@@ -142,8 +140,8 @@ class MealPlan(Part):
     headcount: int
     children: int | None = None
     adults: int | None = None
-    dietary: dict[str, int] = Field(default_factory=dict)
-    seating: dict[str, int] = Field(default_factory=dict)
+    dietary: dict[str, int] = {}
+    seating: dict[str, int] = {}
     price_per_head: Decimal | None = None
 
 
@@ -166,26 +164,26 @@ class FundingLine(Part):
 
 class Budget(Part):
     currency: str = "CNY"
-    lines: list[BudgetLine] = Field(default_factory=list)
-    by_category: dict[str, Decimal] = Field(default_factory=dict)
+    lines: list[BudgetLine] = []
+    by_category: dict[str, Decimal] = {}
     subtotal: Decimal = Decimal("0")
     contingency_percent: Decimal = Decimal("0")
     contingency: Decimal = Decimal("0")
     total: Decimal = Decimal("0")
     per_child: Decimal | None = None
     cap: Decimal | None = None
-    funding: list[FundingLine] = Field(default_factory=list)
+    funding: list[FundingLine] = []
     balance: Decimal | None = None
-    counts: dict[str, int] = Field(default_factory=dict)
+    counts: dict[str, int] = {}
 
 
 class People(Part):
     """Who the renderers may need to name; each renderer picks only its fields."""
 
-    volunteers: list[Volunteer] = Field(default_factory=list)
-    children: list[Child] = Field(default_factory=list)
-    staff: list[StaffMember] = Field(default_factory=list)
-    places: list[Place] = Field(default_factory=list)
+    volunteers: list[Volunteer] = []
+    children: list[Child] = []
+    staff: list[StaffMember] = []
+    places: list[Place] = []
 
 
 #: The plan.json schema this planner writes. Bumped whenever plan.json gains a
@@ -210,7 +208,7 @@ class TicketSummary(Part):
     total: int = Field(description="every ticket, free ones included")
 
     @classmethod
-    def of(cls, tickets: dict[str, int], free_kinds: tuple[str, ...] | list[str]) -> TicketSummary:
+    def of(cls, tickets: dict[str, int], free_kinds: tuple[str, ...] | list[str]) -> Self:
         """Split a ``tickets`` dict (kinds plus the stage's ``free`` and ``total`` sums).
 
         >>> s = TicketSummary.of({"child": 30, "staff": 1, "free": 1, "total": 30}, ["staff"])
@@ -246,16 +244,16 @@ class Plan(Part):
         "invites carry it as SEQUENCE so a re-import updates the events",
     )
     event: EventInfo
-    volunteers_selected: list[str] = Field(default_factory=list)
-    volunteers_rejected: list[Rejection] = Field(default_factory=list)
-    pairs: list[Pair] = Field(default_factory=list)
-    groups: list[Group] = Field(default_factory=list)
-    timeline: list[TimelineItem] = Field(default_factory=list)
-    buses: list[BusPlan] = Field(default_factory=list)
-    meals: list[MealPlan] = Field(default_factory=list)
-    tickets: dict[str, int] = Field(default_factory=dict)
+    volunteers_selected: list[str] = []
+    volunteers_rejected: list[Rejection] = []
+    pairs: list[Pair] = []
+    groups: list[Group] = []
+    timeline: list[TimelineItem] = []
+    buses: list[BusPlan] = []
+    meals: list[MealPlan] = []
+    tickets: dict[str, int] = {}
     budget: Budget | None = None
-    notices: list[Notice] = Field(default_factory=list)
+    notices: list[Notice] = []
     people: People = Field(default_factory=People)
     sequences: dict[str, int] = Field(
         default_factory=dict,
@@ -310,7 +308,7 @@ class Plan(Part):
         return data
 
     @model_validator(mode="after")
-    def _older_plans_are_upgraded(self) -> Plan:
+    def _older_plans_are_upgraded(self) -> Self:
         """A plan of an older schema (or built by hand) gets what this schema adds
         and can be derived: each bus's seats in boarding order, as it printed them."""
         from planner.model.seats import seat_numbers
