@@ -17,9 +17,10 @@ names, and the tests hold it to the plans themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
 
 from planner.itinerary.roster import Roster
 from planner.itinerary.schedule import schedule_for
@@ -85,8 +86,7 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
 GUARDIAN_TIMES: tuple[str, ...] = ("pickup", "dropoff")
 
 
-@dataclass(frozen=True, order=True)
-class Difference:
+class Difference(Struct, frozen=True, order=True):
     """One fact of one person (or of the plan) that differs: before and after."""
 
     who: str
@@ -221,8 +221,7 @@ def _order(field: str) -> tuple[int, str]:
     return rank, field
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(Struct, frozen=True):
     """Two plans compared: every difference, and everyone compared (the people
     of either plan), so that "nothing else changed" can name how many."""
 

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
+
+from msgspec import Struct
 
 from planner import budget, itinerary, matching, screening
 from planner.errors import Infeasible, Problem, TimeLimitReached
@@ -50,8 +51,7 @@ class StageModule(Protocol):
     def run(self, event: Event, plan: Plan) -> Plan: ...
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(Struct, frozen=True):
     """One stage: its name, its label for people, and its package."""
 
     name: str

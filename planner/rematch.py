@@ -17,7 +17,7 @@ again on the new pairs so the whole plan stays consistent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from planner.diff import FOLLOWUP_ID, PLAN, Comparison, changed_people, compare, team_changed
 from planner.errors import InvalidInput, Problem
@@ -36,8 +36,7 @@ TEAM = "team"
 KEPT_STAGES = frozenset({"screening", "matching", "rematch"})
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     """One change made by re-pairing, in Chinese and English."""
 
     kind: str  # absent_volunteer | absent_child | moved | reserve | lock_paused | headcount | none
@@ -103,8 +102,7 @@ def _day_event(event: Event, gone_v: list[str], gone_c: list[str]) -> tuple[Even
     ), changes
 
 
-@dataclass(frozen=True)
-class Replanned:
+class Replanned(Struct, frozen=True):
     """A re-plan: the new plan, the decisions in words, and the comparison of
     the two plans (every difference, everyone checked)."""
 

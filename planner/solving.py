@@ -80,6 +80,26 @@ def _solver_class() -> type[cp_model.CpSolver]:
     return Solver
 
 
+@cache
+def _model_class() -> type[cp_model.CpModel]:
+    """CP-SAT's model, without the camel-case aliases of its methods (``AddBoolOr``
+    for ``add_bool_or``, deprecated) that OR-Tools adds to every model it creates:
+    about sixty of them, 0.3 ms a model. Should OR-Tools stop adding them this way,
+    the override is simply never called."""
+    from ortools.sat.python import cp_model
+
+    class Model(cp_model.CpModel):
+        def _add_pre_pep8_methods(self) -> None:
+            pass
+
+    return Model
+
+
+def new_model() -> cp_model.CpModel:
+    """An empty CP-SAT model (every stage makes its models here)."""
+    return _model_class()()
+
+
 def cp_solver(*, seed: int, work: float, full_linearisation: bool = False) -> cp_model.CpSolver:
     """A CP-SAT solver with one worker, seed ``seed`` and at most ``work``
     deterministic seconds.

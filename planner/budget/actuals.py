@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
+
+from msgspec import Struct
 
 from planner.budget.numbers import NumberError, fen, parse_number
 from planner.errors import InvalidInput, Problem
@@ -64,8 +65,7 @@ ACTUAL_COLUMNS: tuple[Column, ...] = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Spending:
+class Spending(Struct, frozen=True):
     """One spent item (receipts for the same item added), with its first sheet row."""
 
     item: str
@@ -75,8 +75,7 @@ class Spending:
     category: str | None = None
 
 
-@dataclass(frozen=True)
-class ActualLine:
+class ActualLine(Struct, frozen=True):
     """One item: planned and spent (None when there is no such side)."""
 
     item: str
@@ -103,8 +102,7 @@ class ActualLine:
         return LineStatus.AS_PLANNED
 
 
-@dataclass(frozen=True)
-class ActualsReport:
+class ActualsReport(Struct, frozen=True):
     """Planned against spent, line by line and in total."""
 
     lines: tuple[ActualLine, ...]

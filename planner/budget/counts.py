@@ -7,7 +7,7 @@ follows the plan: when two children drop out, ``children`` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from planner.model import Event, Notice, Plan
 
@@ -39,8 +39,7 @@ TICKETS_TOTAL = "total"
 TICKETS_FREE = "free"
 
 
-@dataclass(frozen=True)
-class Counts:
+class Counts(Struct, frozen=True):
     """The counts, and for each count that had to be estimated, why (a warning).
 
     A warning is only worth showing when a budget line uses that count, so

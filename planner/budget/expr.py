@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
+
+from msgspec import Struct
 
 from planner.budget.numbers import NumberError, parse_number, plain
 
@@ -67,8 +68,7 @@ class Node:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
-class Num(Node):
+class Num(Node, Struct, frozen=True):
     value: Decimal
 
     def evaluate(self, counts: Mapping[str, int | Decimal]) -> Decimal:
@@ -84,8 +84,7 @@ class Num(Node):
         return plain(self.value)
 
 
-@dataclass(frozen=True)
-class Name(Node):
+class Name(Node, Struct, frozen=True):
     name: str
 
     def evaluate(self, counts: Mapping[str, int | Decimal]) -> Decimal:
@@ -103,8 +102,7 @@ class Name(Node):
         return self.name
 
 
-@dataclass(frozen=True)
-class Neg(Node):
+class Neg(Node, Struct, frozen=True):
     operand: Node
 
     def evaluate(self, counts: Mapping[str, int | Decimal]) -> Decimal:
@@ -120,8 +118,7 @@ class Neg(Node):
         return f"-{self.operand.describe()}"
 
 
-@dataclass(frozen=True)
-class BinOp(Node):
+class BinOp(Node, Struct, frozen=True):
     op: str
     left: Node
     right: Node
@@ -183,8 +180,7 @@ def parse(text: str) -> Node:
     return _Parser(_tokens(source, text)).parse()
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(Struct, frozen=True):
     kind: str  # "number", "name", "op", "end"
     text: str
     position: int  # 1-based character position, for messages

@@ -10,8 +10,9 @@ and lists every problem.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
+
+from msgspec import Struct
 
 from planner.budget.counts import BASE_NAMES, known_names
 from planner.budget.expr import ExprError, Node, Num, parse, unknown_name
@@ -41,8 +42,7 @@ _DEFAULT_QUANTITY = 1
 _DEFAULT_PRICE = 0
 
 
-@dataclass(frozen=True)
-class ParsedLine:
+class ParsedLine(Struct, frozen=True):
     """One [[budget.lines]] entry with its values parsed.
 
     ``quantity`` and ``unit_price`` are None for a line whose ``source``
@@ -56,8 +56,7 @@ class ParsedLine:
     unit_price: Decimal | None
 
 
-@dataclass(frozen=True)
-class ParsedSettings:
+class ParsedSettings(Struct, frozen=True):
     lines: tuple[ParsedLine, ...]
     contingency_percent: Decimal
     cap: Decimal | None

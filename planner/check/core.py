@@ -8,15 +8,15 @@ can be audited by plain Python that speaks the same rule names.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from planner.model import Event, Plan
 
 RuleFn = Callable[[Event, Plan], Iterable[str]]
 
 
-@dataclass(frozen=True, order=True)
-class Violation:
+class Violation(Struct, frozen=True, order=True):
     rule: str
     message: str
 
@@ -24,8 +24,7 @@ class Violation:
         return f"[{self.rule}] {self.message}"
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Struct, frozen=True):
     name: str
     stage: str
     label: str

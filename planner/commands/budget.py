@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from msgspec import Struct, field
 from rich.table import Table
 
 from planner import clikit
@@ -40,8 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["BudgetReport", "budget_command", "budget_report", "print_budget_report"]
 
 
-@dataclass
-class BudgetReport:
+class BudgetReport(Struct):
     """What `planner budget` shows: the planned budget, its warnings, the actuals."""
 
     event_id: str

@@ -27,12 +27,12 @@ out on whole numpy arrays of id codes, so a county (20,000 children,
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
+from msgspec import Struct
 from numpy.typing import NDArray
 from sqlalchemy import (
     ColumnElement,
@@ -274,8 +274,7 @@ class _Codes(NamedTuple):
     units: list[str]
 
 
-@dataclass(frozen=True)
-class Gap:
+class Gap(Struct, frozen=True):
     """Days on which a child had no carer at all (``start`` to ``end``, inclusive)."""
 
     child_id: str
@@ -288,8 +287,7 @@ class Gap:
         return (self.end - self.start).days + 1
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(Struct, frozen=True):
     """Counts of items by status, and of children without a carer."""
 
     items: int = 0
@@ -310,8 +308,7 @@ class Tally:
         }
 
 
-@dataclass(frozen=True)
-class CarerInfo:
+class CarerInfo(Struct, frozen=True):
     id: str
     name: str
     role: str
@@ -319,8 +316,7 @@ class CarerInfo:
     left_on: date | None = None
 
 
-@dataclass(frozen=True)
-class ChildInfo:
+class ChildInfo(Struct, frozen=True):
     id: str
     name: str
     unit_id: str
@@ -328,8 +324,7 @@ class ChildInfo:
     joined_on: date | None = None  # joined the programme after its start
 
 
-@dataclass(frozen=True)
-class DueReport:
+class DueReport(Struct, frozen=True):
     """Everything ``due`` found on ``as_of``; the same ledger gives the same report.
 
     ``items`` are sorted by unit, carer, status (overdue, due, done), child,

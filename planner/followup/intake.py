@@ -26,12 +26,12 @@ import hashlib
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from msgspec import Struct, field
 from sqlalchemy import Connection, Dialect, Engine, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -96,8 +96,7 @@ MUTABLE = ("problems", "solved", "reported", *GROWTH_FIELDS)
 free_text = capped(TEXT)
 
 
-@dataclass
-class FileResult:
+class FileResult(Struct):
     """What one file (or one ``log``) did to the ledger."""
 
     source: str
@@ -148,8 +147,7 @@ def fingerprint(
 # ---------------------------------------------------------------- the ledger's people
 
 
-@dataclass
-class Ledger:
+class Ledger(Struct):
     """What validation needs from the ledger, read once: roles, pairs, kinds, periods."""
 
     programme: Programme
@@ -463,8 +461,7 @@ def _kind_words(programme: Programme) -> list[str]:
 # ---------------------------------------------------------------- files
 
 
-@dataclass
-class _Grid:
+class _Grid(Struct):
     """A sheet's filled rows under its header: row numbers, cells, and where each field is."""
 
     numbers: list[int | None]
@@ -522,8 +519,7 @@ def _filled(cell: object) -> bool:
     return cell is not None and str(cell).strip() != ""
 
 
-@dataclass
-class _Workbook:
+class _Workbook(Struct):
     programme_id: str | None
     carer_id: str | None
     records: list[list[object]]
@@ -819,8 +815,7 @@ def _write_problems(
 # ---------------------------------------------------------------- problems solved
 
 
-@dataclass(frozen=True)
-class _Solved:
+class _Solved(Struct, frozen=True):
     problem_id: int
     how: str | None
     on: date

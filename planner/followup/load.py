@@ -14,12 +14,12 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from msgspec import Struct
 from pydantic import ValidationError
 
 from planner.errors import InvalidInput, Problem
@@ -76,8 +76,7 @@ FILE_KEYS = ("carers", "children", "pairs")
 SHEET_SUFFIXES = (".xlsx", ".csv", ".xls", ".ods")
 
 
-@dataclass(frozen=True)
-class Carer:
+class Carer(Struct, frozen=True):
     """A teacher, volunteer or other carer of the programme."""
 
     id: str
@@ -88,8 +87,7 @@ class Carer:
     email: str | None = None
 
 
-@dataclass(frozen=True)
-class Child:
+class Child(Struct, frozen=True):
     """A child in the programme (sensitive: see the privacy notes in the README)."""
 
     id: str
@@ -111,8 +109,7 @@ class Child:
     joined_on: date | None = None  # entered the programme late; None: at its start
 
 
-@dataclass(frozen=True, order=True)
-class Pair:
+class Pair(Struct, frozen=True, order=True):
     """``carer_id`` cares for ``child_id`` from ``since`` to ``until`` (inclusive; None: ongoing)."""
 
     carer_id: str
@@ -124,8 +121,7 @@ class Pair:
         return self.since <= day and (self.until is None or day <= self.until)
 
 
-@dataclass(frozen=True)
-class LoadedProgramme:
+class LoadedProgramme(Struct, frozen=True):
     """A programme folder, validated: the programme and its people."""
 
     programme: Programme

@@ -12,11 +12,11 @@ duty's periods; the ledger (``schema``), the record sheets, ``due``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from msgspec import Struct
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
@@ -139,8 +139,7 @@ class Programme(Frozen):
         return next((t for t in self.terms if t.id == term_id), None)
 
 
-@dataclass(frozen=True, order=True)
-class Period:
+class Period(Struct, frozen=True, order=True):
     """One period of a duty: ``start`` and ``end`` are both inclusive days."""
 
     start: date

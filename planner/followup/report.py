@@ -33,7 +33,6 @@ import io
 import sys
 from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
@@ -41,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from msgspec import Struct, field
 from sqlalchemy import Engine, or_, select
 
 from planner.errors import InvalidInput, Problem
@@ -93,8 +93,7 @@ def _percent(part: int, whole: int) -> str:
 
 
 # ------------------------------------------------------------------ rows
-@dataclass(frozen=True)
-class CarerRow:
+class CarerRow(Struct, frozen=True):
     """One carer's line of the year-end assessment."""
 
     carer_id: str
@@ -118,8 +117,7 @@ class CarerRow:
         return _percent(self.done + self.late, self.required)
 
 
-@dataclass(frozen=True)
-class UnitRow:
+class UnitRow(Struct, frozen=True):
     """One unit's line of the county roll-up."""
 
     unit_id: str
@@ -147,8 +145,7 @@ class UnitRow:
         return _percent(self.completed, self.required)
 
 
-@dataclass(frozen=True)
-class ProblemRow:
+class ProblemRow(Struct, frozen=True):
     """A problem found and not yet solved on the day."""
 
     id: int
@@ -164,15 +161,13 @@ class ProblemRow:
     reported_on: date | None
 
 
-@dataclass(frozen=True)
-class GrowthEntry:
+class GrowthEntry(Struct, frozen=True):
     on: date
     carer: str
     fields: list[tuple[str, str]]
 
 
-@dataclass(frozen=True)
-class RecordLine:
+class RecordLine(Struct, frozen=True):
     on: date
     for_period: str | None
     kind: str
@@ -181,8 +176,7 @@ class RecordLine:
     problems: str
 
 
-@dataclass(frozen=True)
-class ProblemLine:
+class ProblemLine(Struct, frozen=True):
     found_on: date
     text: str
     reported_on: date | None
@@ -190,8 +184,7 @@ class ProblemLine:
     how: str | None
 
 
-@dataclass(frozen=True)
-class GrowthBook:
+class GrowthBook(Struct, frozen=True):
     """Everything one child's booklet shows."""
 
     child_id: str

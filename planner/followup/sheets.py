@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct
 from sqlalchemy import Connection, Engine, and_, or_, select
 
 from planner.followup import schema
@@ -45,16 +45,14 @@ YES_NO = ("是", "否")
 FORMULA_START = ("=", "+", "-", "@")
 
 
-@dataclass(frozen=True)
-class OpenDuty:
+class OpenDuty(Struct, frozen=True):
     child_id: str
     duty: Duty
     period: Period
     count: int
 
 
-@dataclass(frozen=True)
-class CarerSheet:
+class CarerSheet(Struct, frozen=True):
     """Everything one carer's workbook shows."""
 
     carer_id: str

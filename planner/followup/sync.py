@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from msgspec import Struct, field
+from msgspec.structs import asdict
 from sqlalchemy import Connection, Engine, Table, and_, select, text, update
 
 from planner.errors import InvalidInput, Problem
@@ -27,8 +28,7 @@ from planner.followup.model import Programme
 __all__ = ["SyncReport", "is_synced", "sync"]
 
 
-@dataclass
-class SyncReport:
+class SyncReport(Struct):
     """What one sync changed, counted per kind of row."""
 
     added: dict[str, int] = field(default_factory=dict)

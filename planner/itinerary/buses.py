@@ -19,10 +19,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from msgspec import Struct
 
 from planner.errors import Infeasible, InvalidInput, TimeLimitReached
 from planner.itinerary.inputs import depot_problems, pickup_problems, travel_place, venue_problems
@@ -68,8 +69,7 @@ def travel_activity(event: Event, kind: ActivityKind) -> Activity | None:
     return next((a for a in event.activities if a.kind == kind), None)
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(Struct, frozen=True):
     """Children who must ride together: one child, or brothers and sisters."""
 
     key: str
@@ -77,23 +77,20 @@ class Unit:
     points: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Load:
+class Load(Struct, frozen=True):
     bus: Bus
     child_ids: tuple[str, ...]
     escort_ids: tuple[str, ...]
     at_point: dict[str, tuple[str, ...]]
 
 
-@dataclass(frozen=True)
-class BusRoutes:
+class BusRoutes(Struct, frozen=True):
     load: Load
     out: Route | None
     back: Route | None
 
 
-@dataclass(frozen=True)
-class Convoy:
+class Convoy(Struct, frozen=True):
     """The day's bus plan before clock times are known."""
 
     routes: tuple[BusRoutes, ...]
@@ -456,8 +453,7 @@ BUS_SHARE = 0.2
 UnitClass = tuple[str, int]
 
 
-@dataclass(frozen=True)
-class Counts:
+class Counts(Struct, frozen=True):
     """How many units of each class ride each bus, where the one-by-one units
     ride, and how many escorts each bus carries."""
 

@@ -12,9 +12,10 @@ Rules, in the organisers' words:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from planner.errors import Infeasible, TimeLimitReached
 from planner.itinerary.inputs import group_ids
@@ -29,8 +30,7 @@ if TYPE_CHECKING:
     from planner.itinerary.solver import Expr
 
 
-@dataclass(frozen=True)
-class PairFacts:
+class PairFacts(Struct, frozen=True):
     """What the group model needs to know about one pair."""
 
     pair: Pair

@@ -10,15 +10,15 @@ aim, so only what the rules force moves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct, field
 
 from planner.model import BusPlan, Leg, Notice, Plan, TimelineItem, seat_numbers
 
 
-@dataclass(frozen=True)
-class Promised:
+class Promised(Struct, frozen=True):
     """The earlier plan's decisions, by person, bus and stop."""
 
     #: person id -> game group id

@@ -18,7 +18,8 @@ Person ids: a volunteer's id, a child's id, and ``staff:<name>`` for staff.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from planner.model import Plan, StaffMember
 
@@ -33,8 +34,7 @@ def staff_id(member: StaffMember) -> str:
     return STAFF_PREFIX + member.name
 
 
-@dataclass(frozen=True)
-class Roster:
+class Roster(Struct, frozen=True):
     """The people of the day, by role."""
 
     volunteers: tuple[str, ...] = ()

@@ -12,7 +12,8 @@ same input gives the same order.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 #: improving moves tried by guided local search; a count, not a clock, so runs repeat
 SOLUTION_LIMIT = 100
@@ -22,8 +23,7 @@ SOLUTION_LIMIT = 100
 EXACT_STOPS = 5
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(Struct, frozen=True):
     """A bus's way from ``start`` over ``stops`` to ``end``, in minutes.
 
     ``arrive[i]`` is when the bus reaches ``stops[i]`` counted from departure;

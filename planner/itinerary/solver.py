@@ -13,11 +13,12 @@ the core is confirmed by solving it alone.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from msgspec import Struct, field
+
 from planner.errors import Infeasible, TimeLimitReached
-from planner.solving import cp_solver
+from planner.solving import cp_solver, new_model
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -31,8 +32,7 @@ if TYPE_CHECKING:
 STAGE = "itinerary"
 
 
-@dataclass(frozen=True)
-class Said:
+class Said(Struct, frozen=True):
     """A hard rule applied to numbers or to model expressions, with its words.
 
     The same rule function serves the model and the plan checker: given a
@@ -46,8 +46,7 @@ class Said:
     en: str
 
 
-@dataclass
-class Switches:
+class Switches(Struct):
     """Rule groups of one model; each a literal only when explaining."""
 
     model: cp_model.CpModel
@@ -80,8 +79,7 @@ class Switches:
 T = TypeVar("T")
 
 
-@dataclass
-class Solved(Generic[T]):
+class Solved(Struct, Generic[T]):
     """A solved model: the solver (for values) and what the builder returned."""
 
     solver: cp_model.CpSolver
@@ -121,7 +119,7 @@ def try_solve(
 
     from ortools.sat.python import cp_model
 
-    model = cp_model.CpModel()
+    model = new_model()
     built = build(Switches(model))
     solver = cp_solver(seed=seed, work=time_limit)
     for key, value in (params or {}).items():
@@ -146,7 +144,7 @@ def explain(
     texts: dict[str, tuple[str, str]] = {}
 
     def attempt(only: set[str] | None) -> tuple[cp_model.CpSolverStatus, list[str]]:
-        model = cp_model.CpModel()
+        model = new_model()
         switches = Switches(model, explain=True)
         build(switches)
         model.clear_objective()  # type: ignore[no-untyped-call]

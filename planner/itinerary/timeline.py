@@ -21,9 +21,10 @@ as early as possible, then keeps it short, then starts things early.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import time, timedelta
 from functools import partial
+
+from msgspec import Struct, field
 
 from planner.errors import Infeasible, InvalidInput, Problem
 from planner.itinerary.buses import Convoy
@@ -50,8 +51,7 @@ def hhmm(day_start: time, offset: int) -> str:
     return f"{total // 60 % 24:02d}:{total % 60:02d}"
 
 
-@dataclass(frozen=True)
-class ItemSpec:
+class ItemSpec(Struct, frozen=True):
     """One timeline item an activity becomes (games: one per group)."""
 
     id: str
@@ -61,8 +61,7 @@ class ItemSpec:
     place: str | None
 
 
-@dataclass
-class Block:
+class Block(Struct):
     """One activity as the timeline model sees it."""
 
     activity: Activity
@@ -92,8 +91,7 @@ class Block:
         return self.activity.kind in TRAVEL_KINDS
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(Struct, frozen=True):
     """``later`` starts at least ``gap`` minutes after ``earlier`` ends."""
 
     earlier: str
@@ -102,8 +100,7 @@ class Edge:
     implicit: bool = False
 
 
-@dataclass
-class Day:
+class Day(Struct):
     """Everything the timeline model needs, checked and in minutes."""
 
     event: Event
@@ -119,8 +116,7 @@ class Day:
         return hhmm(self.event.itinerary.day_start, offset)
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(Struct, frozen=True):
     """The solved timeline: each activity's start and end in minutes, and the items."""
 
     start: dict[str, int]

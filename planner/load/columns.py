@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
+
+from msgspec import Struct
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Struct, frozen=True):
     field: str
     zh: str
     en: str
@@ -103,23 +106,30 @@ CHILD_COLUMNS: tuple[Column, ...] = (
 )
 
 
+_SEPARATORS = re.compile(r"[\s_\-*]+")
+_PART_BREAKS = re.compile(r"[/()\[\]|]+")
+
+
 def _norm(name: str) -> str:
     name = unicodedata.normalize("NFKC", name).strip().lower()
-    return re.sub(r"[\s_\-*]+", "_", name).strip("_")
+    return _SEPARATORS.sub("_", name).strip("_")
 
 
 def _parts(header: str) -> list[str]:
     whole = _norm(header)
-    parts = [p for p in re.split(r"[/()\[\]|]+", whole) if p.strip("_")]
+    parts = [p for p in _PART_BREAKS.split(whole) if p.strip("_")]
     return [whole, *(p.strip("_") for p in parts)]
 
 
-def alias_map(columns: tuple[Column, ...]) -> dict[str, Column]:
+@cache
+def alias_map(columns: tuple[Column, ...]) -> Mapping[str, Column]:
+    """Each normalised alias of ``columns`` to its column (made once per sheet kind:
+    every candidate header row of every sheet is matched against it)."""
     out: dict[str, Column] = {}
     for col in columns:
         for alias in (col.field, col.zh, col.en, *col.aliases):
             out.setdefault(_norm(alias), col)
-    return out
+    return MappingProxyType(out)
 
 
 def match_header(header: list[str], columns: tuple[Column, ...]) -> dict[int, Column]:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from planner.errors import Problem
 from planner.load import cells
@@ -25,8 +26,7 @@ EVENT_KEYS = {
 CURLY = "“”‘’"
 
 
-@dataclass
-class TomlSource:
+class TomlSource(Struct, dict=True):
     shown: str
     text: str
 

@@ -13,9 +13,9 @@ import codecs
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from msgspec import Struct
 from python_calamine import CalamineWorkbook
 
 from planner.errors import Problem
@@ -30,8 +30,7 @@ csv.field_size_limit(limits.MAX_CSV_BYTES)
 CANDIDATE_ENCODINGS = ("utf-8", "gb18030", "big5")
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(Struct, frozen=True):
     header: list[str]
     rows: list[tuple[int, list[object]]]  # (sheet row number, cells)
     encoding: str | None = None

@@ -21,10 +21,10 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from msgspec import Struct
 
 from planner.errors import InvalidInput, Problem
 from planner.matching.facts import effective_capacity
@@ -47,8 +47,7 @@ CRITERIA: tuple[str, ...] = (
 SCALE = 100
 
 
-@dataclass(frozen=True)
-class Credit:
+class Credit(Struct, frozen=True):
     """Points one criterion gives a pair, and why, in organiser words."""
 
     criterion: str

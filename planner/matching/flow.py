@@ -30,11 +30,11 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from itertools import chain, starmap
 from typing import Any
 
 import numpy as np
+from msgspec import Struct
 
 from planner.errors import Infeasible, TimeLimitReached
 from planner.matching.words import ids_en, ids_zh
@@ -45,8 +45,7 @@ Progress = Callable[[str, int, int], None]
 STEPS = ("检查 check", "建图 build", "求解 solve", "结果 result")
 
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(Struct, frozen=True):
     """An optimal assignment: ``volunteer_of[i]`` is the volunteer (column) of child ``i``."""
 
     volunteer_of: tuple[int, ...]
@@ -272,8 +271,7 @@ def _checked_triples(
 # --------------------------------------------------------------------------- flow
 
 
-@dataclass
-class _Flow:
+class _Flow(Struct):
     volunteer_of: np.ndarray  # per child, volunteer index
     arc_used: np.ndarray  # per child arc, flow (0/1; up to the demand of a unit)
     load: np.ndarray  # per volunteer, children taken
@@ -398,9 +396,9 @@ def _cp_sat(
 ) -> tuple[np.ndarray, bool, np.ndarray]:
     from ortools.sat.python import cp_model
 
-    from planner.solving import cp_solver
+    from planner.solving import cp_solver, new_model
 
-    model = cp_model.CpModel()
+    model = new_model()
     x = [model.new_bool_var(f"a{i}") for i in range(len(child))]
     by_child: list[list[int]] = [[] for _ in range(n)]
     by_vol: list[list[int]] = [[] for _ in range(m)]
@@ -557,8 +555,7 @@ def _infeasible(exc: NoFullAssignment) -> Infeasible:
 NEAREST = 30
 
 
-@dataclass(frozen=True)
-class ExactFlow:
+class ExactFlow(Struct, frozen=True):
     """An optimal flow over every allowed arc, found on few of them, with its proof."""
 
     volunteer_of: np.ndarray  # per child, volunteer index

@@ -10,10 +10,10 @@ so that CP-SAT can name the items that cannot hold together.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from msgspec import Struct
 
 from planner.matching.facts import (
     effective_capacity,
@@ -23,13 +23,13 @@ from planner.matching.facts import (
 )
 from planner.matching.words import NEED_EN, NEED_ZH
 from planner.model import Child, Event, Volunteer
+from planner.solving import new_model
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
 
-@dataclass(frozen=True, order=True)
-class RuleItem:
+class RuleItem(Struct, frozen=True, order=True):
     """One instance of a hard rule: which rule, about whom, and the words for it."""
 
     rule: str
@@ -152,8 +152,7 @@ ARC_RULE_KEYS: dict[ArcRule, tuple[VolunteerKey, ChildKey]] = {
 }
 
 
-@dataclass(frozen=True)
-class ArcClasses:
+class ArcClasses(Struct, frozen=True):
     """Volunteers and children in classes that every arc rule treats alike.
 
     ``allowed[i, j]``: children of class ``i`` may go with volunteers of class
@@ -247,8 +246,6 @@ class PairingModel:
         model: cp_model.CpModel | None = None,
     ) -> None:
 
-        from ortools.sat.python import cp_model
-
         if cover not in ("exact", "at_most"):
             raise ValueError(f"cover must be 'exact' or 'at_most', not {cover!r}")
         self.event = event
@@ -258,7 +255,7 @@ class PairingModel:
         self.present = present
         self.cover = cover
         self.keep_locks = keep_locks
-        self.model = model if model is not None else cp_model.CpModel()
+        self.model = model if model is not None else new_model()
         self.items: dict[RuleItem, Any] = {}
         self.y: dict[tuple[str, str], Any] = {}
         self.covered: dict[str, Any] = {}

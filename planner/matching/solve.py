@@ -16,9 +16,9 @@ keep CP-SAT deterministic, and a time-out is never reported as impossible.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
+from msgspec import Struct
 
 from planner.errors import TimeLimitReached
 from planner.matching.criteria import Scorer, points_matrix
@@ -35,8 +35,7 @@ class Unpairable(Exception):
     """No pairing keeps every hard rule (proved, not timed out)."""
 
 
-@dataclass(frozen=True)
-class Pairing:
+class Pairing(Struct, frozen=True):
     """The solver's answer: each volunteer's children, and the objective it reached."""
 
     children_of: dict[str, tuple[str, ...]]
@@ -130,8 +129,7 @@ def pairs_everyone(event: Event, volunteers: list[Volunteer], children: list[Chi
     return True
 
 
-@dataclass(frozen=True)
-class _Units:
+class _Units(Struct, frozen=True):
     """Children as the flow sees them: one row per child, or per sibling group kept together."""
 
     members: list[list[int]]  # child positions of each unit

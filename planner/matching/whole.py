@@ -27,13 +27,13 @@ taking exactly one child of two possible: ``-bonus``), as in the flow.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from msgspec import Struct
 
 from planner.matching.flow import ExactFlow, NoFullAssignment, solve_exact
-from planner.solving import cp_solver
+from planner.solving import cp_solver, new_model
 
 #: arcs per unit CP-SAT may weigh at most (the cheapest by reduced cost)
 ARCS_PER_UNIT = 16
@@ -42,8 +42,7 @@ ARCS_PER_UNIT = 16
 WHOLE_WORK = 2.0
 
 
-@dataclass(frozen=True)
-class Units:
+class Units(Struct, frozen=True):
     """The pairing as the flow sees it: ``cost[u, v]`` per child of unit ``u``
     with volunteer ``v`` (allowed where ``ok``), ``demand[u]`` children per unit,
     ``capacity[v]`` places, ``bonus[v]`` for taking exactly one child."""
@@ -61,8 +60,7 @@ class Units:
         return arcs - int(self.bonus[load == 1].sum())
 
 
-@dataclass(frozen=True)
-class Whole:
+class Whole(Struct, frozen=True):
     """A plan with every unit on one volunteer, and the least cost any such plan may have."""
 
     volunteer_of: np.ndarray  # per unit
@@ -147,10 +145,9 @@ class WholeUnitsModel:
     ``single[v]`` (the spread bonus) only when ``v`` takes exactly one child."""
 
     def __init__(self, units: Units, keep: np.ndarray) -> None:
-        from ortools.sat.python import cp_model  # only a command that solves loads CP-SAT
 
         self.units = units
-        self.model = cp_model.CpModel()
+        self.model = new_model()
         rows, cols = np.nonzero(keep)
         self.arcs = list(zip(rows.tolist(), cols.tolist(), strict=True))
         self.x = [self.model.new_bool_var(f"x[{u},{v}]") for u, v in self.arcs]

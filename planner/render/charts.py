@@ -6,10 +6,11 @@ Inline SVG inside HTML needs no namespace declaration, so none is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from html import escape
+
+from msgspec import Struct, field
 
 #: Bar colours by timeline kind (unknown kinds use the default).
 KIND_COLOURS: dict[str, str] = {
@@ -36,8 +37,7 @@ AXIS_H = 24
 BAR_H = 16
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(Struct, frozen=True):
     start: datetime
     end: datetime
     text: str
@@ -45,8 +45,7 @@ class Bar:
     ticks: list[tuple[datetime, str]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class GanttRow:
+class GanttRow(Struct, frozen=True):
     label: str
     bars: list[Bar]
     sub: str = ""

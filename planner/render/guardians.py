@@ -11,7 +11,7 @@ phone, no health note.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from planner.model import Child
 from planner.render.labels import Labels
@@ -20,8 +20,7 @@ from planner.render.view import PlanView
 __all__ = ["Family", "FamilyNotice", "families", "family_notices", "notices_text"]
 
 
-@dataclass(frozen=True)
-class Family:
+class Family(Struct, frozen=True):
     """Children who go home to the same guardian."""
 
     id: str
@@ -38,8 +37,7 @@ class Family:
         return guardian.phone or "" if guardian else ""
 
 
-@dataclass(frozen=True)
-class Trip:
+class Trip(Struct, frozen=True):
     """One child's day as their guardian must know it."""
 
     pickup_place: str = ""
@@ -51,8 +49,7 @@ class Trip:
     place: str = ""
 
 
-@dataclass(frozen=True)
-class FamilyNotice:
+class FamilyNotice(Struct, frozen=True):
     family: Family
     greeting: str
     lines: list[str]

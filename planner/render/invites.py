@@ -18,10 +18,10 @@ calendar clears. ``team.ics`` shows every bus on the bus rounds.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vRecur
+from msgspec import Struct
 
 from planner.diff import FOLLOWUP_ID
 from planner.model import Plan, TimelineItem, Volunteer
@@ -51,8 +51,7 @@ FOLLOWUP_MONTHS = 12
 LAST_SAFE_MONTHDAY = 28
 
 
-@dataclass(frozen=True)
-class Invite:
+class Invite(Struct, frozen=True):
     """One calendar file: its name under ``invites/`` and its bytes."""
 
     filename: str

@@ -17,12 +17,12 @@ template lays them out. Who reads what:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
+from msgspec import Struct, field
 
 from planner.model import BusPlan, Child, Volunteer
 from planner.render.bus_lines import bus_lines, children_bus_lines
@@ -75,8 +75,7 @@ def render_page(template: str, view: PlanView, t: Labels, **context: object) -> 
     )
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(Struct, frozen=True):
     """One printed page kind, built once from the plan: its template's stem (laid out
     on screen by ``<stem>.html``, on paper by ``<stem>.typ``, see
     :mod:`planner.render.typeset`), its title, its mark and the rows it shows."""
@@ -95,8 +94,7 @@ def page_html(view: PlanView, t: Labels, page: Page) -> str:
 
 
 # ---------------------------------------------------------------- common
-@dataclass(frozen=True)
-class EventFacts:
+class EventFacts(Struct, frozen=True):
     """The event's heading facts, shown on every page."""
 
     name: str
@@ -177,8 +175,7 @@ def medical_text(child: Child, t: Labels) -> str:
 
 
 # ---------------------------------------------------------------- roster
-@dataclass(frozen=True)
-class RosterRow:
+class RosterRow(Struct, frozen=True):
     no: int
     id: str
     name: str
@@ -194,8 +191,7 @@ class RosterRow:
     volunteer: str
 
 
-@dataclass(frozen=True)
-class RosterSection:
+class RosterSection(Struct, frozen=True):
     title: str
     leader: str
     rows: list[RosterRow]
@@ -274,8 +270,7 @@ def roster_html(view: PlanView, t: Labels) -> str:
 
 
 # ------------------------------------------------------------- manifests
-@dataclass(frozen=True)
-class ManifestChild:
+class ManifestChild(Struct, frozen=True):
     no: int
     id: str
     name: str
@@ -286,8 +281,7 @@ class ManifestChild:
     volunteer: str
 
 
-@dataclass(frozen=True)
-class ManifestBlock:
+class ManifestBlock(Struct, frozen=True):
     """A stop (its children) or a headcount line at boarding/arrival."""
 
     kind: str  # "stop" or "count"
@@ -296,8 +290,7 @@ class ManifestBlock:
     children: list[ManifestChild] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(Struct, frozen=True):
     bus: str
     direction: str
     route: str
@@ -374,8 +367,7 @@ def manifest_for(view: PlanView, t: Labels, bus_leg: BusLeg) -> Manifest:
     )
 
 
-@dataclass(frozen=True)
-class Seat:
+class Seat(Struct, frozen=True):
     no: int
     who: str
     kind: str
@@ -383,8 +375,7 @@ class Seat:
     leaves: str
 
 
-@dataclass(frozen=True)
-class SeatList:
+class SeatList(Struct, frozen=True):
     bus: str
     seats: list[Seat]
 
@@ -439,8 +430,7 @@ def manifests_html(view: PlanView, t: Labels) -> str:
 
 
 # ------------------------------------------------------------------ meals
-@dataclass(frozen=True)
-class MealOrder:
+class MealOrder(Struct, frozen=True):
     venue: str
     address: str
     time: str
@@ -505,8 +495,7 @@ def meal_html(view: PlanView, t: Labels) -> str:
 
 
 # ------------------------------------------------------------------ cards
-@dataclass(frozen=True)
-class Card:
+class Card(Struct, frozen=True):
     volunteer: str
     children: str
     children_label: str
@@ -577,8 +566,7 @@ def cards_html(view: PlanView, t: Labels) -> str:
 
 
 # ------------------------------------------------------- volunteer sheets
-@dataclass(frozen=True)
-class SheetChild:
+class SheetChild(Struct, frozen=True):
     """One of the volunteer's own children: what the adult minding them must know
     (health, allergies, diet, photo consent), never the guardian's phone or address."""
 
@@ -591,8 +579,7 @@ class SheetChild:
     photo: bool
 
 
-@dataclass(frozen=True)
-class SheetItem:
+class SheetItem(Struct, frozen=True):
     time: str
     what: str
     where: str
@@ -600,8 +587,7 @@ class SheetItem:
     photo_warning: str = ""
 
 
-@dataclass(frozen=True)
-class SheetStop:
+class SheetStop(Struct, frozen=True):
     """An escort's stop: when, where, and which children get on (or off) there."""
 
     time: str
@@ -610,16 +596,14 @@ class SheetStop:
     count: int
 
 
-@dataclass(frozen=True)
-class SheetLeg:
+class SheetLeg(Struct, frozen=True):
     bus: str
     direction: str
     route: str
     stops: list[SheetStop]
 
 
-@dataclass(frozen=True)
-class VolunteerSheet:
+class VolunteerSheet(Struct, frozen=True):
     id: str
     name: str
     roles: str
@@ -788,8 +772,7 @@ def volunteer_sheets_html(view: PlanView, t: Labels, volunteers: list[Volunteer]
 
 
 # ----------------------------------------------------------------- sign-in
-@dataclass(frozen=True)
-class SignInRow:
+class SignInRow(Struct, frozen=True):
     no: int
     id: str
     name: str
@@ -839,8 +822,7 @@ def sign_in_html(view: PlanView, t: Labels) -> str:
 
 
 # ------------------------------------------------------- family notices
-@dataclass(frozen=True)
-class Slip:
+class Slip(Struct, frozen=True):
     """One family's slip: named by its first child's id, the greeting, one line per
     trip and whom to call (the whole sentence, empty without a coordinator)."""
 

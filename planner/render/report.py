@@ -8,9 +8,8 @@ URL, so it opens the same with the network off.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from markupsafe import Markup
+from msgspec import Struct
 
 from planner.render.charts import (
     BUS_COLOUR,
@@ -27,8 +26,7 @@ from planner.render.paper import meal_orders, render_page
 from planner.render.view import PlanView
 
 
-@dataclass(frozen=True)
-class GroupRow:
+class GroupRow(Struct, frozen=True):
     name: str
     leader: str
     first_aiders: str
@@ -36,16 +34,14 @@ class GroupRow:
     children: int
 
 
-@dataclass(frozen=True)
-class PairRow:
+class PairRow(Struct, frozen=True):
     volunteer: str
     children: str
     score: str
     reasons: str
 
 
-@dataclass(frozen=True)
-class LegRow:
+class LegRow(Struct, frozen=True):
     bus: str
     direction: str
     route: str
@@ -97,8 +93,7 @@ def group_rows(view: PlanView, t: Labels) -> list[GroupRow]:
     return rows
 
 
-@dataclass(frozen=True)
-class RejectedRow:
+class RejectedRow(Struct, frozen=True):
     id: str
     name: str
     reason: str

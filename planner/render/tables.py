@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from msgspec import Struct
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -28,8 +28,7 @@ from planner.render.view import PlanView
 Cell = str | int | Decimal | None
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(Struct, frozen=True):
     """One table: its file stem, sheet title and rows (first row = header)."""
 
     name: str

@@ -31,7 +31,6 @@ with one :class:`PdfError` naming the fix.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import re
@@ -46,6 +45,9 @@ from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 from planner.render.fontfaces import one_face  # stdlib only: cheap, and no import in the thread
 
@@ -112,10 +114,10 @@ def no_cjk_font(again: str = EXPORT_AGAIN) -> PdfError:
 
 
 def _plain(value: Any) -> Any:
-    """What ``json`` cannot write by itself: rows (dataclasses) and dates (as the HTML
+    """What ``json`` cannot write by itself: rows (Structs) and dates (as the HTML
     prints them, ``2027-03-01``); nothing else."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, Struct):
+        return asdict(value)
     if isinstance(value, date):
         return str(value)
     raise TypeError(f"cannot hand {type(value).__name__} to a Typst template")
@@ -189,7 +191,7 @@ def page_data(view: PlanView, t: Labels, page: Page, created: datetime) -> str:
     from planner.render.labels import TEXT
     from planner.render.paper import emergency_line, event_facts
 
-    facts = dataclasses.asdict(event_facts(view, t))
+    facts = asdict(event_facts(view, t))
     facts["footer"] = emergency_line(view, t)  # plain text here; the HTML's is a CSS string
     return document(
         lang=t.lang,

@@ -7,10 +7,11 @@ Each renderer then picks only the fields its reader may see.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
 
 from planner.itinerary.schedule import is_photo, photo_refusals
 from planner.model import (
@@ -40,8 +41,7 @@ ESCORT_ROLE_WORDS: frozenset[str] = frozenset({"escort", "escorts", "跟车", "�
 GENERATED_GROUP_NAME = re.compile(r"第(\d+)组")
 
 
-@dataclass(frozen=True)
-class BusLeg:
+class BusLeg(Struct, frozen=True):
     """One leg of one bus (the manifest's unit)."""
 
     bus: BusPlan

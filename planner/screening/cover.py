@@ -15,9 +15,8 @@ the matching engine itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+from msgspec import Struct
 
 from planner.matching.facts import effective_capacity, siblings_kept_together
 from planner.matching.rules import arc_classes
@@ -26,8 +25,7 @@ from planner.model import Child, Event, Volunteer
 __all__ = ["Cover", "Cut", "cover_of"]
 
 
-@dataclass(frozen=True)
-class Cut:
+class Cut(Struct, frozen=True):
     """Hall's condition for one set of units: the chosen volunteers in ``classes``
     need at least ``need - (children - target)`` places for ``target`` children to be paired."""
 
@@ -35,8 +33,7 @@ class Cut:
     need: int
 
 
-@dataclass(frozen=True)
-class Cover:
+class Cover(Struct, frozen=True):
     """The flow network of an event's pool and children, by classes."""
 
     volunteer_class: np.ndarray  # per pool volunteer

@@ -9,14 +9,14 @@ plan checker calls the same functions, so solver and checker agree on what
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from planner.errors import InvalidInput, Problem
 from planner.model import Event, Scores, Volunteer
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(Struct, frozen=True):
     """A requirement an applicant does not meet, in Chinese and English."""
 
     rule: str

@@ -30,10 +30,10 @@ CP-SAT as assumptions and the confirmed core names the colliding quotas.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from msgspec import Struct
 
 from planner.errors import Infeasible, TimeLimitReached
 from planner.matching.facts import attending_children
@@ -43,14 +43,13 @@ from planner.matching.words import GENDER_ZH, SKILL_EN, SKILL_ZH, ids_en, ids_zh
 from planner.model import Event, Quota, Volunteer
 from planner.screening.cover import Cut, cover_of
 from planner.screening.requirements import weighted_score
-from planner.solving import cp_solver
+from planner.solving import cp_solver, new_model
 from planner.steps import report_progress
 
 Reason = tuple[str, str]
 
 
-@dataclass(frozen=True)
-class QuotaNeed:
+class QuotaNeed(Struct, frozen=True):
     """A quota as it applies to this event: how many at least (and at most)."""
 
     quota: Quota
@@ -175,8 +174,7 @@ def _locked_volunteers(event: Event, pool: list[Volunteer]) -> list[str]:
     )
 
 
-@dataclass
-class _Model:
+class _Model(Struct):
     model: Any
     x: dict[str, Any]
     literals: dict[str, tuple[Any, Reason]]
@@ -184,9 +182,8 @@ class _Model:
 
 def _build(event: Event, pool: list[Volunteer], n: int, *, diagnose: bool) -> _Model:
     """One variable per applicant: how many, quotas, locked-pair volunteers."""
-    from ortools.sat.python import cp_model
 
-    model = cp_model.CpModel()
+    model = new_model()
     x = {v.id: model.new_bool_var(f"x[{v.id}]") for v in pool}
     literals: dict[str, tuple[Any, Reason]] = {}
 
@@ -231,8 +228,7 @@ def _best_first(event: Event, pool: list[Volunteer], model: _Model, classes: np.
             model.model.add_implication(model.x[worse.id], model.x[better.id])
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(Struct, frozen=True):
     """The chosen volunteers and how many children they can pair."""
 
     chosen: tuple[str, ...]
@@ -333,7 +329,6 @@ class _KindSearch(_Search):
     """
 
     def __init__(self, event: Event, pool: list[Volunteer], n: int) -> None:
-        from ortools.sat.python import cp_model
 
         self.event, self.pool = event, pool
         self.cover = cover_of(event, pool, attending_children(event))
@@ -345,7 +340,7 @@ class _KindSearch(_Search):
         for i, v in enumerate(pool):
             key = (int(self.cover.volunteer_class[i]), v.id in locked, *(q.has(v) for q in needs))
             kinds.setdefault(key, []).append(i)
-        self.model = cp_model.CpModel()
+        self.model = new_model()
         self.members = [sorted(ix, key=lambda i: -order[pool[i].id]) for ix in kinds.values()]
         self.count = [
             self.model.new_int_var(len(ix) if key[1] else 0, len(ix), f"k{t}")
