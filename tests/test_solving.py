@@ -1,15 +1,21 @@
 """planner.solving: a model solved again in one process gives its proved answer again,
-and a changed model (or changed parameters) is searched afresh."""
+and a changed model (or changed parameters) is searched afresh; every stage's models
+come from ``new_model``, without OR-Tools' camel-case aliases."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 from ortools.sat.python import cp_model
 
-from planner.solving import cp_solver
+from planner.solving import cp_solver, new_model
+
+PLANNER = Path(__file__).resolve().parents[1] / "planner"
 
 
 def _model(limit: int) -> tuple[cp_model.CpModel, cp_model.IntVar]:
-    model = cp_model.CpModel()
+    model = new_model()
     x = model.new_int_var(0, 10, "x")
     y = model.new_int_var(0, 10, "y")
     model.add(x + y <= limit)
@@ -40,3 +46,26 @@ def test_a_changed_parameter_or_an_infeasible_model_is_answered_right() -> None:
     solver = cp_solver(seed=3, work=5.0)
     assert solver.solve(model) == cp_model.OPTIMAL
     assert solver.value(x) == 7
+
+
+def test_a_new_model_has_no_camel_case_aliases_and_solves_like_any_other() -> None:
+    model, x = _model(6)
+    assert isinstance(model, cp_model.CpModel)
+    assert [name for name in vars(model) if name[:1].isupper()] == []
+    solver = cp_solver(seed=1, work=5.0)
+    assert solver.solve(model) == cp_model.OPTIMAL
+    assert (solver.value(x), solver.objective_value) == (6, 18.0)
+
+
+def test_no_stage_makes_a_cp_model_or_solver_itself() -> None:
+    """Every CP-SAT model and solver is made in planner/solving.py."""
+    made_elsewhere = [
+        f"{path.relative_to(PLANNER.parent)}:{node.lineno}"
+        for path in sorted(PLANNER.rglob("*.py"))
+        if path.name != "solving.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("CpModel", "CpSolver")
+    ]
+    assert made_elsewhere == []
