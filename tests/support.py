@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +82,16 @@ def write_csv(
 
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+PLANNER = Path(__file__).resolve().parent.parent / "planner"
+
+
+def planner_syntax() -> Iterator[tuple[str, ast.AST]]:
+    """Every syntax node of every planner module, with its module's path
+    (``planner/matching/flow.py``), the modules in path order."""
+    for path in sorted(PLANNER.rglob("*.py")):
+        shown = str(path.relative_to(PLANNER.parent))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            yield shown, node
 
 
 def check_and_plan(folder: Path, out: Path) -> tuple[Any, Any]:

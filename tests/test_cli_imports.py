@@ -159,11 +159,11 @@ def test_records_are_structs_and_only_the_errors_are_dataclasses() -> None:
     # from text), a msgspec Struct a tenth of that; plan --no-render defines over fifty
     import ast
 
-    planner = Path(__file__).resolve().parents[1] / "planner"
+    from support import planner_syntax
+
     decorated = sorted(
-        f"{path.relative_to(planner.parent)}:{node.name}"
-        for path in planner.rglob("*.py")
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        f"{path}:{node.name}"
+        for path, node in planner_syntax()
         if isinstance(node, ast.ClassDef)
         and any("dataclass" in ast.unparse(d) for d in node.decorator_list)
     )

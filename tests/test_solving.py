@@ -5,13 +5,11 @@ come from ``new_model``, without OR-Tools' camel-case aliases."""
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from ortools.sat.python import cp_model
+from support import planner_syntax
 
 from planner.solving import cp_solver, new_model
-
-PLANNER = Path(__file__).resolve().parents[1] / "planner"
 
 
 def _model(limit: int) -> tuple[cp_model.CpModel, cp_model.IntVar]:
@@ -60,11 +58,10 @@ def test_a_new_model_has_no_camel_case_aliases_and_solves_like_any_other() -> No
 def test_no_stage_makes_a_cp_model_or_solver_itself() -> None:
     """Every CP-SAT model and solver is made in planner/solving.py."""
     made_elsewhere = [
-        f"{path.relative_to(PLANNER.parent)}:{node.lineno}"
-        for path in sorted(PLANNER.rglob("*.py"))
-        if path.name != "solving.py"
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Call)
+        f"{path}:{node.lineno}"
+        for path, node in planner_syntax()
+        if path != "planner/solving.py"
+        and isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr in ("CpModel", "CpSolver")
     ]
